@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from helpdesk.health import healthz
+
+admin.site.site_header = "Help desk administration"
+admin.site.site_title = "Help desk admin"
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="portal:new", permanent=False)),
+    path("support/", include("tickets.urls_portal")),
+    path("desk/", include("tickets.urls_desk")),
+    path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
+]

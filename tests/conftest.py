@@ -1,0 +1,88 @@
+"""Shared personas: an agent in queue A, an agent in queue B, an admin, a customer with a
+ticket link, and a stranger (anonymous)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from tests.factories import QueueFactory, TicketFactory, UserFactory
+from tickets.links import link_path
+from tickets.models import Queue, Ticket
+
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@dataclass
+class Desk:
+    queue_a: Queue
+    queue_b: Queue
+    agent_a: object
+    agent_b: object
+    admin: object
+
+
+@pytest.fixture
+def desk(db) -> Desk:
+    Queue.objects.update(is_default=False)
+    queue_a = QueueFactory(name="Billing", slug="billing", is_default=True)
+    queue_b = QueueFactory(name="Technical", slug="technical")
+    agent_a = UserFactory(username="alice", first_name="Alice", last_name="Agent")
+    agent_b = UserFactory(username="bob", first_name="Bob", last_name="Builder")
+    admin = UserFactory(username="admin", first_name="Ada", is_superuser=True)
+    queue_a.agents.add(agent_a)
+    queue_b.agents.add(agent_b)
+    return Desk(queue_a=queue_a, queue_b=queue_b, agent_a=agent_a, agent_b=agent_b, admin=admin)
+
+
+@pytest.fixture
+def ticket(desk) -> Ticket:
+    """A ticket in queue A (Alice's), owned by a customer."""
+    return TicketFactory(queue=desk.queue_a, subject="Printer prints blank pages")
+
+
+@pytest.fixture
+def customer_link(ticket) -> str:
+    return link_path(ticket)
+
+
+def _client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def alice(desk) -> Client:
+    return _client_for(desk.agent_a)
+
+
+@pytest.fixture
+def bob(desk) -> Client:
+    return _client_for(desk.agent_b)
+
+
+@pytest.fixture
+def admin_client_(desk) -> Client:
+    return _client_for(desk.admin)
+
+
+@pytest.fixture
+def stranger() -> Client:
+    return Client()

@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+
+from tickets.attachments import check_uploads
+from tickets.models import Ticket
+from tickets.models.ticket import CUSTOMER_KIND_LABELS
+from tickets.services.portal import BODY_MAX, NAME_MAX, SUBJECT_MAX
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class AttachmentsField(forms.FileField):
+    """Several files in one input, each checked for size and type by content."""
+
+    widget = MultipleFileInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", "Attachments")
+        kwargs.setdefault("help_text", "Optional. Up to 5 files, 10 MB each: images, PDF, text or Office files.")
+        super().__init__(**kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        check_uploads(files)
+        return files
+
+
+class TicketSubmitForm(forms.Form):
+    name = forms.CharField(label="Your name", max_length=NAME_MAX, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    email = forms.EmailField(
+        label="Your email address",
+        help_text="We'll send your reference and a private link here.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    kind = forms.ChoiceField(
+        label="What is this about?",
+        choices=[(kind.value, CUSTOMER_KIND_LABELS[kind]) for kind in Ticket.Kind],
+        widget=forms.RadioSelect,
+    )
+    subject = forms.CharField(label="Subject", max_length=SUBJECT_MAX, help_text="A few words that sum it up.")
+    description = forms.CharField(
+        label="Tell us more",
+        max_length=BODY_MAX,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="What happened, what you expected, and anything you've already tried.",
+    )
+    attachments = AttachmentsField()
+    submission_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+
+class CustomerReplyForm(forms.Form):
+    body = forms.CharField(label="Your reply", max_length=BODY_MAX, widget=forms.Textarea(attrs={"rows": 5}))
+    attachments = AttachmentsField()
+
+
+class ResendLinksForm(forms.Form):
+    email = forms.EmailField(label="Your email address", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+
+
+STATUS_AFTER_CHOICES = [
+    ("", "Keep the current status"),
+    (Ticket.Status.OPEN.value, "Open"),
+    (Ticket.Status.WAITING.value, "Waiting on customer"),
+    (Ticket.Status.RESOLVED.value, "Resolved"),
+]
+
+
+class AgentReplyForm(forms.Form):
+    visibility = forms.ChoiceField(
+        label="Send as",
+        choices=[("public", "Public reply (emailed to the customer)"), ("note", "Internal note (agents only)")],
+        initial="public",
+        widget=forms.RadioSelect,
+    )
+    body = forms.CharField(label="Message", max_length=BODY_MAX, widget=forms.Textarea(attrs={"rows": 6}))
+    status_after = forms.ChoiceField(label="Then set status to", choices=STATUS_AFTER_CHOICES, required=False)
+    attachments = AttachmentsField(help_text="Optional. Up to 5 files, 10 MB each.")
+
+
+class TicketUpdateForm(forms.Form):
+    status = forms.ChoiceField(choices=Ticket.Status.choices)
+    priority = forms.TypedChoiceField(choices=Ticket.Priority.choices, coerce=int)
+    assignee = forms.TypedChoiceField(label="Assignee", coerce=int, empty_value=None, required=False)
+
+    def __init__(self, *args: Any, agents: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].choices = [("", "Unassigned")] + [
+            (agent.pk, agent.get_full_name() or agent.get_username()) for agent in agents
+        ]
+
+
+class QueueFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        required=False,
+        choices=[("active", "Active (not resolved)"), ("all", "All statuses"), *Ticket.Status.choices],
+    )
+    kind = forms.ChoiceField(required=False, choices=[("", "All kinds"), *Ticket.Kind.choices])
+    queue = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+    assignee = forms.ChoiceField(required=False)
+    sort = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("-updated", "Recently updated"),
+            ("updated", "Least recently updated"),
+            ("-created", "Newest"),
+            ("created", "Oldest"),
+        ],
+    )
+    q = forms.CharField(required=False, max_length=200, label="Search")
+
+    def __init__(self, *args: Any, queues: Any = (), agents: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["queue"].choices = [("", "All my queues")] + [(q.pk, q.name) for q in queues]
+        self.fields["assignee"].choices = [("", "Anyone"), ("mine", "Mine"), ("unassigned", "Unassigned")] + [
+            (str(a.pk), a.get_full_name() or a.get_username()) for a in agents
+        ]
+        for name, field in self.fields.items():
+            css = "form-control" if name == "q" else "form-select"
+            field.widget.attrs["class"] = f"{css} form-select-sm" if css == "form-select" else css

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class TicketEvent(models.Model):
+    """The ticket's history: who did what, when. Written by services, never edited."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", "Ticket created"
+        CUSTOMER_REPLIED = "customer_replied", "Customer replied"
+        AGENT_REPLIED = "agent_replied", "Agent replied"
+        NOTE_ADDED = "note_added", "Internal note added"
+        STATUS_CHANGED = "status_changed", "Status changed"
+        PRIORITY_CHANGED = "priority_changed", "Priority changed"
+        ASSIGNED = "assigned", "Assignee changed"
+        LINK_RESENT = "link_resent", "Private link sent again"
+
+    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actor_is_customer = models.BooleanField(default=False)
+    old_value = models.CharField(max_length=200, blank=True)
+    new_value = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["ticket", "created_at"], name="event_ticket_created")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on ticket {self.ticket_id}"
+
+    @property
+    def actor_name(self) -> str:
+        if self.actor_is_customer:
+            return self.ticket.customer.name
+        if self.actor is None:
+            return "System"
+        return self.actor.get_full_name() or self.actor.get_username()

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class Message(models.Model):
+    """One entry of the conversation: a public reply or an internal note."""
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", "Public reply"
+        NOTE = "note", "Internal note"
+
+    class Author(models.TextChoices):
+        AGENT = "agent", "Agent"
+        CUSTOMER = "customer", "Customer"
+
+    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="messages")
+    visibility = models.CharField(max_length=8, choices=Visibility.choices, default=Visibility.PUBLIC)
+    author_kind = models.CharField(max_length=10, choices=Author.choices)
+    author_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    body = models.TextField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["ticket", "created_at"], name="message_ticket_created")]
+
+    def __str__(self) -> str:
+        return f"{self.get_visibility_display()} on ticket {self.ticket_id}"
+
+    @property
+    def is_note(self) -> bool:
+        return self.visibility == self.Visibility.NOTE
+
+    @property
+    def author_name(self) -> str:
+        if self.author_kind == self.Author.CUSTOMER:
+            return self.ticket.customer.name
+        if self.author_user is None:
+            return "Support team"
+        return self.author_user.get_full_name() or self.author_user.get_username()
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    # Random directory name: never derived from the user's filename.
+    return f"attachments/{instance.ticket_id}/{instance.storage_key}"
+
+
+class Attachment(models.Model):
+    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="attachments")
+    message = models.ForeignKey("tickets.Message", on_delete=models.CASCADE, related_name="attachments")
+    storage_key = models.CharField(max_length=64, unique=True)
+    file = models.FileField(upload_to=attachment_path, max_length=255)
+    filename = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.filename

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from django.db import models
+
+
+class OutboundEmail(models.Model):
+    """The record of truth for every email we owe someone.
+
+    Written in the same transaction as the change that causes it, under a unique key
+    (``ack:<ticket>``, ``reply:<message>``...), so a ticket gets one acknowledgement
+    however often the task runs. The task claims the row with a conditional UPDATE
+    before it talks to SMTP; a periodic re-queue picks up rows the broker lost.
+    """
+
+    class Kind(models.TextChoices):
+        ACKNOWLEDGEMENT = "ack", "Acknowledgement"
+        AGENT_REPLY = "reply", "Agent reply"
+        TICKET_LINKS = "links", "Ticket links sent again"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    key = models.CharField(max_length=100, unique=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    ticket = models.ForeignKey(
+        "tickets.Ticket", on_delete=models.CASCADE, null=True, blank=True, related_name="emails"
+    )
+    message = models.ForeignKey(
+        "tickets.Message", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    customer = models.ForeignKey("tickets.Customer", on_delete=models.CASCADE, related_name="emails")
+    to_email = models.EmailField(max_length=254)
+    subject = models.CharField(max_length=300, blank=True)
+    # Ids the email speaks of, when more than the ticket (the "send my links again" email).
+    context = models.JSONField(default=dict, blank=True)
+    message_id_header = models.CharField("Message-ID", max_length=255, unique=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "outbound email"
+        indexes = [
+            # The periodic re-queue: unsent rows whose attempt is due.
+            models.Index(
+                fields=["next_attempt_at"],
+                name="outbox_unsent_due",
+                condition=models.Q(status__in=["pending", "sending"]),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.to_email} ({self.status})"

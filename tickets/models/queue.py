@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class Queue(models.Model):
+    """A team's inbox. Agents see the tickets of the queues they belong to."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.CharField(max_length=300, blank=True)
+    agents = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="helpdesk_queues", blank=True)
+    team_lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="led_queues",
+    )
+    is_default = models.BooleanField(
+        default=False, help_text="New tickets from the public form land in this queue."
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"], condition=models.Q(is_default=True), name="queue_one_default"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,129 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+REFERENCE_OFFSET = 1000
+
+
+class TicketQuerySet(models.QuerySet["Ticket"]):
+    def visible_to(self, user: models.Model) -> TicketQuerySet:
+        """Tickets an agent may see: all for superusers, else those of the agent's queues."""
+        if getattr(user, "is_superuser", False):
+            return self
+        if not getattr(user, "is_active", False) or not getattr(user, "is_staff", False):
+            return self.none()
+        return self.filter(queue__agents=user)
+
+    def open(self) -> TicketQuerySet:
+        return self.exclude(status__in=[Ticket.Status.RESOLVED, Ticket.Status.CLOSED])
+
+
+class Ticket(models.Model):
+    class Kind(models.TextChoices):
+        INFO = "info", "Info request"
+        PROBLEM = "problem", "Problem"
+        COMPLAINT = "complaint", "Complaint"
+
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        OPEN = "open", "Open"
+        WAITING = "waiting", "Waiting on customer"
+        RESOLVED = "resolved", "Resolved"
+        CLOSED = "closed", "Closed"
+
+    class Priority(models.IntegerChoices):
+        LOW = 1, "Low"
+        NORMAL = 2, "Normal"
+        HIGH = 3, "High"
+        URGENT = 4, "Urgent"
+
+    class Channel(models.TextChoices):
+        WEB = "web", "Web form"
+        EMAIL = "email", "Email"
+        PHONE = "phone", "Phone"
+        API = "api", "API"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.NEW)
+    priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.NORMAL)
+    channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.WEB)
+    queue = models.ForeignKey("tickets.Queue", on_delete=models.PROTECT, related_name="tickets")
+    customer = models.ForeignKey("tickets.Customer", on_delete=models.PROTECT, related_name="tickets")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_tickets",
+    )
+    subject = models.CharField(max_length=200)
+    # The private link's token is derived from this salt and SECRET_KEY; only its hash is
+    # compared, so a database read alone neither reveals nor forges a link.
+    link_salt = models.CharField(max_length=64)
+    link_hash = models.CharField(max_length=64)
+    # The web form's one-time key: a double submit finds the first ticket instead of a second.
+    submission_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    first_response_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TicketQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            # The desk queue: filtered by queue and status, sorted by created or updated.
+            models.Index(fields=["queue", "status", "-created_at"], name="ticket_queue_status_created"),
+            models.Index(fields=["queue", "status", "-updated_at"], name="ticket_queue_status_updated"),
+            # "Mine" and "unassigned" views.
+            models.Index(fields=["assignee", "status", "-updated_at"], name="ticket_assignee_status"),
+            # Admins' unfiltered queue, newest first either way.
+            models.Index(fields=["-created_at"], name="ticket_created"),
+            models.Index(fields=["-updated_at"], name="ticket_updated"),
+            models.Index(fields=["customer", "status"], name="ticket_customer_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.subject}"
+
+    @property
+    def reference(self) -> str:
+        return f"{settings.TICKET_REFERENCE_PREFIX}-{self.pk + REFERENCE_OFFSET}"
+
+    @staticmethod
+    def pk_from_reference(reference: str) -> int | None:
+        prefix, _, number = reference.strip().upper().partition("-")
+        if prefix != settings.TICKET_REFERENCE_PREFIX or not number.isdigit() or len(number) > 15:
+            return None
+        pk = int(number) - REFERENCE_OFFSET
+        return pk if pk > 0 else None
+
+    @property
+    def is_complaint(self) -> bool:
+        return self.kind == self.Kind.COMPLAINT
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in (self.Status.RESOLVED, self.Status.CLOSED)
+
+    @property
+    def customer_status_label(self) -> str:
+        return CUSTOMER_STATUS_LABELS[self.status]
+
+
+CUSTOMER_STATUS_LABELS = {
+    Ticket.Status.NEW: "Received",
+    Ticket.Status.OPEN: "We're working on it",
+    Ticket.Status.WAITING: "Waiting for your reply",
+    Ticket.Status.RESOLVED: "Solved",
+    Ticket.Status.CLOSED: "Closed",
+}
+
+CUSTOMER_KIND_LABELS = {
+    Ticket.Kind.INFO: "I have a question",
+    Ticket.Kind.PROBLEM: "Something isn't working",
+    Ticket.Kind.COMPLAINT: "I want to make a complaint",
+}

@@ -1,0 +1,24 @@
+"""The beat schedule, declared in code and stored for django-celery-beat.
+
+Created on migrate when missing; an admin's later change of interval or enabled
+flag is kept, never overwritten.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+PERIODIC_TASKS = [
+    # (name shown to admins, task, every N seconds)
+    ("Re-queue unsent emails", "tickets.tasks.requeue_stuck_emails", 60),
+]
+
+
+def ensure_periodic_tasks(**kwargs: Any) -> None:
+    from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+    for name, task, seconds in PERIODIC_TASKS:
+        if PeriodicTask.objects.filter(name=name).exists():
+            continue
+        schedule, _ = IntervalSchedule.objects.get_or_create(every=seconds, period=IntervalSchedule.SECONDS)
+        PeriodicTask.objects.create(name=name, task=task, interval=schedule)

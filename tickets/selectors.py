@@ -1,0 +1,162 @@
+"""Reads, each scoped to what the viewer may see. Unknown and forbidden both raise Http404."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from tickets.links import link_matches
+from tickets.models import Attachment, Message, Queue, Ticket, TicketEvent
+
+AnyUser = AbstractBaseUser | AnonymousUser
+
+
+def is_agent(user: AnyUser) -> bool:
+    return bool(user.is_authenticated and user.is_active and (user.is_staff or user.is_superuser))
+
+
+def queues_for_agent(user: AnyUser) -> QuerySet[Queue]:
+    if getattr(user, "is_superuser", False):
+        return Queue.objects.all()
+    return Queue.objects.filter(agents=user)
+
+
+def _ticket_or_404(queryset: QuerySet[Ticket], reference: str) -> Ticket:
+    pk = Ticket.pk_from_reference(reference)
+    if pk is None:
+        raise Http404("No such ticket")
+    ticket = queryset.filter(pk=pk).first()
+    if ticket is None:
+        raise Http404("No such ticket")
+    return ticket
+
+
+def ticket_get_for_agent(*, user: AnyUser, reference: str) -> Ticket:
+    queryset = Ticket.objects.visible_to(user).select_related("customer", "queue", "assignee")
+    return _ticket_or_404(queryset, reference)
+
+
+def ticket_get_by_id(pk: int) -> Ticket | None:
+    """For the submitter's own session only (it holds the id of the ticket it just made)."""
+    return Ticket.objects.select_related("customer").filter(pk=pk).first()
+
+
+def ticket_get_for_link(*, reference: str, token: str) -> Ticket:
+    """The ticket behind a private link; a wrong token looks exactly like an unknown ticket."""
+    ticket = _ticket_or_404(Ticket.objects.select_related("customer"), reference)
+    if not link_matches(ticket, token):
+        raise Http404("No such ticket")
+    return ticket
+
+
+@dataclass
+class QueueFilters:
+    status: str = "active"  # "active" = neither resolved nor closed; "all"; or one status
+    kind: str = ""
+    queue_id: int | None = None
+    assignee: str = ""  # "", "mine", "unassigned" or an agent id
+    sort: str = "-updated"
+    search: str = ""
+
+
+SORTS = {
+    "-updated": ["-updated_at", "-id"],
+    "updated": ["updated_at", "id"],
+    "-created": ["-created_at", "-id"],
+    "created": ["created_at", "id"],
+}
+
+
+def ticket_list_for_agent(*, user: AnyUser, filters: QueueFilters) -> QuerySet[Ticket]:
+    tickets = Ticket.objects.visible_to(user)
+    if filters.status == "active":
+        tickets = tickets.open()
+    elif filters.status in Ticket.Status.values:
+        tickets = tickets.filter(status=filters.status)
+    if filters.kind in Ticket.Kind.values:
+        tickets = tickets.filter(kind=filters.kind)
+    if filters.queue_id:
+        tickets = tickets.filter(queue_id=filters.queue_id)
+    if filters.assignee == "mine":
+        tickets = tickets.filter(assignee=user)
+    elif filters.assignee == "unassigned":
+        tickets = tickets.filter(assignee__isnull=True)
+    elif filters.assignee.isdigit():
+        tickets = tickets.filter(assignee_id=int(filters.assignee))
+    if filters.search:
+        pk = Ticket.pk_from_reference(filters.search)
+        tickets = tickets.filter(pk=pk) if pk else tickets.filter(subject__icontains=filters.search)
+    return tickets.select_related("customer", "queue", "assignee").order_by(*SORTS.get(filters.sort, SORTS["-updated"]))
+
+
+def agents_for_queues(queues: QuerySet[Queue]) -> QuerySet[Any]:
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, is_staff=True, helpdesk_queues__in=queues)
+        .distinct()
+        .order_by("first_name", "username")
+    )
+
+
+def agents_for_ticket(ticket: Ticket) -> QuerySet[Any]:
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, is_staff=True, helpdesk_queues=ticket.queue_id)
+        .order_by("first_name", "username")
+    )
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    message: Message | None = None
+    event: TicketEvent | None = None
+
+
+def _messages(ticket: Ticket, *, public_only: bool) -> QuerySet[Message]:
+    messages = ticket.messages.select_related("author_user").prefetch_related(
+        Prefetch("attachments", queryset=Attachment.objects.order_by("id"))
+    )
+    if public_only:
+        messages = messages.filter(visibility=Message.Visibility.PUBLIC)
+    return messages.order_by("created_at", "id")
+
+
+def ticket_timeline_for_agent(ticket: Ticket) -> list[TimelineEntry]:
+    """Messages, notes and events in time order; a message's own event is folded into it."""
+    entries = [TimelineEntry(at=m.created_at, message=m) for m in _messages(ticket, public_only=False)]
+    folded = {TicketEvent.Kind.CUSTOMER_REPLIED, TicketEvent.Kind.AGENT_REPLIED, TicketEvent.Kind.NOTE_ADDED}
+    events = ticket.events.select_related("actor").exclude(kind__in=folded).order_by("created_at", "id")
+    entries += [TimelineEntry(at=e.created_at, event=e) for e in events]
+    entries.sort(key=lambda entry: (entry.at, entry.event is not None))
+    return entries
+
+
+def ticket_conversation_for_customer(ticket: Ticket) -> list[Message]:
+    """Only what the customer may read: public messages, never internal notes."""
+    return list(_messages(ticket, public_only=True))
+
+
+def attachment_get_for_agent(*, user: AnyUser, reference: str, attachment_id: int) -> Attachment:
+    ticket = ticket_get_for_agent(user=user, reference=reference)
+    attachment = Attachment.objects.filter(pk=attachment_id, ticket=ticket).first()
+    if attachment is None:
+        raise Http404("No such file")
+    return attachment
+
+
+def attachment_get_for_link(*, reference: str, token: str, attachment_id: int) -> Attachment:
+    ticket = ticket_get_for_link(reference=reference, token=token)
+    attachment = (
+        Attachment.objects.filter(pk=attachment_id, ticket=ticket, message__visibility=Message.Visibility.PUBLIC)
+        .first()
+    )
+    if attachment is None:
+        raise Http404("No such file")
+    return attachment

@@ -1,0 +1,22 @@
+"""Every write to tickets goes through these functions (views, admin, tasks alike)."""
+
+from tickets.services.desk import (
+    agent_reply_post,
+    ticket_assign,
+    ticket_priority_change,
+    ticket_status_change,
+)
+from tickets.services.outbox import outbox_requeue_due, outbox_send
+from tickets.services.portal import customer_reply_post, links_resend, ticket_submit
+
+__all__ = [
+    "agent_reply_post",
+    "customer_reply_post",
+    "links_resend",
+    "outbox_requeue_due",
+    "outbox_send",
+    "ticket_assign",
+    "ticket_priority_change",
+    "ticket_status_change",
+    "ticket_submit",
+]

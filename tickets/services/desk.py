@@ -1,0 +1,142 @@
+"""What agents do to a ticket: reply, add notes, change status, priority and assignee.
+
+Callers pass a ticket the agent may see (``selectors.ticket_get_for_agent``); each
+function re-reads it under a row lock so two agents acting at once don't lose a change.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from tickets.models import Message, OutboundEmail, Ticket, TicketEvent
+from tickets.services.common import attachments_save, event_record, status_apply, text_required
+from tickets.services.outbox import outbox_enqueue
+from tickets.services.portal import BODY_MAX
+
+
+def _locked(ticket: Ticket) -> Ticket:
+    return Ticket.objects.select_for_update().select_related("customer").get(pk=ticket.pk)
+
+
+def agent_reply_post(
+    *,
+    ticket: Ticket,
+    agent: AbstractBaseUser,
+    body: str,
+    internal: bool = False,
+    status_after: str | None = None,
+    files: list[UploadedFile] | None = None,
+) -> Message:
+    """A public reply (emailed to the customer) or an internal note (never shown to them)."""
+    body = text_required(body, "body", "a reply" if not internal else "a note", BODY_MAX)
+    with transaction.atomic():
+        ticket = _locked(ticket)
+        if ticket.status == Ticket.Status.CLOSED and not internal:
+            raise ValidationError({"body": "This ticket is closed; add an internal note instead."})
+        now = timezone.now()
+        message = Message.objects.create(
+            ticket=ticket,
+            visibility=Message.Visibility.NOTE if internal else Message.Visibility.PUBLIC,
+            author_kind=Message.Author.AGENT,
+            author_user=agent,
+            body=body,
+            created_at=now,
+        )
+        attachments_save(message=message, files=files or [], at=now)
+        if internal:
+            event_record(ticket=ticket, kind=TicketEvent.Kind.NOTE_ADDED, at=now, actor=agent)
+        else:
+            event_record(ticket=ticket, kind=TicketEvent.Kind.AGENT_REPLIED, at=now, actor=agent)
+            if ticket.first_response_at is None:
+                ticket.first_response_at = now
+            target = status_after or (Ticket.Status.OPEN if ticket.status == Ticket.Status.NEW else None)
+            if target:
+                status_apply(ticket=ticket, status=target, at=now, actor=agent)
+            outbox_enqueue(
+                key=f"reply:{message.pk}",
+                kind=OutboundEmail.Kind.AGENT_REPLY,
+                ticket=ticket,
+                customer=ticket.customer,
+                message=message,
+            )
+        if internal and status_after:
+            status_apply(ticket=ticket, status=status_after, at=now, actor=agent)
+        ticket.updated_at = now
+        ticket.save()
+    return message
+
+
+def ticket_status_change(*, ticket: Ticket, agent: AbstractBaseUser, status: str) -> bool:
+    if status not in Ticket.Status.values:
+        raise ValidationError({"status": "Choose a status from the list."})
+    with transaction.atomic():
+        ticket = _locked(ticket)
+        now = timezone.now()
+        changed = status_apply(ticket=ticket, status=status, at=now, actor=agent)
+        if changed:
+            ticket.updated_at = now
+            ticket.save()
+    return changed
+
+
+def ticket_priority_change(*, ticket: Ticket, agent: AbstractBaseUser, priority: int) -> bool:
+    if priority not in Ticket.Priority.values:
+        raise ValidationError({"priority": "Choose a priority from the list."})
+    with transaction.atomic():
+        ticket = _locked(ticket)
+        if ticket.priority == priority:
+            return False
+        now = timezone.now()
+        event_record(
+            ticket=ticket,
+            kind=TicketEvent.Kind.PRIORITY_CHANGED,
+            at=now,
+            actor=agent,
+            old=ticket.get_priority_display(),
+            new=Ticket.Priority(priority).label,
+        )
+        ticket.priority = priority
+        ticket.updated_at = now
+        ticket.save()
+    return True
+
+
+def _display(user: AbstractBaseUser | None) -> str:
+    if user is None:
+        return "Unassigned"
+    return getattr(user, "get_full_name", lambda: "")() or user.get_username()
+
+
+def ticket_assign(*, ticket: Ticket, agent: AbstractBaseUser, assignee_id: int | None) -> bool:
+    """Give the ticket to an agent of its queue (or to nobody)."""
+    with transaction.atomic():
+        ticket = _locked(ticket)
+        if ticket.assignee_id == assignee_id:
+            return False
+        assignee = None
+        if assignee_id is not None:
+            assignee = (
+                get_user_model()
+                .objects.filter(pk=assignee_id, is_active=True, is_staff=True, helpdesk_queues=ticket.queue_id)
+                .first()
+            )
+            if assignee is None:
+                raise ValidationError({"assignee": "Pick an agent who works in this ticket's queue."})
+        now = timezone.now()
+        event_record(
+            ticket=ticket,
+            kind=TicketEvent.Kind.ASSIGNED,
+            at=now,
+            actor=agent,
+            old=_display(ticket.assignee),
+            new=_display(assignee),
+        )
+        ticket.assignee = assignee
+        ticket.updated_at = now
+        ticket.save()
+    return True

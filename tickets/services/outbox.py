@@ -1,0 +1,157 @@
+"""The outbox: every email we owe is a row first, sent by a task, exactly once.
+
+The task claims a row with a conditional UPDATE before it talks to SMTP, so a
+duplicated or retried task finds the row claimed and stops. A killed worker's claim
+expires and the periodic re-queue hands the row to another run.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import smtplib
+from datetime import timedelta
+from enum import Enum
+
+from django.conf import settings
+from django.core.mail.message import make_msgid
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from tickets.models import Customer, Message, OutboundEmail, Ticket
+
+logger = logging.getLogger(__name__)
+CLAIM_SECONDS = 300
+BACKOFF_BASE_SECONDS = 30
+BACKOFF_MAX_SECONDS = 600
+
+
+class SendResult(Enum):
+    SENT = "sent"
+    SKIPPED = "skipped"  # already sent, or claimed by another run, or not due yet
+    RETRY = "retry"
+    FAILED = "failed"
+
+
+def outbox_enqueue(
+    *,
+    key: str,
+    kind: str,
+    customer: Customer,
+    ticket: Ticket | None = None,
+    message: Message | None = None,
+    context: dict[str, object] | None = None,
+) -> OutboundEmail:
+    """Record an email inside the caller's transaction; queue its task after commit."""
+    from tickets.tasks import send_outbound_email as send_outbound_email_task
+
+    now = timezone.now()
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].rstrip(">") or "localhost"
+    email = OutboundEmail.objects.create(
+        key=key,
+        kind=kind,
+        ticket=ticket,
+        message=message,
+        customer=customer,
+        to_email=customer.email,
+        message_id_header=make_msgid(domain=domain),
+        context=context or {},
+        next_attempt_at=now,
+        created_at=now,
+    )
+    transaction.on_commit(lambda: send_outbound_email_task.delay(email.pk), robust=True)
+    return email
+
+
+def _backoff(attempts: int) -> int:
+    delay = min(BACKOFF_MAX_SECONDS, BACKOFF_BASE_SECONDS * 2 ** max(attempts - 1, 0))
+    return int(delay / 2 + random.uniform(0, delay / 2))  # noqa: S311 - jitter, not crypto
+
+
+def _is_permanent(exc: Exception) -> bool:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in exc.recipients.values())
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return exc.smtp_code >= 500
+    return False
+
+
+def _claim(pk: int) -> bool:
+    now = timezone.now()
+    claimable = Q(status=OutboundEmail.Status.PENDING, next_attempt_at__lte=now) | Q(
+        status=OutboundEmail.Status.SENDING, claimed_until__lt=now
+    )
+    return (
+        OutboundEmail.objects.filter(claimable, pk=pk).update(
+            status=OutboundEmail.Status.SENDING,
+            claimed_until=now + timedelta(seconds=CLAIM_SECONDS),
+            attempts=F("attempts") + 1,
+        )
+        == 1
+    )
+
+
+def outbox_send(*, email_id: int) -> tuple[SendResult, int]:
+    """Send one outbox row if it is ours to send. Returns (result, retry delay in seconds)."""
+    from tickets.emails import build_email
+
+    if not _claim(email_id):
+        return SendResult.SKIPPED, 0
+    email = OutboundEmail.objects.select_related("ticket__customer", "message", "customer").get(pk=email_id)
+    try:
+        message = build_email(email)
+        message.send()
+    except Exception as exc:
+        return _record_failure(email, exc)
+    OutboundEmail.objects.filter(pk=email.pk).update(
+        status=OutboundEmail.Status.SENT,
+        sent_at=timezone.now(),
+        claimed_until=None,
+        subject=message.subject[:300],
+        last_error="",
+    )
+    return SendResult.SENT, 0
+
+
+def _record_failure(email: OutboundEmail, exc: Exception) -> tuple[SendResult, int]:
+    error = f"{type(exc).__name__}: {exc}"[:2000]
+    if _is_permanent(exc) or email.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+        logger.error("Email %s to %s failed for good: %s", email.key, email.to_email, error)
+        OutboundEmail.objects.filter(pk=email.pk).update(
+            status=OutboundEmail.Status.FAILED, claimed_until=None, last_error=error
+        )
+        return SendResult.FAILED, 0
+    delay = _backoff(email.attempts)
+    logger.warning("Email %s to %s will be retried in %ss: %s", email.key, email.to_email, delay, error)
+    OutboundEmail.objects.filter(pk=email.pk).update(
+        status=OutboundEmail.Status.PENDING,
+        claimed_until=None,
+        next_attempt_at=timezone.now() + timedelta(seconds=delay),
+        last_error=error,
+    )
+    return SendResult.RETRY, delay
+
+
+def outbox_due_ids(limit: int = 500) -> list[int]:
+    """Unsent rows whose attempt is overdue by the re-queue grace, or whose claim expired."""
+    now = timezone.now()
+    grace = now - timedelta(seconds=settings.OUTBOX_REQUEUE_AFTER_SECONDS)
+    return list(
+        OutboundEmail.objects.filter(
+            Q(status=OutboundEmail.Status.PENDING, next_attempt_at__lte=grace)
+            | Q(status=OutboundEmail.Status.SENDING, claimed_until__lt=now),
+        )
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def outbox_requeue_due() -> int:
+    """Queue a send task for each stuck row; claims keep this safe to run anywhere, any time."""
+    from tickets.tasks import send_outbound_email as send_outbound_email_task
+
+    ids = outbox_due_ids()
+    for pk in ids:
+        send_outbound_email_task.delay(pk)
+    return len(ids)

@@ -1,0 +1,192 @@
+"""What customers do: submit a ticket, reply through the private link, ask for links again."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from tickets.links import link_token, new_link_secret
+from tickets.models import Customer, Message, OutboundEmail, Queue, Ticket, TicketEvent
+from tickets.services.common import attachments_save, event_record, status_apply, text_required
+from tickets.services.outbox import outbox_enqueue
+
+SUBJECT_MAX = 200
+BODY_MAX = 50_000
+NAME_MAX = 200
+
+
+@dataclass(frozen=True)
+class Submitted:
+    ticket: Ticket
+    token: str
+    duplicate: bool = False
+
+
+def _customer_for(*, email: str, name: str) -> Customer:
+    customer, _ = Customer.objects.get_or_create(
+        email__iexact=email, defaults={"email": email, "name": name, "created_at": timezone.now()}
+    )
+    return customer
+
+
+def _default_queue() -> Queue:
+    queue = Queue.objects.order_by("-is_default", "id").first()
+    if queue is None:
+        raise ValidationError("The desk has no queue yet: an admin must create one.")
+    return queue
+
+
+def ticket_submit(
+    *,
+    name: str,
+    email: str,
+    kind: str,
+    subject: str,
+    description: str,
+    files: list[UploadedFile] | None = None,
+    channel: str = Ticket.Channel.WEB,
+    submission_key: str | None = None,
+) -> Submitted:
+    """Open a ticket for a customer and owe them an acknowledgement.
+
+    Customer, ticket, first message, attachments, event and the outbox row commit
+    together; the email task is queued after commit. A repeated ``submission_key``
+    (a double-clicked form) returns the first ticket instead of making a second.
+    """
+    name = text_required(name, "name", "your name", NAME_MAX)
+    email = email.strip()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError({"email": "Please give an email address like name@example.com."}) from None
+    if kind not in Ticket.Kind.values:
+        raise ValidationError({"kind": "Please choose what this is about."})
+    subject = text_required(subject, "subject", "a subject", SUBJECT_MAX)
+    description = text_required(description, "description", "what happened", BODY_MAX)
+    if submission_key:
+        existing = Ticket.objects.filter(submission_key=submission_key).first()
+        if existing is not None:
+            return Submitted(ticket=existing, token=link_token(existing), duplicate=True)
+    try:
+        with transaction.atomic():
+            return _ticket_create(
+                name=name,
+                email=email,
+                kind=kind,
+                subject=subject,
+                description=description,
+                files=files or [],
+                channel=channel,
+                submission_key=submission_key or None,
+            )
+    except IntegrityError:
+        # Another request with the same key won the race: answer with its ticket.
+        existing = Ticket.objects.filter(submission_key=submission_key).first() if submission_key else None
+        if existing is None:
+            raise
+        return Submitted(ticket=existing, token=link_token(existing), duplicate=True)
+
+
+def _ticket_create(
+    *,
+    name: str,
+    email: str,
+    kind: str,
+    subject: str,
+    description: str,
+    files: list[UploadedFile],
+    channel: str,
+    submission_key: str | None,
+) -> Submitted:
+    now = timezone.now()
+    customer = _customer_for(email=email, name=name)
+    salt, link_hash = new_link_secret()
+    ticket = Ticket.objects.create(
+        kind=kind,
+        priority=Ticket.Priority.HIGH if kind == Ticket.Kind.COMPLAINT else Ticket.Priority.NORMAL,
+        channel=channel,
+        queue=_default_queue(),
+        customer=customer,
+        subject=subject,
+        link_salt=salt,
+        link_hash=link_hash,
+        submission_key=submission_key,
+        created_at=now,
+        updated_at=now,
+    )
+    message = Message.objects.create(
+        ticket=ticket,
+        visibility=Message.Visibility.PUBLIC,
+        author_kind=Message.Author.CUSTOMER,
+        body=description,
+        created_at=now,
+    )
+    attachments_save(message=message, files=files, at=now)
+    event_record(ticket=ticket, kind=TicketEvent.Kind.CREATED, at=now, by_customer=True)
+    outbox_enqueue(
+        key=f"ack:{ticket.pk}",
+        kind=OutboundEmail.Kind.ACKNOWLEDGEMENT,
+        ticket=ticket,
+        customer=customer,
+        message=message,
+    )
+    return Submitted(ticket=ticket, token=link_token(ticket))
+
+
+def customer_reply_post(*, ticket: Ticket, body: str, files: list[UploadedFile] | None = None) -> Message:
+    """The customer answers through the private link; the ticket comes back to the desk."""
+    body = text_required(body, "body", "a message", BODY_MAX)
+    with transaction.atomic():
+        ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+        if ticket.status == Ticket.Status.CLOSED:
+            raise ValidationError(
+                {"body": "This request is closed, so it can't take replies. Please start a new request."}
+            )
+        now = timezone.now()
+        message = Message.objects.create(
+            ticket=ticket,
+            visibility=Message.Visibility.PUBLIC,
+            author_kind=Message.Author.CUSTOMER,
+            body=body,
+            created_at=now,
+        )
+        attachments_save(message=message, files=files or [], at=now)
+        event_record(ticket=ticket, kind=TicketEvent.Kind.CUSTOMER_REPLIED, at=now, by_customer=True)
+        if ticket.status in (Ticket.Status.WAITING, Ticket.Status.RESOLVED):
+            status_apply(ticket=ticket, status=Ticket.Status.OPEN, at=now, by_customer=True)
+        ticket.updated_at = now
+        ticket.save()
+    return message
+
+
+def links_resend(*, email: str) -> int:
+    """Email fresh private links to the open tickets of ``email``; old links stop working.
+
+    Returns how many tickets were included; callers must not tell the visitor, so the
+    page never reveals whether an address is known.
+    """
+    with transaction.atomic():
+        customer = Customer.objects.filter(email__iexact=email.strip()).first()
+        if customer is None:
+            return 0
+        tickets = list(Ticket.objects.select_for_update().filter(customer=customer).open().order_by("id"))
+        if not tickets:
+            return 0
+        now = timezone.now()
+        for ticket in tickets:
+            ticket.link_salt, ticket.link_hash = new_link_secret()
+            ticket.save(update_fields=["link_salt", "link_hash"])
+            event_record(ticket=ticket, kind=TicketEvent.Kind.LINK_RESENT, at=now, by_customer=True)
+        outbox_enqueue(
+            key=f"links:{customer.pk}:{uuid.uuid4().hex}",
+            kind=OutboundEmail.Kind.TICKET_LINKS,
+            customer=customer,
+            context={"ticket_ids": [t.pk for t in tickets]},
+        )
+    return len(tickets)

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from tickets.views import auth, desk
+
+app_name = "desk"
+urlpatterns = [
+    path("", desk.queue, name="queue"),
+    path("login/", auth.DeskLoginView.as_view(), name="login"),
+    path("logout/", auth.DeskLogoutView.as_view(), name="logout"),
+    path("t/<str:reference>/", desk.ticket_detail, name="ticket"),
+    path("t/<str:reference>/reply/", desk.ticket_reply, name="reply"),
+    path("t/<str:reference>/update/", desk.ticket_update, name="update"),
+    path("t/<str:reference>/files/<int:attachment_id>/", desk.attachment_download, name="file"),
+]

@@ -1,0 +1,143 @@
+"""The agent workspace (/desk/). Every change is a POST; every lookup is scoped to the agent."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from tickets import selectors, services
+from tickets.forms import AgentReplyForm, QueueFilterForm, TicketUpdateForm
+from tickets.models import Ticket
+from tickets.views.files import attachment_response
+
+PAGE_SIZE = 25
+
+
+def agent_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Anonymous visitors go to the login page; signed-in non-agents find nothing here."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not selectors.is_agent(request.user):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@require_GET
+@agent_required
+def queue(request: HttpRequest) -> HttpResponse:
+    queues = selectors.queues_for_agent(request.user)
+    agents = selectors.agents_for_queues(queues)
+    form = QueueFilterForm(request.GET or None, queues=queues, agents=agents)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    filters = selectors.QueueFilters(
+        status=data.get("status") or "active",
+        kind=data.get("kind") or "",
+        queue_id=data.get("queue"),
+        assignee=data.get("assignee") or "",
+        sort=data.get("sort") or "-updated",
+        search=(data.get("q") or "").strip(),
+    )
+    tickets = selectors.ticket_list_for_agent(user=request.user, filters=filters)
+    page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode(), "filters": filters}
+    return render(request, "tickets/desk/queue.html", context)
+
+
+def _ticket_context(request: HttpRequest, ticket: Ticket, **forms: Any) -> dict[str, Any]:
+    agents = selectors.agents_for_ticket(ticket)
+    update_form = forms.get("update_form") or TicketUpdateForm(
+        agents=agents,
+        initial={"status": ticket.status, "priority": ticket.priority, "assignee": ticket.assignee_id},
+    )
+    return {
+        "ticket": ticket,
+        "timeline": selectors.ticket_timeline_for_agent(ticket),
+        "reply_form": forms.get("reply_form") or AgentReplyForm(),
+        "update_form": update_form,
+    }
+
+
+@require_GET
+@agent_required
+def ticket_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    ticket = selectors.ticket_get_for_agent(user=request.user, reference=reference)
+    return render(request, "tickets/desk/ticket.html", _ticket_context(request, ticket))
+
+
+def _add_errors(form: AgentReplyForm | TicketUpdateForm, exc: ValidationError) -> None:
+    for field, errors in getattr(exc, "error_dict", {None: exc.error_list}).items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+@require_POST
+@agent_required
+def ticket_reply(request: HttpRequest, reference: str) -> HttpResponse:
+    ticket = selectors.ticket_get_for_agent(user=request.user, reference=reference)
+    form = AgentReplyForm(request.POST, request.FILES)
+    if form.is_valid():
+        internal = form.cleaned_data["visibility"] == "note"
+        try:
+            services.agent_reply_post(
+                ticket=ticket,
+                agent=request.user,
+                body=form.cleaned_data["body"],
+                internal=internal,
+                status_after=form.cleaned_data["status_after"] or None,
+                files=form.cleaned_data["attachments"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            done = "Internal note added." if internal else f"Reply sent to {ticket.customer.name}."
+            messages.success(request, done)
+            return redirect("desk:ticket", reference=ticket.reference)
+    context = _ticket_context(request, ticket, reply_form=form)
+    return render(request, "tickets/desk/ticket.html", context, status=400)
+
+
+@require_POST
+@agent_required
+def ticket_update(request: HttpRequest, reference: str) -> HttpResponse:
+    ticket = selectors.ticket_get_for_agent(user=request.user, reference=reference)
+    form = TicketUpdateForm(request.POST, agents=selectors.agents_for_ticket(ticket))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            changed = [
+                services.ticket_status_change(ticket=ticket, agent=request.user, status=data["status"]),
+                services.ticket_priority_change(ticket=ticket, agent=request.user, priority=data["priority"]),
+                services.ticket_assign(ticket=ticket, agent=request.user, assignee_id=data["assignee"]),
+            ]
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, "Ticket updated." if any(changed) else "Nothing to change.")
+            return redirect("desk:ticket", reference=ticket.reference)
+    ticket.refresh_from_db()
+    context = _ticket_context(request, ticket, update_form=form)
+    return render(request, "tickets/desk/ticket.html", context, status=400)
+
+
+@require_GET
+@agent_required
+def attachment_download(request: HttpRequest, reference: str, attachment_id: int) -> HttpResponse:
+    attachment = selectors.attachment_get_for_agent(
+        user=request.user, reference=reference, attachment_id=attachment_id
+    )
+    return attachment_response(attachment)

@@ -1,0 +1,138 @@
+"""The customer portal (/support/): no accounts, a private link per ticket."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from helpdesk.lib import ratelimit
+from tickets import selectors, services
+from tickets.forms import CustomerReplyForm, ResendLinksForm, TicketSubmitForm
+from tickets.links import link_path
+from tickets.views.files import attachment_response
+
+SESSION_SUBMITTED = "portal_submitted"
+
+
+def _apply_service_errors(form: TicketSubmitForm | CustomerReplyForm, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "tickets/portal/home.html")
+
+
+@require_http_methods(["GET", "POST"])
+def ticket_new(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        form = TicketSubmitForm(request.POST, request.FILES)
+        if not ratelimit.hit(request, "submit", settings.RATELIMIT_PUBLIC_FORM):
+            form.is_valid()
+            form.add_error(None, "We've received many requests from your address. Please try again in an hour.")
+            return render(request, "tickets/portal/new.html", {"form": form}, status=429)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                submitted = services.ticket_submit(
+                    name=data["name"],
+                    email=data["email"],
+                    kind=data["kind"],
+                    subject=data["subject"],
+                    description=data["description"],
+                    files=data["attachments"],
+                    submission_key=data["submission_key"] or None,
+                )
+            except ValidationError as exc:
+                _apply_service_errors(form, exc)
+            else:
+                # Only the id: the link is rebuilt from the ticket, so no token sits in the session store.
+                request.session[SESSION_SUBMITTED] = submitted.ticket.pk
+                return redirect("portal:submitted")
+        return render(request, "tickets/portal/new.html", {"form": form}, status=400)
+    form = TicketSubmitForm(initial={"submission_key": uuid.uuid4().hex})
+    return render(request, "tickets/portal/new.html", {"form": form})
+
+
+@never_cache
+@require_GET
+def ticket_submitted(request: HttpRequest) -> HttpResponse:
+    pk = request.session.get(SESSION_SUBMITTED)
+    ticket = selectors.ticket_get_by_id(pk) if isinstance(pk, int) else None
+    if ticket is None:
+        return redirect("portal:new")
+    response = render(
+        request, "tickets/portal/submitted.html", {"ticket": ticket, "ticket_path": link_path(ticket)}
+    )
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def ticket_detail(request: HttpRequest, reference: str, token: str) -> HttpResponse:
+    ticket = selectors.ticket_get_for_link(reference=reference, token=token)
+    form = CustomerReplyForm()
+    status = 200
+    if request.method == "POST":
+        form = CustomerReplyForm(request.POST, request.FILES)
+        if not ratelimit.hit(request, "reply", settings.RATELIMIT_CUSTOMER_REPLY, extra=reference):
+            form.is_valid()
+            form.add_error(None, "You've sent many replies in a short time. Please wait a little and try again.")
+            status = 429
+        elif form.is_valid():
+            try:
+                services.customer_reply_post(
+                    ticket=ticket, body=form.cleaned_data["body"], files=form.cleaned_data["attachments"]
+                )
+            except ValidationError as exc:
+                _apply_service_errors(form, exc)
+            else:
+                messages.success(request, "Thanks, your reply has been added. We'll be in touch.")
+                return redirect(request.path)
+        status = status if status != 200 else 400
+        ticket.refresh_from_db()
+    context = {
+        "ticket": ticket,
+        "conversation": selectors.ticket_conversation_for_customer(ticket),
+        "form": form,
+        "ticket_path": request.path,
+    }
+    response = render(request, "tickets/portal/ticket.html", context, status=status)
+    # The URL is a capability: never leak it to another site through the Referer header.
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@never_cache
+@require_GET
+def attachment_download(request: HttpRequest, reference: str, token: str, attachment_id: int) -> HttpResponse:
+    attachment = selectors.attachment_get_for_link(reference=reference, token=token, attachment_id=attachment_id)
+    return attachment_response(attachment)
+
+
+@require_http_methods(["GET", "POST"])
+def links_resend_view(request: HttpRequest) -> HttpResponse:
+    form = ResendLinksForm(request.POST or None)
+    if request.method == "POST":
+        if not ratelimit.hit(request, "links", settings.RATELIMIT_RESEND_LINKS):
+            form.add_error(None, "You've asked several times already. Please check your inbox or try again later.")
+            return render(request, "tickets/portal/links.html", {"form": form}, status=429)
+        if form.is_valid():
+            services.links_resend(email=form.cleaned_data["email"])
+            # Same answer whether or not we know the address.
+            return render(request, "tickets/portal/links_sent.html", {"email": form.cleaned_data["email"]})
+        return render(request, "tickets/portal/links.html", {"form": form}, status=400)
+    return render(request, "tickets/portal/links.html", {"form": form})
+
