@@ -1,0 +1,81 @@
+"""What the customer reads: both parts, the right headers, links from SITE_URL."""
+
+import pytest
+from django.core import mail
+
+from tickets import services
+from tickets.links import link_url
+from tickets.models import OutboundEmail, Ticket
+
+
+def submit(kind=Ticket.Kind.PROBLEM):
+    return services.ticket_submit(
+        name="Ada Lovelace", email="ada@example.com", kind=kind, subject="Engine stalls",
+        description="It stops at step 3.",
+    ).ticket  # fmt: skip
+
+
+def deliver(email: OutboundEmail):
+    services.outbox_send(email_id=email.pk)
+    return mail.outbox[-1]
+
+
+def bodies(message) -> tuple[str, str]:
+    return message.body, message.alternatives[0][0]
+
+
+@pytest.mark.django_db
+def test_acknowledgement_says_reference_next_step_and_private_link(desk, settings):
+    settings.SITE_URL = "https://help.example.com"
+    ticket = submit()
+    message = deliver(OutboundEmail.objects.get())
+    assert message.subject == f"We've got your request [{ticket.reference}] Engine stalls"
+    assert message.to == ["ada@example.com"]
+    assert message.extra_headers["Auto-Submitted"] == "auto-replied"
+    link = link_url(ticket)
+    assert link.startswith("https://help.example.com/support/t/")
+    for body in bodies(message):
+        assert ticket.reference in body
+        assert link in body
+        assert "What happens next" in body
+        assert "Hello Ada" in body
+
+
+@pytest.mark.django_db
+def test_complaint_acknowledgement_acknowledges_the_feeling_first(desk):
+    submit(kind=Ticket.Kind.COMPLAINT)
+    message = deliver(OutboundEmail.objects.get())
+    assert message.subject.startswith("We're sorry")
+    for body in bodies(message):
+        assert "We're sorry this happened" in body or "We&#x27;re sorry this happened" in body
+        assert "a person from our team will read it" in body
+
+
+@pytest.mark.django_db
+def test_reply_email_carries_the_reply_sanitised_and_threads_under_the_ack(desk):
+    ticket = submit()
+    ack = OutboundEmail.objects.get()
+    deliver(ack)
+    body = "Try this: <script>alert(1)</script> [docs](javascript:alert(1)) and **restart**."
+    services.agent_reply_post(ticket=ticket, agent=desk.agent_a, body=body)
+    message = deliver(OutboundEmail.objects.get(kind="reply"))
+    text, html = bodies(message)
+    assert message.subject == f"Re: [{ticket.reference}] Engine stalls"
+    assert message.extra_headers["In-Reply-To"] == ack.message_id_header
+    assert "Auto-Submitted" not in message.extra_headers  # a person wrote this one
+    assert "<script>alert(1)</script>" in text  # plain text is inert by nature
+    assert "<script" not in html and "javascript:" not in html
+    assert "<strong>restart</strong>" in html
+    assert "Alice Agent replied" in text
+
+
+@pytest.mark.django_db
+def test_links_email_lists_each_open_ticket_with_its_new_link(desk):
+    first, second = submit(), submit(kind=Ticket.Kind.INFO)
+    services.links_resend(email="ada@example.com")
+    message = deliver(OutboundEmail.objects.get(kind="links"))
+    first.refresh_from_db()
+    second.refresh_from_db()
+    for body in bodies(message):
+        assert link_url(first) in body and link_url(second) in body
+    assert message.extra_headers["Auto-Submitted"] == "auto-generated"

@@ -1,0 +1,50 @@
+from html.parser import HTMLParser
+
+import pytest
+
+from helpdesk.lib.sanitize import render_user_text
+
+
+class Tags(HTMLParser):
+    """The real elements and attributes in a piece of HTML (escaped text is not a tag)."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<script>alert(1)</script>",
+        "[click](javascript:alert(1))",
+        '<a href="javascript:alert(1)">x</a>',
+        "![x](data:text/html;base64,PHNjcmlwdD4=)",
+        '<img src=x onerror="alert(1)">',
+        "<iframe src=https://evil.example></iframe>",
+    ],
+)
+def test_dangerous_input_is_inert(text):
+    tags = Tags(render_user_text(text)).tags
+    names = {name for name, _ in tags}
+    assert not names & {"script", "iframe", "object", "embed", "style"}
+    for _, attrs in tags:
+        assert not [a for a in attrs if a.startswith("on")]
+        for attr in ("href", "src"):
+            assert not (attrs.get(attr) or "").strip().lower().startswith(("javascript:", "data:"))
+
+
+def test_markdown_structure_survives():
+    html = render_user_text("# Title\n\n- one\n- two\n\n`code` and [link](https://example.com)")
+    assert "<h1>Title</h1>" in html
+    assert "<li>one</li>" in html
+    assert "<code>code</code>" in html
+    assert 'href="https://example.com"' in html and 'rel="noopener noreferrer nofollow"' in html
+
+
+def test_typed_angle_brackets_show_as_text():
+    assert "&lt;b&gt;bold?&lt;/b&gt;" in render_user_text("<b>bold?</b>")
