@@ -19,8 +19,9 @@ class UserFactory(factory.django.DjangoModelFactory):
     last_name = factory.Faker("last_name")
     email = factory.LazyAttribute(lambda u: f"{u.username}@desk.example")
     is_staff = True
+
     @factory.post_generation
-    def password(obj, create: bool, extracted: object, **kwargs: object) -> None:  # noqa: N805
+    def password(obj, create: bool, extracted: object, **kwargs: object) -> None:
         obj.set_password(extracted or "correct-horse-battery")
         if create:
             obj.save(update_fields=["password"])
@@ -61,7 +62,7 @@ class TicketFactory(factory.django.DjangoModelFactory):
     updated_at = factory.LazyAttribute(lambda t: t.created_at)
 
     @factory.post_generation
-    def link(obj: Ticket, create: bool, extracted: object, **kwargs: object) -> None:  # noqa: N805
+    def link(obj: Ticket, create: bool, extracted: object, **kwargs: object) -> None:
         obj.link_hash = link_hash_for_salt(obj.link_salt)
         if create:
             obj.save(update_fields=["link_hash"])

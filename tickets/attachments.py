@@ -82,8 +82,7 @@ def check_upload(upload: UploadedFile) -> FileType:
     extension = PurePath(name).suffix.lower()
     if kind is None or extension not in kind.extensions:
         raise ValidationError(
-            f"We can't accept “{name}”: its content or name is not an allowed type. "
-            f"Allowed: {ALLOWED_DESCRIPTION}."
+            f"We can't accept “{name}”: its content or name is not an allowed type. Allowed: {ALLOWED_DESCRIPTION}."
         )
     return kind
 

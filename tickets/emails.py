@@ -71,4 +71,3 @@ def build_email(email: OutboundEmail) -> EmailMultiAlternatives:
     )
     message.attach_alternative(html, "text/html")
     return message
-

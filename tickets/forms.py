@@ -33,7 +33,9 @@ class AttachmentsField(forms.FileField):
 
 
 class TicketSubmitForm(forms.Form):
-    name = forms.CharField(label="Your name", max_length=NAME_MAX, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    name = forms.CharField(
+        label="Your name", max_length=NAME_MAX, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
     email = forms.EmailField(
         label="Your email address",
         help_text="We'll send your reference and a private link here.",

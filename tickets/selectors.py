@@ -153,10 +153,9 @@ def attachment_get_for_agent(*, user: AnyUser, reference: str, attachment_id: in
 
 def attachment_get_for_link(*, reference: str, token: str, attachment_id: int) -> Attachment:
     ticket = ticket_get_for_link(reference=reference, token=token)
-    attachment = (
-        Attachment.objects.filter(pk=attachment_id, ticket=ticket, message__visibility=Message.Visibility.PUBLIC)
-        .first()
-    )
+    attachment = Attachment.objects.filter(
+        pk=attachment_id, ticket=ticket, message__visibility=Message.Visibility.PUBLIC
+    ).first()
     if attachment is None:
         raise Http404("No such file")
     return attachment

@@ -25,12 +25,8 @@ class OutboundEmail(models.Model):
 
     key = models.CharField(max_length=100, unique=True)
     kind = models.CharField(max_length=16, choices=Kind.choices)
-    ticket = models.ForeignKey(
-        "tickets.Ticket", on_delete=models.CASCADE, null=True, blank=True, related_name="emails"
-    )
-    message = models.ForeignKey(
-        "tickets.Message", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
+    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, null=True, blank=True, related_name="emails")
+    message = models.ForeignKey("tickets.Message", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     customer = models.ForeignKey("tickets.Customer", on_delete=models.CASCADE, related_name="emails")
     to_email = models.EmailField(max_length=254)
     subject = models.CharField(max_length=300, blank=True)

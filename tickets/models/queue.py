@@ -18,9 +18,7 @@ class Queue(models.Model):
         blank=True,
         related_name="led_queues",
     )
-    is_default = models.BooleanField(
-        default=False, help_text="New tickets from the public form land in this queue."
-    )
+    is_default = models.BooleanField(default=False, help_text="New tickets from the public form land in this queue.")
 
     class Meta:
         ordering = ["name"]

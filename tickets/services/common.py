@@ -61,10 +61,7 @@ def status_apply(
         return False
     if status not in TRANSITIONS[ticket.status]:
         raise ValidationError(
-            {
-                "status": f"A {ticket.get_status_display().lower()} ticket can't become "
-                f"{Status(status).label.lower()}."
-            }
+            {"status": f"A {ticket.get_status_display().lower()} ticket can't become {Status(status).label.lower()}."}
         )
     old_label = ticket.get_status_display()
     ticket.status = status
@@ -110,7 +107,5 @@ def text_required(value: str, field: str, label: str, max_length: int | None = N
     if not cleaned:
         raise ValidationError({field: f"Please write {label}."})
     if max_length is not None and len(cleaned) > max_length:
-        raise ValidationError(
-            {field: f"Please keep {label} under {max_length} characters (it has {len(cleaned)})."}
-        )
+        raise ValidationError({field: f"Please keep {label} under {max_length} characters (it has {len(cleaned)})."})
     return cleaned

@@ -137,7 +137,5 @@ def ticket_update(request: HttpRequest, reference: str) -> HttpResponse:
 @require_GET
 @agent_required
 def attachment_download(request: HttpRequest, reference: str, attachment_id: int) -> HttpResponse:
-    attachment = selectors.attachment_get_for_agent(
-        user=request.user, reference=reference, attachment_id=attachment_id
-    )
+    attachment = selectors.attachment_get_for_agent(user=request.user, reference=reference, attachment_id=attachment_id)
     return attachment_response(attachment)

@@ -72,9 +72,7 @@ def ticket_submitted(request: HttpRequest) -> HttpResponse:
     ticket = selectors.ticket_get_by_id(pk) if isinstance(pk, int) else None
     if ticket is None:
         return redirect("portal:new")
-    response = render(
-        request, "tickets/portal/submitted.html", {"ticket": ticket, "ticket_path": link_path(ticket)}
-    )
+    response = render(request, "tickets/portal/submitted.html", {"ticket": ticket, "ticket_path": link_path(ticket)})
     response["Referrer-Policy"] = "no-referrer"
     return response
 
@@ -135,4 +133,3 @@ def links_resend_view(request: HttpRequest) -> HttpResponse:
             return render(request, "tickets/portal/links_sent.html", {"email": form.cleaned_data["email"]})
         return render(request, "tickets/portal/links.html", {"form": form}, status=400)
     return render(request, "tickets/portal/links.html", {"form": form})
-
