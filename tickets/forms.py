@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
@@ -9,6 +9,10 @@ from tickets.attachments import check_uploads
 from tickets.models import Ticket
 from tickets.models.ticket import CUSTOMER_KIND_LABELS
 from tickets.services.portal import BODY_MAX, NAME_MAX, SUBJECT_MAX
+
+
+def _choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
+    return cast(forms.ChoiceField, form.fields[name])
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -93,9 +97,8 @@ class TicketUpdateForm(forms.Form):
 
     def __init__(self, *args: Any, agents: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].choices = [("", "Unassigned")] + [
-            (agent.pk, agent.get_full_name() or agent.get_username()) for agent in agents
-        ]
+        people = [(agent.pk, agent.get_full_name() or agent.get_username()) for agent in agents]
+        _choice_field(self, "assignee").choices = [("", "Unassigned"), *people]
 
 
 class QueueFilterForm(forms.Form):
@@ -119,10 +122,10 @@ class QueueFilterForm(forms.Form):
 
     def __init__(self, *args: Any, queues: Any = (), agents: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["queue"].choices = [("", "All my queues")] + [(q.pk, q.name) for q in queues]
-        self.fields["assignee"].choices = [("", "Anyone"), ("mine", "Mine"), ("unassigned", "Unassigned")] + [
-            (str(a.pk), a.get_full_name() or a.get_username()) for a in agents
-        ]
+        _choice_field(self, "queue").choices = [("", "All my queues"), *((q.pk, q.name) for q in queues)]
+        people = [(str(a.pk), a.get_full_name() or a.get_username()) for a in agents]
+        assignee_choices = [("", "Anyone"), ("mine", "Mine"), ("unassigned", "Unassigned"), *people]
+        _choice_field(self, "assignee").choices = assignee_choices
         for name, field in self.fields.items():
             css = "form-control" if name == "q" else "form-select"
             field.widget.attrs["class"] = f"{css} form-select-sm" if css == "form-select" else css

@@ -7,22 +7,22 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from tickets.links import link_matches
 from tickets.models import Attachment, Message, Queue, Ticket, TicketEvent
 
-AnyUser = AbstractBaseUser | AnonymousUser
+AnyUser = User | AnonymousUser
 
 
 def is_agent(user: AnyUser) -> bool:
     return bool(user.is_authenticated and user.is_active and (user.is_staff or user.is_superuser))
 
 
-def queues_for_agent(user: AnyUser) -> QuerySet[Queue]:
-    if getattr(user, "is_superuser", False):
+def queues_for_agent(user: User) -> QuerySet[Queue]:
+    if user.is_superuser:
         return Queue.objects.all()
     return Queue.objects.filter(agents=user)
 
@@ -73,7 +73,7 @@ SORTS = {
 }
 
 
-def ticket_list_for_agent(*, user: AnyUser, filters: QueueFilters) -> QuerySet[Ticket]:
+def ticket_list_for_agent(*, user: User, filters: QueueFilters) -> QuerySet[Ticket]:
     tickets = Ticket.objects.visible_to(user)
     if filters.status == "active":
         tickets = tickets.open()

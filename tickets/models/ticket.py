@@ -1,17 +1,18 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import models
 
 REFERENCE_OFFSET = 1000
 
 
 class TicketQuerySet(models.QuerySet["Ticket"]):
-    def visible_to(self, user: models.Model) -> TicketQuerySet:
+    def visible_to(self, user: User | AnonymousUser) -> TicketQuerySet:
         """Tickets an agent may see: all for superusers, else those of the agent's queues."""
-        if getattr(user, "is_superuser", False):
+        if user.is_superuser:
             return self
-        if not getattr(user, "is_active", False) or not getattr(user, "is_staff", False):
+        if not user.is_active or not user.is_staff:
             return self.none()
         return self.filter(queue__agents=user)
 
@@ -114,7 +115,7 @@ class Ticket(models.Model):
         return CUSTOMER_STATUS_LABELS[self.status]
 
 
-CUSTOMER_STATUS_LABELS = {
+CUSTOMER_STATUS_LABELS: dict[str, str] = {
     Ticket.Status.NEW: "Received",
     Ticket.Status.OPEN: "We're working on it",
     Ticket.Status.WAITING: "Waiting for your reply",
@@ -122,7 +123,7 @@ CUSTOMER_STATUS_LABELS = {
     Ticket.Status.CLOSED: "Closed",
 }
 
-CUSTOMER_KIND_LABELS = {
+CUSTOMER_KIND_LABELS: dict[str, str] = {
     Ticket.Kind.INFO: "I have a question",
     Ticket.Kind.PROBLEM: "Something isn't working",
     Ticket.Kind.COMPLAINT: "I want to make a complaint",

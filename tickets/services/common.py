@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 
@@ -29,7 +29,7 @@ def event_record(
     ticket: Ticket,
     kind: str,
     at: datetime,
-    actor: AbstractBaseUser | None = None,
+    actor: User | None = None,
     by_customer: bool = False,
     old: str = "",
     new: str = "",
@@ -50,7 +50,7 @@ def status_apply(
     ticket: Ticket,
     status: str,
     at: datetime,
-    actor: AbstractBaseUser | None = None,
+    actor: User | None = None,
     by_customer: bool = False,
 ) -> bool:
     """Move the ticket to ``status`` if the table allows it; record the change.

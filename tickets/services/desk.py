@@ -7,7 +7,7 @@ function re-reads it under a row lock so two agents acting at once don't lose a 
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -26,7 +26,7 @@ def _locked(ticket: Ticket) -> Ticket:
 def agent_reply_post(
     *,
     ticket: Ticket,
-    agent: AbstractBaseUser,
+    agent: User,
     body: str,
     internal: bool = False,
     status_after: str | None = None,
@@ -71,7 +71,7 @@ def agent_reply_post(
     return message
 
 
-def ticket_status_change(*, ticket: Ticket, agent: AbstractBaseUser, status: str) -> bool:
+def ticket_status_change(*, ticket: Ticket, agent: User, status: str) -> bool:
     if status not in Ticket.Status.values:
         raise ValidationError({"status": "Choose a status from the list."})
     with transaction.atomic():
@@ -84,7 +84,7 @@ def ticket_status_change(*, ticket: Ticket, agent: AbstractBaseUser, status: str
     return changed
 
 
-def ticket_priority_change(*, ticket: Ticket, agent: AbstractBaseUser, priority: int) -> bool:
+def ticket_priority_change(*, ticket: Ticket, agent: User, priority: int) -> bool:
     if priority not in Ticket.Priority.values:
         raise ValidationError({"priority": "Choose a priority from the list."})
     with transaction.atomic():
@@ -106,13 +106,13 @@ def ticket_priority_change(*, ticket: Ticket, agent: AbstractBaseUser, priority:
     return True
 
 
-def _display(user: AbstractBaseUser | None) -> str:
+def _display(user: User | None) -> str:
     if user is None:
         return "Unassigned"
-    return getattr(user, "get_full_name", lambda: "")() or user.get_username()
+    return user.get_full_name() or user.get_username()
 
 
-def ticket_assign(*, ticket: Ticket, agent: AbstractBaseUser, assignee_id: int | None) -> bool:
+def ticket_assign(*, ticket: Ticket, agent: User, assignee_id: int | None) -> bool:
     """Give the ticket to an agent of its queue (or to nobody)."""
     with transaction.atomic():
         ticket = _locked(ticket)

@@ -155,3 +155,29 @@ def outbox_requeue_due() -> int:
     for pk in ids:
         send_outbound_email_task.delay(pk)
     return len(ids)
+
+
+def outbox_retry(*, email_ids: list[int]) -> list[int]:
+    """Put pending or failed rows up for an attempt now (the admin's "Send again now").
+
+    Rows being sent or already sent are left alone, so a click never sends an email
+    twice. Returns the ids queued; the tasks go to the broker after commit.
+    """
+    from functools import partial
+
+    from tickets.tasks import send_outbound_email as send_outbound_email_task
+
+    retryable = [OutboundEmail.Status.PENDING, OutboundEmail.Status.FAILED]
+    with transaction.atomic():
+        ids = list(
+            OutboundEmail.objects.select_for_update()
+            .filter(pk__in=email_ids, status__in=retryable)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        OutboundEmail.objects.filter(pk__in=ids).update(
+            status=OutboundEmail.Status.PENDING, next_attempt_at=timezone.now(), claimed_until=None
+        )
+        for pk in ids:
+            transaction.on_commit(partial(send_outbound_email_task.delay, pk), robust=True)
+    return ids

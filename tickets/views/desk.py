@@ -7,10 +7,12 @@ from functools import wraps
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.models import User
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -22,11 +24,17 @@ from tickets.views.files import attachment_response
 PAGE_SIZE = 25
 
 
-def agent_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+class AgentRequest(HttpRequest):
+    """A request that passed ``agent_required``: its user is a signed-in agent."""
+
+    user: User
+
+
+def agent_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """Anonymous visitors go to the login page; signed-in non-agents find nothing here."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not selectors.is_agent(request.user):
@@ -38,7 +46,7 @@ def agent_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
 
 @require_GET
 @agent_required
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: AgentRequest) -> HttpResponse:
     queues = selectors.queues_for_agent(request.user)
     agents = selectors.agents_for_queues(queues)
     form = QueueFilterForm(request.GET or None, queues=queues, agents=agents)
@@ -59,7 +67,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(request, "tickets/desk/queue.html", context)
 
 
-def _ticket_context(request: HttpRequest, ticket: Ticket, **forms: Any) -> dict[str, Any]:
+def _ticket_context(request: AgentRequest, ticket: Ticket, **forms: Any) -> dict[str, Any]:
     agents = selectors.agents_for_ticket(ticket)
     update_form = forms.get("update_form") or TicketUpdateForm(
         agents=agents,
@@ -75,7 +83,7 @@ def _ticket_context(request: HttpRequest, ticket: Ticket, **forms: Any) -> dict[
 
 @require_GET
 @agent_required
-def ticket_detail(request: HttpRequest, reference: str) -> HttpResponse:
+def ticket_detail(request: AgentRequest, reference: str) -> HttpResponse:
     ticket = selectors.ticket_get_for_agent(user=request.user, reference=reference)
     return render(request, "tickets/desk/ticket.html", _ticket_context(request, ticket))
 
@@ -87,7 +95,7 @@ def _add_errors(form: AgentReplyForm | TicketUpdateForm, exc: ValidationError) -
 
 @require_POST
 @agent_required
-def ticket_reply(request: HttpRequest, reference: str) -> HttpResponse:
+def ticket_reply(request: AgentRequest, reference: str) -> HttpResponse:
     ticket = selectors.ticket_get_for_agent(user=request.user, reference=reference)
     form = AgentReplyForm(request.POST, request.FILES)
     if form.is_valid():
@@ -113,7 +121,7 @@ def ticket_reply(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_POST
 @agent_required
-def ticket_update(request: HttpRequest, reference: str) -> HttpResponse:
+def ticket_update(request: AgentRequest, reference: str) -> HttpResponse:
     ticket = selectors.ticket_get_for_agent(user=request.user, reference=reference)
     form = TicketUpdateForm(request.POST, agents=selectors.agents_for_ticket(ticket))
     if form.is_valid():
@@ -136,6 +144,6 @@ def ticket_update(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_GET
 @agent_required
-def attachment_download(request: HttpRequest, reference: str, attachment_id: int) -> HttpResponse:
+def attachment_download(request: AgentRequest, reference: str, attachment_id: int) -> FileResponse:
     attachment = selectors.attachment_get_for_agent(user=request.user, reference=reference, attachment_id=attachment_id)
     return attachment_response(attachment)

@@ -7,7 +7,7 @@ import uuid
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -115,7 +115,7 @@ def ticket_detail(request: HttpRequest, reference: str, token: str) -> HttpRespo
 
 @never_cache
 @require_GET
-def attachment_download(request: HttpRequest, reference: str, token: str, attachment_id: int) -> HttpResponse:
+def attachment_download(request: HttpRequest, reference: str, token: str, attachment_id: int) -> FileResponse:
     attachment = selectors.attachment_get_for_link(reference=reference, token=token, attachment_id=attachment_id)
     return attachment_response(attachment)
 
