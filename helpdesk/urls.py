@@ -6,6 +6,7 @@ from helpdesk.health import healthz
 
 admin.site.site_header = "Help desk administration"
 admin.site.site_title = "Help desk admin"
+admin.site.site_url = "/desk/"
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="portal:new", permanent=False)),

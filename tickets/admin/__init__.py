@@ -1,0 +1,9 @@
+"""Django admin: configuration (queues, customers) and read-mostly views of tickets and the outbox.
+
+Tickets change only through the services, so the admin shows status, priority and
+assignee read-only and links to the desk, where those changes are recorded as events.
+"""
+
+from tickets.admin import customer, outbox, queue, ticket
+
+__all__ = ["customer", "outbox", "queue", "ticket"]

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+
+from tickets.models import Customer
+
+
+@admin.register(Customer)
+class CustomerAdmin(admin.ModelAdmin):
+    list_display = ("name", "email", "created_at", "ticket_count")
+    search_fields = ("name", "email")
+    fields = ("name", "email", "timezone", "created_at")
+    readonly_fields = ("created_at",)
+    date_hierarchy = "created_at"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Customer]:
+        return super().get_queryset(request).annotate(ticket_total=Count("tickets"))
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Customers arrive with their first ticket (ticket_submit), never on their own.
+        return False
+
+    @admin.display(description="Tickets", ordering="ticket_total")
+    def ticket_count(self, customer: Any) -> str:
+        url = reverse("admin:tickets_ticket_changelist")
+        return format_html('<a href="{}?customer__id__exact={}">{}</a>', url, customer.pk, customer.ticket_total)

@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.text import Truncator
+from django.utils.timesince import timesince
+
+from tickets.models import OutboundEmail
+from tickets.services.outbox import outbox_retry
+
+ERROR_EXCERPT_CHARS = 80
+
+
+@admin.register(OutboundEmail)
+class OutboundEmailAdmin(admin.ModelAdmin):
+    """The outbox, read-only: rows are written by services and the send task, never by hand."""
+
+    list_display = (
+        "key",
+        "kind",
+        "to_email",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+        "error_excerpt",
+    )
+    list_filter = ("status", "kind")
+    search_fields = ("key", "to_email")
+    fields = (
+        "key",
+        "kind",
+        "status",
+        "to_email",
+        "subject",
+        "ticket",
+        "customer",
+        "message",
+        "context",
+        "message_id_header",
+        "attempts",
+        "created_at",
+        "next_attempt_at",
+        "claimed_until",
+        "sent_at",
+        "last_error",
+    )
+    readonly_fields = fields
+    actions = ("send_again_now",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_resend_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("tickets.change_outboundemail")
+
+    @admin.display(description="Last error")
+    def error_excerpt(self, email: OutboundEmail) -> str:
+        return Truncator(email.last_error).chars(ERROR_EXCERPT_CHARS)
+
+    @admin.action(description="Send again now", permissions=["resend"])
+    def send_again_now(self, request: HttpRequest, queryset: QuerySet[OutboundEmail]) -> None:
+        chosen = list(queryset.values_list("pk", flat=True))
+        queued = outbox_retry(email_ids=chosen)
+        if queued:
+            self.message_user(request, f"{len(queued)} email(s) queued to send now.", messages.SUCCESS)
+        if skipped := len(chosen) - len(queued):
+            self.message_user(
+                request,
+                f"{skipped} email(s) left alone: only pending or failed emails can be sent again.",
+                messages.WARNING,
+            )
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        context = {"subtitle": _oldest_pending_summary(), **(extra_context or {})}
+        return super().changelist_view(request, context)
+
+
+def _oldest_pending_summary() -> str:
+    oldest = (
+        OutboundEmail.objects.filter(status=OutboundEmail.Status.PENDING)
+        .order_by("created_at")
+        .values("key", "created_at")
+        .first()
+    )
+    if oldest is None:
+        return "No email is waiting to be sent."
+    age = timesince(oldest["created_at"], timezone.now())
+    return f"Oldest pending email: {oldest['key']}, waiting for {age}."
