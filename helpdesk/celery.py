@@ -17,7 +17,7 @@ app.autodiscover_tasks()
 def _prepare_filesystem_broker() -> None:
     """The serverless broker needs its folders before the first message."""
     options = app.conf.broker_transport_options or {}
-    for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+    for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
         if folder := options.get(key):
             Path(folder).mkdir(parents=True, exist_ok=True)
 
