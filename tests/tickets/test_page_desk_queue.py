@@ -1,0 +1,145 @@
+"""The agent's queue at /desk/: who sees what, filters, search, pages and query count."""
+
+from __future__ import annotations
+
+import html
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from tests.factories import TicketFactory, UserFactory
+from tickets.models import Ticket
+
+URL = "/desk/"
+QUEUE_QUERIES = 6  # session, user, queues, agents, count, one page of tickets with customer/queue/assignee
+
+pytestmark = pytest.mark.django_db
+
+
+def make(desk, subject: str, *, queue=None, minutes_ago: int = 0, **fields) -> Ticket:
+    at = timezone.now() - timedelta(minutes=minutes_ago)
+    return TicketFactory(queue=queue or desk.queue_a, subject=subject, created_at=at, updated_at=at, **fields)
+
+
+def page(client, **params) -> str:
+    response = client.get(URL, params)
+    assert response.status_code == 200
+    return html.unescape(response.content.decode())
+
+
+def shown(client, *subjects: str, **params) -> list[str]:
+    """Which of ``subjects`` the queue lists with these filters, in page order."""
+    content = page(client, **params)
+    return sorted((s for s in subjects if s in content), key=content.index)
+
+
+def test_alice_sees_her_queue_only(desk, alice):
+    make(desk, "Billing question")
+    make(desk, "Server on fire", queue=desk.queue_b)
+    assert shown(alice, "Billing question", "Server on fire") == ["Billing question"]
+
+
+def test_admin_sees_every_queue(desk, admin_client_):
+    make(desk, "Billing question", minutes_ago=1)
+    make(desk, "Server on fire", queue=desk.queue_b)
+    assert shown(admin_client_, "Billing question", "Server on fire") == ["Server on fire", "Billing question"]
+
+
+def test_a_signed_in_non_agent_finds_nothing(desk):
+    client = Client()
+    client.force_login(UserFactory(username="carol", is_staff=False))
+    assert client.get(URL).status_code == 404
+
+
+def test_status_filter_defaults_to_active(desk, alice):
+    make(desk, "Still open", status=Ticket.Status.OPEN)
+    make(desk, "All done", status=Ticket.Status.RESOLVED)
+    subjects = ("Still open", "All done")
+    assert shown(alice, *subjects) == ["Still open"]
+    assert shown(alice, *subjects, status="resolved") == ["All done"]
+    assert set(shown(alice, *subjects, status="all")) == set(subjects)
+
+
+def test_kind_filter(desk, alice):
+    make(desk, "Rude staff", kind=Ticket.Kind.COMPLAINT)
+    make(desk, "Opening hours?", kind=Ticket.Kind.INFO)
+    assert shown(alice, "Rude staff", "Opening hours?", kind="complaint") == ["Rude staff"]
+
+
+def test_queue_filter(desk, admin_client_):
+    make(desk, "Billing question")
+    make(desk, "Server on fire", queue=desk.queue_b)
+    subjects = ("Billing question", "Server on fire")
+    assert shown(admin_client_, *subjects, queue=desk.queue_b.pk) == ["Server on fire"]
+
+
+def test_assignee_filters_mine_and_unassigned(desk, alice):
+    make(desk, "Assigned to Alice", assignee=desk.agent_a)
+    make(desk, "Nobody has it")
+    assert shown(alice, "Assigned to Alice", "Nobody has it", assignee="mine") == ["Assigned to Alice"]
+    assert shown(alice, "Assigned to Alice", "Nobody has it", assignee="unassigned") == ["Nobody has it"]
+
+
+def test_sort_orders(desk, alice):
+    make(desk, "Older ticket", minutes_ago=60)
+    make(desk, "Newer ticket", minutes_ago=5)
+    subjects = ("Older ticket", "Newer ticket")
+    assert shown(alice, *subjects) == ["Newer ticket", "Older ticket"]  # recently updated first
+    assert shown(alice, *subjects, sort="created") == ["Older ticket", "Newer ticket"]
+    assert shown(alice, *subjects, sort="updated") == ["Older ticket", "Newer ticket"]
+
+
+def test_search_by_reference_and_by_subject(desk, alice):
+    wanted = make(desk, "Invoice missing")
+    make(desk, "Password reset")
+    subjects = ("Invoice missing", "Password reset")
+    assert shown(alice, *subjects, q=wanted.reference) == ["Invoice missing"]
+    assert shown(alice, *subjects, q=wanted.reference.lower()) == ["Invoice missing"]
+    assert shown(alice, *subjects, q="password") == ["Password reset"]
+    assert "No tickets match these filters." in page(alice, q="nothing like this")
+
+
+def test_search_never_reaches_another_queue(desk, alice):
+    other = make(desk, "Server on fire", queue=desk.queue_b)
+    assert shown(alice, "Server on fire", q=other.reference) == []
+
+
+def test_thirty_tickets_make_two_pages_of_25(desk, alice):
+    for n in range(30):
+        make(desk, f"Ticket number {n:02d}", minutes_ago=n)
+    first = page(alice)
+    assert "30 found" in first and "Page 1 of 2" in first
+    assert first.count('class="fw-semibold">HD-') == 25
+    second = page(alice, page=2)
+    assert second.count('class="fw-semibold">HD-') == 5
+    assert "Ticket number 29" in second and "Ticket number 29" not in first
+
+
+def test_page_links_keep_the_filters(desk, alice):
+    for n in range(26):
+        make(desk, f"Complaint {n}", kind=Ticket.Kind.COMPLAINT)
+    assert 'href="?kind=complaint&page=2"' in page(alice, kind="complaint")
+
+
+def test_complaints_carry_a_badge_and_a_row_class(desk, alice):
+    make(desk, "Rude staff", kind=Ticket.Kind.COMPLAINT)
+    content = page(alice)
+    assert '<tr class="row-complaint">' in content
+    assert '<span class="badge text-bg-danger kind-badge">Complaint</span>' in content
+
+
+def test_a_plain_problem_has_no_complaint_marking(desk, alice):
+    make(desk, "Printer jam")
+    content = page(alice)
+    assert "row-complaint" not in content and ">Complaint</span>" not in content
+
+
+@pytest.mark.parametrize("rows", [1, 25])
+def test_query_count_does_not_grow_with_rows(desk, alice, django_assert_max_num_queries, rows):
+    for n in range(rows):
+        make(desk, f"Ticket {n}", assignee=desk.agent_a if n % 2 else None)
+    with django_assert_max_num_queries(QUEUE_QUERIES):
+        content = page(alice)
+    assert content.count('class="fw-semibold">HD-') == rows

@@ -1,0 +1,165 @@
+"""The customer's ticket page at /support/t/<ref>/<token>/ and its file downloads."""
+
+from __future__ import annotations
+
+import html
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from tests.factories import MessageFactory, TicketFactory
+from tickets import services
+from tickets.links import link_path
+from tickets.models import Message, Ticket
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+pytestmark = pytest.mark.django_db
+
+
+def text(response) -> str:
+    return html.unescape(response.content.decode())
+
+
+def png(name: str = "screen.png") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, PNG, content_type="image/png")
+
+
+def wrong_token(path: str) -> str:
+    ref, token = path.rstrip("/").split("/")[-2:]
+    return f"/support/t/{ref}/{'A' if token[0] != 'A' else 'B'}{token[1:]}/"
+
+
+def customer_file(ticket: Ticket, name: str = "screen.png"):
+    message = services.customer_reply_post(ticket=ticket, body="Here is a screenshot", files=[png(name)])
+    return message.attachments.get()
+
+
+def note_file(ticket: Ticket, agent):
+    message = services.agent_reply_post(
+        ticket=ticket, agent=agent, body="Internal screenshot", internal=True, files=[png("note.png")]
+    )
+    return message.attachments.get()
+
+
+def with_status(ticket: Ticket, status: str) -> Ticket:
+    Ticket.objects.filter(pk=ticket.pk).update(status=status)
+    ticket.refresh_from_db()
+    return ticket
+
+
+def test_the_right_link_shows_public_messages_but_never_notes(desk, ticket, customer_link, client):
+    MessageFactory(ticket=ticket, body="My printer prints nothing at all")
+    services.agent_reply_post(ticket=ticket, agent=desk.agent_a, body="Have you tried new toner?")
+    services.agent_reply_post(ticket=ticket, agent=desk.agent_a, body="Customer sounds annoyed", internal=True)
+    response = client.get(customer_link)
+    assert response.status_code == 200
+    page = text(response)
+    assert "My printer prints nothing at all" in page
+    assert "Have you tried new toner?" in page
+    assert "Customer sounds annoyed" not in page
+    assert "Internal note" not in page
+    assert ticket.subject in page and ticket.reference in page
+
+
+def test_the_page_never_leaks_its_link_through_referer(desk, customer_link, client):
+    assert client.get(customer_link)["Referrer-Policy"] == "no-referrer"
+
+
+def test_wrong_token_unknown_and_malformed_references_look_the_same(desk, ticket, customer_link, client):
+    token = customer_link.rstrip("/").split("/")[-1]
+    paths = [
+        wrong_token(customer_link),
+        f"/support/t/HD-{ticket.pk + 1000 + 99}/{token}/",
+        f"/support/t/not-a-ref/{token}/",
+        f"/support/t/HD-0/{token}/",
+    ]
+    responses = [client.get(path) for path in paths]
+    assert [r.status_code for r in responses] == [404] * len(paths)
+    assert len({r.content for r in responses}) == 1
+    assert ticket.subject not in text(responses[0])
+
+
+def test_reply_adds_a_message_and_brings_a_waiting_ticket_back(desk, ticket, customer_link, client):
+    with_status(ticket, Ticket.Status.WAITING)
+    assert "We're waiting for your reply below." in text(client.get(customer_link))
+    response = client.post(customer_link, {"body": "Here is the model number: X200"})
+    assert response.status_code == 302 and response.url == customer_link
+    ticket.refresh_from_db()
+    assert ticket.status == Ticket.Status.OPEN
+    assert ticket.messages.get().body == "Here is the model number: X200"
+    page = text(client.get(customer_link))
+    assert "Thanks, your reply has been added." in page
+    assert "Here is the model number: X200" in page and "We're working on it" in page
+
+
+def test_reply_with_a_file_shows_its_download_link(desk, ticket, customer_link, client):
+    client.post(customer_link, {"body": "See attached", "attachments": png("error.png")})
+    attachment = ticket.attachments.get()
+    assert f'href="{customer_link}files/{attachment.pk}/"' in client.get(customer_link).content.decode()
+
+
+def test_an_empty_reply_keeps_the_page_and_says_what_is_wrong(desk, ticket, customer_link, client):
+    response = client.post(customer_link, {"body": "   "})
+    assert response.status_code == 400
+    page = text(response)
+    assert ticket.subject in page
+    assert "Please write your reply before sending." in page
+    assert 'aria-describedby="id_body_error"' in page
+    assert not ticket.messages.exists()
+
+
+def test_a_closed_ticket_has_no_reply_form_and_refuses_a_post(desk, ticket, customer_link, client):
+    with_status(ticket, Ticket.Status.CLOSED)
+    page = text(client.get(customer_link))
+    assert "This request is closed." in page and "start a new request" in page
+    assert 'name="body"' not in page
+    response = client.post(customer_link, {"body": "Hello again?"})
+    assert response.status_code == 400
+    page = text(response)
+    assert "This request is closed, so it can't take replies. Please start a new request." in page
+    assert "Hello again?</textarea>" in page  # what the customer typed is not lost
+    assert not ticket.messages.exists()
+
+
+def test_a_resolved_ticket_invites_a_reply_to_reopen(desk, ticket, customer_link, client):
+    with_status(ticket, Ticket.Status.RESOLVED)
+    page = text(client.get(customer_link))
+    assert "Solved" in page and "Not solved after all? Reply to reopen it" in page
+
+
+def download(client, link: str, attachment_id: int):
+    return client.get(f"{link}files/{attachment_id}/")
+
+
+def test_a_public_file_downloads_safely(desk, ticket, customer_link, client):
+    attachment = customer_file(ticket, "my screen.png")
+    response = download(client, customer_link, attachment.pk)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PNG
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert "my screen.png" in response["Content-Disposition"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Type"] == "image/png"
+
+
+def test_a_file_of_an_internal_note_is_not_found(desk, ticket, customer_link, client):
+    assert download(client, customer_link, note_file(ticket, desk.agent_a).pk).status_code == 404
+
+
+def test_another_tickets_file_is_not_found(desk, ticket, customer_link, client):
+    other = customer_file(TicketFactory(queue=desk.queue_a))
+    assert download(client, customer_link, other.pk).status_code == 404
+
+
+def test_a_file_with_a_wrong_token_is_not_found(desk, ticket, customer_link, client):
+    attachment = customer_file(ticket)
+    assert download(client, wrong_token(customer_link), attachment.pk).status_code == 404
+
+
+def test_a_note_without_files_leaves_the_customer_view_unchanged(desk, ticket, customer_link, client):
+    MessageFactory(ticket=ticket, body="First words", visibility=Message.Visibility.PUBLIC)
+    before = text(client.get(customer_link)).count('class="bubble ')
+    services.agent_reply_post(ticket=ticket, agent=desk.agent_a, body="note only", internal=True)
+    assert text(client.get(customer_link)).count('class="bubble ') == before == 1
+    assert link_path(ticket) == customer_link  # a note does not rotate the link
