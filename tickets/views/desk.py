@@ -89,7 +89,9 @@ def ticket_detail(request: AgentRequest, reference: str) -> HttpResponse:
 
 
 def _add_errors(form: AgentReplyForm | TicketUpdateForm, exc: ValidationError) -> None:
-    for field, errors in getattr(exc, "error_dict", {None: exc.error_list}).items():
+    # A dict-style error has no ``error_list``, so don't build the fallback eagerly.
+    errors_by_field = exc.error_dict if hasattr(exc, "error_dict") else {None: exc.error_list}
+    for field, errors in errors_by_field.items():
         form.add_error(field if field in form.fields else None, errors)
 
 
@@ -127,15 +129,17 @@ def ticket_update(request: AgentRequest, reference: str) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            changed = [
-                services.ticket_status_change(ticket=ticket, agent=request.user, status=data["status"]),
-                services.ticket_priority_change(ticket=ticket, agent=request.user, priority=data["priority"]),
-                services.ticket_assign(ticket=ticket, agent=request.user, assignee_id=data["assignee"]),
-            ]
+            changed = services.ticket_update(
+                ticket=ticket,
+                agent=request.user,
+                status=data["status"],
+                priority=data["priority"],
+                assignee_id=data["assignee"],
+            )
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            messages.success(request, "Ticket updated." if any(changed) else "Nothing to change.")
+            messages.success(request, "Ticket updated." if changed else "Nothing to change.")
             return redirect("desk:ticket", reference=ticket.reference)
     ticket.refresh_from_db()
     context = _ticket_context(request, ticket, update_form=form)
