@@ -5,6 +5,7 @@ from tickets.services.desk import (
     ticket_assign,
     ticket_priority_change,
     ticket_status_change,
+    ticket_update,
 )
 from tickets.services.outbox import outbox_requeue_due, outbox_send
 from tickets.services.portal import customer_reply_post, links_resend, ticket_submit
@@ -19,4 +20,5 @@ __all__ = [
     "ticket_priority_change",
     "ticket_status_change",
     "ticket_submit",
+    "ticket_update",
 ]

@@ -140,3 +140,14 @@ def ticket_assign(*, ticket: Ticket, agent: User, assignee_id: int | None) -> bo
         ticket.updated_at = now
         ticket.save()
     return True
+
+
+def ticket_update(*, ticket: Ticket, agent: User, status: str, priority: int, assignee_id: int | None) -> bool:
+    """The desk's "Change" form: all three changes land together or none does."""
+    with transaction.atomic():
+        changed = [
+            ticket_status_change(ticket=ticket, agent=agent, status=status),
+            ticket_priority_change(ticket=ticket, agent=agent, priority=priority),
+            ticket_assign(ticket=ticket, agent=agent, assignee_id=assignee_id),
+        ]
+    return any(changed)
