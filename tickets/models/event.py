@@ -16,6 +16,13 @@ class TicketEvent(models.Model):
         PRIORITY_CHANGED = "priority_changed", "Priority changed"
         ASSIGNED = "assigned", "Assignee changed"
         LINK_RESENT = "link_resent", "Private link sent again"
+        PROMISE_MADE = "promise_made", "Promise made"
+        PROMISE_KEPT = "promise_kept", "Promise kept"
+        PROMISE_BROKEN = "promise_broken", "Promise broken"
+        PROMISE_SUPERSEDED = "promise_superseded", "Promise replaced"
+        PROMISE_PAUSED = "promise_paused", "Clock paused (waiting on customer)"
+        PROMISE_RESUMED = "promise_resumed", "Clock resumed"
+        PROMISE_ENDED = "promise_ended", "Promise ended (solved)"
 
     ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=32, choices=Kind.choices)

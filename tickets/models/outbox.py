@@ -16,6 +16,7 @@ class OutboundEmail(models.Model):
         ACKNOWLEDGEMENT = "ack", "Acknowledgement"
         AGENT_REPLY = "reply", "Agent reply"
         TICKET_LINKS = "links", "Ticket links sent again"
+        NOTICE = "notice", "Promise notice to an agent"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -27,7 +28,10 @@ class OutboundEmail(models.Model):
     kind = models.CharField(max_length=16, choices=Kind.choices)
     ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, null=True, blank=True, related_name="emails")
     message = models.ForeignKey("tickets.Message", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    customer = models.ForeignKey("tickets.Customer", on_delete=models.CASCADE, related_name="emails")
+    customer = models.ForeignKey(
+        "tickets.Customer", on_delete=models.CASCADE, null=True, blank=True, related_name="emails"
+    )
+    notice = models.ForeignKey("tickets.Notice", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     to_email = models.EmailField(max_length=254)
     subject = models.CharField(max_length=300, blank=True)
     # Ids the email speaks of, when more than the ticket (the "send my links again" email).

@@ -18,6 +18,18 @@ class Queue(models.Model):
         blank=True,
         related_name="led_queues",
     )
+    calendar = models.ForeignKey(
+        "tickets.BusinessCalendar",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text="Business hours for this queue's promises. Empty: around the clock.",
+    )
+    busy_threshold = models.PositiveSmallIntegerField(
+        default=8,
+        help_text="Open unassigned tickets per on-duty agent above which new customers are told the desk is busy "
+        "and their first promise is stretched. 0 turns this off.",
+    )
     is_default = models.BooleanField(default=False, help_text="New tickets from the public form land in this queue.")
 
     class Meta:

@@ -65,6 +65,8 @@ class Ticket(models.Model):
     link_hash = models.CharField(max_length=64)
     # The web form's one-time key: a double submit finds the first ticket instead of a second.
     submission_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    # The pending promise's due time, copied here so "due next" is an index scan.
+    next_due_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
     first_response_at = models.DateTimeField(null=True, blank=True)
@@ -85,6 +87,9 @@ class Ticket(models.Model):
             models.Index(fields=["-created_at"], name="ticket_created"),
             models.Index(fields=["-updated_at"], name="ticket_updated"),
             models.Index(fields=["customer", "status"], name="ticket_customer_status"),
+            # The queue's default sort, "due next": open tickets by their pending promise.
+            models.Index(fields=["next_due_at", "-priority"], name="ticket_due_next"),
+            models.Index(fields=["queue", "next_due_at", "-priority"], name="ticket_queue_due_next"),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,114 @@
+"""Promises: "we will update you by ...", as rows with their own bookkeeping."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class Promise(models.Model):
+    """One promise to a customer. At most one per ticket is pending (a database constraint).
+
+    Pending promises are either running (``due_at`` set) or paused while we wait on the
+    customer (``due_at`` empty, ``remaining_seconds`` of business time carried forward).
+    The sweep claims reminders and breaches with conditional UPDATEs, so each notice goes
+    out once.
+    """
+
+    class Kind(models.TextChoices):
+        FIRST_RESPONSE = "first_response", "First response"
+        NEXT_UPDATE = "next_update", "Next update"
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending"
+        KEPT = "kept", "Kept"
+        BROKEN = "broken", "Broken"
+        SUPERSEDED = "superseded", "Superseded"
+        ENDED = "ended", "Ended (ticket solved)"
+
+    class Source(models.TextChoices):
+        POLICY = "policy", "SLA policy"
+        AGENT = "agent", "Agent"
+
+    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="promises")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    source = models.CharField(max_length=8, choices=Source.choices)
+    policy = models.ForeignKey("tickets.SlaPolicy", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    state = models.CharField(max_length=12, choices=State.choices, default=State.PENDING)
+    due_at = models.DateTimeField(null=True, blank=True)
+    remind_at = models.DateTimeField(null=True, blank=True)
+    paused_at = models.DateTimeField(null=True, blank=True)
+    remaining_seconds = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField()
+    settled_at = models.DateTimeField(null=True, blank=True)
+    fulfilled_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the customer heard from us (late, for a broken promise)."
+    )
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    breach_notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["ticket"], condition=models.Q(state="pending"), name="promise_one_pending"),
+        ]
+        indexes = [
+            # The sweep's breach query: pending promises whose due time has passed.
+            models.Index(fields=["due_at"], name="promise_pending_due", condition=models.Q(state="pending")),
+            # The sweep's reminder query: pending promises not yet reminded, by reminder time.
+            models.Index(
+                fields=["remind_at"],
+                name="promise_reminder_due",
+                condition=models.Q(state="pending", reminder_sent_at__isnull=True),
+            ),
+            models.Index(fields=["ticket", "created_at"], name="promise_ticket_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for ticket {self.ticket_id} ({self.state})"
+
+    @property
+    def is_paused(self) -> bool:
+        return self.state == self.State.PENDING and self.paused_at is not None
+
+
+class Notice(models.Model):
+    """A reminder or breach notice for one agent; shown under the desk's bell and emailed."""
+
+    class Kind(models.TextChoices):
+        REMINDER = "reminder", "Due soon"
+        BREACH = "breach", "Promise broken"
+
+    promise = models.ForeignKey(Promise, on_delete=models.CASCADE, related_name="notices")
+    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="helpdesk_notices")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    created_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["promise", "kind", "user"], name="notice_once_per_promise_kind_user"),
+        ]
+        indexes = [
+            # The bell: a user's unread notices, newest first.
+            models.Index(fields=["user", "read_at", "-created_at"], name="notice_user_unread"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.user_id} for ticket {self.ticket_id}"
+
+
+class AgentProfile(models.Model):
+    """An agent's desk settings: on duty or not (used for honest promises under load), time zone."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="agent_profile")
+    on_duty = models.BooleanField(default=True)
+    timezone = models.CharField(max_length=64, blank=True)
+
+    def __str__(self) -> str:
+        return f"Profile of {self.user_id}"
