@@ -11,6 +11,8 @@ from django.core.files.uploadedfile import UploadedFile
 
 from tickets.attachments import check_uploads, safe_filename
 from tickets.models import Attachment, Message, Ticket, TicketEvent
+from tickets.services.events import event_record
+from tickets.services.promises import promise_on_status
 
 Status = Ticket.Status
 
@@ -22,27 +24,6 @@ TRANSITIONS: dict[str, set[str]] = {
     Status.RESOLVED: {Status.OPEN, Status.CLOSED},
     Status.CLOSED: set(),
 }
-
-
-def event_record(
-    *,
-    ticket: Ticket,
-    kind: str,
-    at: datetime,
-    actor: User | None = None,
-    by_customer: bool = False,
-    old: str = "",
-    new: str = "",
-) -> TicketEvent:
-    return TicketEvent.objects.create(
-        ticket=ticket,
-        kind=kind,
-        actor=actor,
-        actor_is_customer=by_customer,
-        old_value=old[:200],
-        new_value=new[:200],
-        created_at=at,
-    )
 
 
 def status_apply(
@@ -64,6 +45,7 @@ def status_apply(
             {"status": f"A {ticket.get_status_display().lower()} ticket can't become {Status(status).label.lower()}."}
         )
     old_label = ticket.get_status_display()
+    old_status = ticket.status
     ticket.status = status
     if status == Status.RESOLVED:
         ticket.resolved_at = at
@@ -80,6 +62,7 @@ def status_apply(
         old=old_label,
         new=Status(status).label,
     )
+    promise_on_status(ticket=ticket, old=old_status, new=status, at=at, actor=actor, by_customer=by_customer)
     return True
 
 

@@ -6,6 +6,8 @@ function re-reads it under a row lock so two agents acting at once don't lose a 
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -14,9 +16,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from tickets.models import Message, OutboundEmail, Ticket, TicketEvent
-from tickets.services.common import attachments_save, event_record, status_apply, text_required
+from tickets.services.common import attachments_save, status_apply, text_required
+from tickets.services.events import event_record
 from tickets.services.outbox import outbox_enqueue
 from tickets.services.portal import BODY_MAX
+from tickets.services.promises import promise_on_public_reply
 
 
 def _locked(ticket: Ticket) -> Ticket:
@@ -31,8 +35,13 @@ def agent_reply_post(
     internal: bool = False,
     status_after: str | None = None,
     files: list[UploadedFile] | None = None,
+    next_due_at: datetime | None = None,
 ) -> Message:
-    """A public reply (emailed to the customer) or an internal note (never shown to them)."""
+    """A public reply (emailed to the customer) or an internal note (never shown to them).
+
+    A public reply keeps the pending promise (or fulfils a broken one late) and makes the
+    next: ``next_due_at`` when the agent chose one, else the policy's next-update interval.
+    """
     body = text_required(body, "body", "a reply" if not internal else "a note", BODY_MAX)
     with transaction.atomic():
         ticket = _locked(ticket)
@@ -55,6 +64,9 @@ def agent_reply_post(
             if ticket.first_response_at is None:
                 ticket.first_response_at = now
             target = status_after or (Ticket.Status.OPEN if ticket.status == Ticket.Status.NEW else None)
+            promise_on_public_reply(
+                ticket=ticket, agent=agent, at=now, next_due_at=next_due_at, status_after=target or ticket.status
+            )
             if target:
                 status_apply(ticket=ticket, status=target, at=now, actor=agent)
             outbox_enqueue(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from zoneinfo import available_timezones
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -13,8 +14,10 @@ from django.utils import timezone
 
 from tickets.links import link_token, new_link_secret
 from tickets.models import Customer, Message, OutboundEmail, Queue, Ticket, TicketEvent
-from tickets.services.common import attachments_save, event_record, status_apply, text_required
+from tickets.services.common import attachments_save, status_apply, text_required
+from tickets.services.events import event_record
 from tickets.services.outbox import outbox_enqueue
+from tickets.services.promises import promise_at_intake
 
 SUBJECT_MAX = 200
 BODY_MAX = 50_000
@@ -52,6 +55,7 @@ def ticket_submit(
     files: list[UploadedFile] | None = None,
     channel: str = Ticket.Channel.WEB,
     submission_key: str | None = None,
+    timezone_name: str = "",
 ) -> Submitted:
     """Open a ticket for a customer and owe them an acknowledgement.
 
@@ -84,6 +88,7 @@ def ticket_submit(
                 files=files or [],
                 channel=channel,
                 submission_key=submission_key or None,
+                timezone_name=timezone_name,
             )
     except IntegrityError:
         # Another request with the same key won the race: answer with its ticket.
@@ -103,9 +108,13 @@ def _ticket_create(
     files: list[UploadedFile],
     channel: str,
     submission_key: str | None,
+    timezone_name: str,
 ) -> Submitted:
     now = timezone.now()
     customer = _customer_for(email=email, name=name)
+    if timezone_name and timezone_name in available_timezones() and customer.timezone != timezone_name:
+        customer.timezone = timezone_name
+        customer.save(update_fields=["timezone"])
     salt, link_hash = new_link_secret()
     ticket = Ticket.objects.create(
         kind=kind,
@@ -129,12 +138,15 @@ def _ticket_create(
     )
     attachments_save(message=message, files=files, at=now)
     event_record(ticket=ticket, kind=TicketEvent.Kind.CREATED, at=now, by_customer=True)
+    intake = promise_at_intake(ticket=ticket, at=now)
+    ticket.save(update_fields=["next_due_at"])
     outbox_enqueue(
         key=f"ack:{ticket.pk}",
         kind=OutboundEmail.Kind.ACKNOWLEDGEMENT,
         ticket=ticket,
         customer=customer,
         message=message,
+        context={"busy": intake.busy},
     )
     return Submitted(ticket=ticket, token=link_token(ticket))
 
@@ -159,6 +171,7 @@ def customer_reply_post(*, ticket: Ticket, body: str, files: list[UploadedFile] 
         attachments_save(message=message, files=files or [], at=now)
         event_record(ticket=ticket, kind=TicketEvent.Kind.CUSTOMER_REPLIED, at=now, by_customer=True)
         if ticket.status in (Ticket.Status.WAITING, Ticket.Status.RESOLVED):
+            # Back to the desk; a paused clock restarts with a fresh target from this reply.
             status_apply(ticket=ticket, status=Ticket.Status.OPEN, at=now, by_customer=True)
         ticket.updated_at = now
         ticket.save()

@@ -1,0 +1,244 @@
+"""Promise bookkeeping: made at intake and by agents, kept or broken, paused while we wait.
+
+Every function here runs inside the caller's transaction with the ticket row locked,
+and keeps ``Ticket.next_due_at`` equal to the pending promise's due time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+
+from tickets.business_hours import Schedule, add_business_minutes, business_minutes_between
+from tickets.models import AgentProfile, Promise, SlaPolicy, Ticket, TicketEvent
+from tickets.services.events import event_record
+
+MAX_PROMISE_AHEAD = timedelta(days=365)
+MAX_STRETCH = 5.0
+
+
+def policy_for(ticket: Ticket) -> SlaPolicy | None:
+    """The most specific active policy for the ticket's kind, priority and queue."""
+    candidates = (
+        SlaPolicy.objects.filter(is_active=True, kind=ticket.kind)
+        .filter(Q(queue=ticket.queue_id) | Q(queue__isnull=True))
+        .filter(Q(priority=ticket.priority) | Q(priority__isnull=True))
+        .select_related("calendar")
+        .prefetch_related("calendar__opening_hours", "calendar__holidays")
+    )
+    return max(candidates, key=lambda policy: (policy.specificity, -policy.pk), default=None)
+
+
+def schedule_for(ticket: Ticket, policy: SlaPolicy | None) -> Schedule:
+    queue_calendar = ticket.queue.calendar
+    if policy is not None:
+        return policy.schedule(queue_calendar)
+    from tickets.business_hours import always_open
+
+    return queue_calendar.schedule() if queue_calendar else always_open()
+
+
+def pending_promise(ticket: Ticket) -> Promise | None:
+    return ticket.promises.filter(state=Promise.State.PENDING).first()
+
+
+def _remind_at(due_at: datetime, policy: SlaPolicy | None, at: datetime) -> datetime:
+    lead = timedelta(minutes=policy.remind_before_minutes if policy else 30)
+    return max(due_at - lead, at)
+
+
+def promise_make(
+    *,
+    ticket: Ticket,
+    kind: str,
+    due_at: datetime,
+    at: datetime,
+    policy: SlaPolicy | None,
+    agent: User | None = None,
+) -> Promise:
+    """Record a new pending promise; any pending one is superseded first."""
+    previous = pending_promise(ticket)
+    if previous is not None:
+        _settle(previous, Promise.State.SUPERSEDED, at)
+        event_record(ticket=ticket, kind=TicketEvent.Kind.PROMISE_SUPERSEDED, at=at, actor=agent)
+    promise = Promise.objects.create(
+        ticket=ticket,
+        kind=kind,
+        source=Promise.Source.AGENT if agent else Promise.Source.POLICY,
+        policy=policy,
+        made_by=agent,
+        due_at=due_at,
+        remind_at=_remind_at(due_at, policy, at),
+        created_at=at,
+    )
+    ticket.next_due_at = due_at
+    event_record(
+        ticket=ticket, kind=TicketEvent.Kind.PROMISE_MADE, at=at, actor=agent, new=due_at.isoformat(timespec="minutes")
+    )
+    return promise
+
+
+def _settle(promise: Promise, state: str, at: datetime) -> None:
+    promise.state = state
+    promise.settled_at = at
+    promise.save(update_fields=["state", "settled_at"])
+
+
+def busy_factor(ticket: Ticket) -> float:
+    """How far the desk is over its threshold: 1.0 when it isn't (honest promises under load)."""
+    threshold = ticket.queue.busy_threshold
+    if not threshold:
+        return 1.0
+    waiting = Ticket.objects.open().filter(queue=ticket.queue_id, assignee__isnull=True).count()
+    on_duty = ticket.queue.agents.filter(is_active=True).exclude(agent_profile__on_duty=False).count()
+    load = waiting / max(on_duty, 1)
+    return min(load / threshold, MAX_STRETCH) if load > threshold else 1.0
+
+
+@dataclass(frozen=True)
+class Intake:
+    promise: Promise | None
+    busy: bool
+
+
+def promise_at_intake(*, ticket: Ticket, at: datetime) -> Intake:
+    """The first-response promise, from the policy, stretched when the desk is overloaded."""
+    policy = policy_for(ticket)
+    if policy is None:
+        return Intake(promise=None, busy=False)
+    factor = busy_factor(ticket)
+    minutes = policy.first_response_minutes * factor
+    due_at = add_business_minutes(schedule_for(ticket, policy), at, minutes)
+    promise = promise_make(ticket=ticket, kind=Promise.Kind.FIRST_RESPONSE, due_at=due_at, at=at, policy=policy)
+    return Intake(promise=promise, busy=factor > 1.0)
+
+
+def default_next_update(ticket: Ticket, at: datetime) -> tuple[datetime | None, SlaPolicy | None]:
+    policy = policy_for(ticket)
+    if policy is None:
+        return None, None
+    return add_business_minutes(schedule_for(ticket, policy), at, policy.next_update_minutes), policy
+
+
+def validate_agent_due(due_at: datetime, at: datetime) -> None:
+    """Agents may promise but not rewrite history: now < due <= now + 1 year (rule 12)."""
+    if due_at <= at:
+        raise ValidationError({"next_update_at": "Pick a time in the future for the next update."})
+    if due_at > at + MAX_PROMISE_AHEAD:
+        raise ValidationError({"next_update_at": "Pick a time within the next year for the next update."})
+
+
+def promise_on_public_reply(
+    *, ticket: Ticket, agent: User, at: datetime, next_due_at: datetime | None, status_after: str
+) -> None:
+    """A public reply keeps (or belatedly fulfils) the outstanding promise and makes the next one."""
+    current = pending_promise(ticket)
+    if current is not None:
+        on_time = current.due_at is None or at <= current.due_at
+        if on_time:
+            current.fulfilled_at = at
+            current.save(update_fields=["fulfilled_at"])
+            _settle(current, Promise.State.KEPT, at)
+            event_record(ticket=ticket, kind=TicketEvent.Kind.PROMISE_KEPT, at=at, actor=agent)
+        else:  # the sweep hasn't marked it yet
+            _mark_broken(current, at)
+            event_record(ticket=ticket, kind=TicketEvent.Kind.PROMISE_BROKEN, at=at)
+    ticket.promises.filter(state=Promise.State.BROKEN, fulfilled_at__isnull=True).update(fulfilled_at=at)
+    ticket.next_due_at = None
+    if status_after in (Ticket.Status.RESOLVED, Ticket.Status.CLOSED):
+        return
+    policy = None
+    if next_due_at is None:
+        next_due_at, policy = default_next_update(ticket, at)
+    else:
+        validate_agent_due(next_due_at, at)
+        policy = policy_for(ticket)
+    if next_due_at is not None:
+        promise_make(
+            ticket=ticket, kind=Promise.Kind.NEXT_UPDATE, due_at=next_due_at, at=at, policy=policy, agent=agent
+        )
+        if status_after == Ticket.Status.WAITING:
+            promise_pause(ticket=ticket, at=at, actor=agent)
+
+
+def _mark_broken(promise: Promise, at: datetime) -> None:
+    promise.state = Promise.State.BROKEN
+    promise.settled_at = promise.due_at or at
+    promise.fulfilled_at = at
+    promise.save(update_fields=["state", "settled_at", "fulfilled_at"])
+
+
+def promise_pause(*, ticket: Ticket, at: datetime, actor: User | None = None) -> None:
+    """Waiting on the customer: stop the clock and carry the remaining business time forward."""
+    promise = pending_promise(ticket)
+    if promise is None or promise.is_paused or promise.due_at is None:
+        return
+    policy = promise.policy
+    if policy is not None and not policy.pause_when_waiting:
+        return
+    remaining = business_minutes_between(schedule_for(ticket, policy), at, promise.due_at) if promise.due_at > at else 0
+    promise.remaining_seconds = round(remaining * 60)
+    promise.paused_at = at
+    promise.due_at = None
+    promise.remind_at = None
+    promise.save(update_fields=["remaining_seconds", "paused_at", "due_at", "remind_at"])
+    ticket.next_due_at = None
+    event_record(ticket=ticket, kind=TicketEvent.Kind.PROMISE_PAUSED, at=at, actor=actor)
+
+
+def promise_resume(*, ticket: Ticket, at: datetime, fresh: bool, actor: User | None = None) -> None:
+    """Restart a paused clock. After a customer reply (``fresh``) the target runs at least a whole
+    next-update interval from that reply, so a reopened ticket never breaches on the spot (rule 5/6).
+    With no pending promise (e.g. a reopened solved ticket) a fresh one is made from the policy."""
+    promise = pending_promise(ticket)
+    if promise is None:
+        due_at, policy = default_next_update(ticket, at)
+        if due_at is not None:
+            promise_make(ticket=ticket, kind=Promise.Kind.NEXT_UPDATE, due_at=due_at, at=at, policy=policy)
+        return
+    if not promise.is_paused:
+        return
+    policy = promise.policy
+    minutes = (promise.remaining_seconds or 0) / 60
+    if fresh and policy is not None:
+        minutes = max(minutes, policy.next_update_minutes)
+    due_at = add_business_minutes(schedule_for(ticket, policy), at, max(minutes, 1))
+    promise.due_at = due_at
+    promise.remind_at = _remind_at(due_at, policy, at)
+    promise.paused_at = None
+    promise.remaining_seconds = None
+    promise.save(update_fields=["due_at", "remind_at", "paused_at", "remaining_seconds"])
+    ticket.next_due_at = due_at
+    event_record(ticket=ticket, kind=TicketEvent.Kind.PROMISE_RESUMED, at=at, actor=actor)
+
+
+def promise_end(*, ticket: Ticket, at: datetime, actor: User | None = None) -> None:
+    """Solving or closing the ticket ends its pending promise (neither kept nor broken)."""
+    promise = pending_promise(ticket)
+    ticket.next_due_at = None
+    if promise is None:
+        return
+    _settle(promise, Promise.State.ENDED, at)
+    event_record(ticket=ticket, kind=TicketEvent.Kind.PROMISE_ENDED, at=at, actor=actor)
+
+
+def promise_on_status(
+    *, ticket: Ticket, old: str, new: str, at: datetime, actor: User | None, by_customer: bool
+) -> None:
+    """Keep promises in step with a status change made by anyone."""
+    Status = Ticket.Status
+    if new in (Status.RESOLVED, Status.CLOSED):
+        promise_end(ticket=ticket, at=at, actor=actor)
+    elif new == Status.WAITING:
+        promise_pause(ticket=ticket, at=at, actor=actor)
+    elif old in (Status.WAITING, Status.RESOLVED):
+        promise_resume(ticket=ticket, at=at, fresh=by_customer, actor=actor)
+
+
+def agent_zone(agent: User) -> str | None:
+    profile = AgentProfile.objects.filter(user=agent).first()
+    return profile.timezone if profile and profile.timezone else None
