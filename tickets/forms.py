@@ -103,6 +103,14 @@ STATUS_AFTER_CHOICES = [
 ]
 
 
+NEXT_UPDATE_CHOICES = [
+    ("", "The policy's default"),
+    ("2bh", "In 2 business hours"),
+    ("tomorrow10", "Tomorrow by 10:00"),
+    ("custom", "A date and time…"),
+]
+
+
 class AgentReplyForm(forms.Form):
     visibility = forms.ChoiceField(
         label="Send as",
@@ -112,7 +120,25 @@ class AgentReplyForm(forms.Form):
     )
     body = forms.CharField(label="Message", max_length=BODY_MAX, widget=forms.Textarea(attrs={"rows": 6}))
     status_after = forms.ChoiceField(label="Then set status to", choices=STATUS_AFTER_CHOICES, required=False)
+    next_update = forms.ChoiceField(
+        label="Promise the next update",
+        choices=NEXT_UPDATE_CHOICES,
+        required=False,
+        help_text="Public replies only. Told to the customer in their time zone.",
+    )
+    next_update_at = forms.DateTimeField(
+        label="Date and time",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text="In the desk's time zone.",
+    )
     attachments = AttachmentsField(help_text="Optional. Up to 5 files, 10 MB each.")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("next_update") == "custom" and not data.get("next_update_at"):
+            self.add_error("next_update_at", "Pick the date and time you promise the next update by.")
+        return data
 
 
 class TicketUpdateForm(forms.Form):
@@ -143,11 +169,17 @@ class QueueFilterForm(forms.Form):
     sort = forms.ChoiceField(
         required=False,
         choices=[
+            ("due", "Due next"),
             ("-updated", "Recently updated"),
             ("updated", "Least recently updated"),
             ("-created", "Newest"),
             ("created", "Oldest"),
         ],
+    )
+    due = forms.ChoiceField(
+        required=False,
+        label="Due",
+        choices=[("", "Any time"), ("overdue", "Overdue"), ("soon", "Due within the hour")],
     )
     q = forms.CharField(required=False, max_length=200, label="Search")
 

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from tickets.links import link_matches
-from tickets.models import Attachment, Message, Queue, Ticket, TicketEvent
+from tickets.models import Attachment, Message, Promise, Queue, Ticket, TicketEvent
 
 AnyUser = User | AnonymousUser
 
@@ -61,11 +62,15 @@ class QueueFilters:
     kind: str = ""
     queue_id: int | None = None
     assignee: str = ""  # "", "mine", "unassigned" or an agent id
-    sort: str = "-updated"
+    sort: str = "due"
     search: str = ""
+    due: str = ""  # "", "overdue" or "soon" (due within the hour)
 
 
 SORTS = {
+    # Due next: the pending promise's due time (tickets without one last), then priority, so a
+    # complaint (high priority from intake) ranks above easier tickets due at the same time.
+    "due": [F("next_due_at").asc(nulls_last=True), "-priority", "id"],
     "-updated": ["-updated_at", "-id"],
     "updated": ["updated_at", "id"],
     "-created": ["-created_at", "-id"],
@@ -89,10 +94,15 @@ def ticket_list_for_agent(*, user: User, filters: QueueFilters) -> QuerySet[Tick
         tickets = tickets.filter(assignee__isnull=True)
     elif filters.assignee.isdigit():
         tickets = tickets.filter(assignee_id=int(filters.assignee))
+    now = timezone.now()
+    if filters.due == "overdue":
+        tickets = tickets.filter(next_due_at__lte=now)
+    elif filters.due == "soon":
+        tickets = tickets.filter(next_due_at__gt=now, next_due_at__lte=now + timedelta(hours=1))
     if filters.search:
         pk = Ticket.pk_from_reference(filters.search)
         tickets = tickets.filter(pk=pk) if pk else tickets.filter(subject__icontains=filters.search)
-    return tickets.select_related("customer", "queue", "assignee").order_by(*SORTS.get(filters.sort, SORTS["-updated"]))
+    return tickets.select_related("customer", "queue", "assignee").order_by(*SORTS.get(filters.sort, SORTS["due"]))
 
 
 def agents_for_queues(queues: QuerySet[Queue]) -> QuerySet[Any]:
@@ -159,3 +169,28 @@ def attachment_get_for_link(*, reference: str, token: str, attachment_id: int) -
     if attachment is None:
         raise Http404("No such file")
     return attachment
+
+
+def promise_pending(ticket: Ticket) -> Promise | None:
+    return ticket.promises.filter(state=Promise.State.PENDING).first()
+
+
+@dataclass(frozen=True)
+class PromiseStats:
+    made: int
+    kept: int
+    broken: int
+
+    @property
+    def kept_rate(self) -> float | None:
+        settled = self.kept + self.broken
+        return self.kept / settled if settled else None
+
+
+def promise_stats_for_ticket(ticket: Ticket) -> PromiseStats:
+    counts = ticket.promises.aggregate(
+        made=Count("id"),
+        kept=Count("id", filter=Q(state=Promise.State.KEPT)),
+        broken=Count("id", filter=Q(state=Promise.State.BROKEN)),
+    )
+    return PromiseStats(**counts)

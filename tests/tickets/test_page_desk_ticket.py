@@ -14,7 +14,7 @@ from tickets import services
 from tickets.models import Message, OutboundEmail, Ticket, TicketEvent
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-TICKET_QUERIES = 7  # session, user, ticket, queue agents, messages, their files, events
+TICKET_QUERIES = 9  # session, user, ticket, pending promise, promise counts, queue agents, messages, files, events
 
 pytestmark = pytest.mark.django_db
 

@@ -7,13 +7,14 @@ and keeps ``Ticket.next_due_at`` equal to the pending promise's due time.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
-from tickets.business_hours import Schedule, add_business_minutes, business_minutes_between
+from tickets.business_hours import Schedule, add_business_minutes, always_open, business_minutes_between, is_open
 from tickets.models import AgentProfile, Promise, SlaPolicy, Ticket, TicketEvent
 from tickets.services.events import event_record
 
@@ -37,8 +38,6 @@ def schedule_for(ticket: Ticket, policy: SlaPolicy | None) -> Schedule:
     queue_calendar = ticket.queue.calendar
     if policy is not None:
         return policy.schedule(queue_calendar)
-    from tickets.business_hours import always_open
-
     return queue_calendar.schedule() if queue_calendar else always_open()
 
 
@@ -242,3 +241,30 @@ def promise_on_status(
 def agent_zone(agent: User) -> str | None:
     profile = AgentProfile.objects.filter(user=agent).first()
     return profile.timezone if profile and profile.timezone else None
+
+
+def agent_due_choice(*, ticket: Ticket, choice: str, custom: datetime | None, at: datetime) -> datetime | None:
+    """Turn the reply form's quick pick into a due time (None: the policy's default)."""
+    if choice == "custom":
+        if custom is None:
+            raise ValidationError({"next_update_at": "Pick the date and time you promise the next update by."})
+        validate_agent_due(custom, at)
+        return custom
+    schedule = schedule_for(ticket, policy_for(ticket))
+    if choice == "2bh":
+        return add_business_minutes(schedule, at, 120)
+    if choice == "tomorrow10":
+        return _next_day_at(schedule, at, hour=10)
+    return None
+
+
+def _next_day_at(schedule: Schedule, at: datetime, *, hour: int) -> datetime:
+    """The next day (in the calendar's zone) on which the desk is open at ``hour``:00."""
+    zone = ZoneInfo(schedule.zone)
+    day = at.astimezone(zone).date()
+    candidate = at
+    for offset in range(1, 15):
+        candidate = datetime.combine(day + timedelta(days=offset), time(hour), tzinfo=zone)
+        if is_open(schedule, candidate - timedelta(minutes=1)) or is_open(schedule, candidate):
+            return candidate
+    return candidate

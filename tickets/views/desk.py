@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from functools import wraps
 from typing import Any
 
@@ -14,6 +15,8 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.timezone import get_current_timezone as tz
 from django.views.decorators.http import require_GET, require_POST
 
 from tickets import selectors, services
@@ -56,14 +59,22 @@ def queue(request: AgentRequest) -> HttpResponse:
         kind=data.get("kind") or "",
         queue_id=data.get("queue"),
         assignee=data.get("assignee") or "",
-        sort=data.get("sort") or "-updated",
+        sort=data.get("sort") or "due",
         search=(data.get("q") or "").strip(),
+        due=data.get("due") or "",
     )
     tickets = selectors.ticket_list_for_agent(user=request.user, filters=filters)
     page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode(), "filters": filters}
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "filters": filters,
+        "now": timezone.now(),
+        "soon": timezone.now() + timedelta(hours=1),
+    }
     return render(request, "tickets/desk/queue.html", context)
 
 
@@ -73,8 +84,12 @@ def _ticket_context(request: AgentRequest, ticket: Ticket, **forms: Any) -> dict
         agents=agents,
         initial={"status": ticket.status, "priority": ticket.priority, "assignee": ticket.assignee_id},
     )
+    promise = selectors.promise_pending(ticket)
     return {
         "ticket": ticket,
+        "promise": promise,
+        "promise_stats": selectors.promise_stats_for_ticket(ticket),
+        "now": timezone.now(),
         "timeline": selectors.ticket_timeline_for_agent(ticket),
         "reply_form": forms.get("reply_form") or AgentReplyForm(),
         "update_form": update_form,
@@ -103,6 +118,14 @@ def ticket_reply(request: AgentRequest, reference: str) -> HttpResponse:
     if form.is_valid():
         internal = form.cleaned_data["visibility"] == "note"
         try:
+            next_due_at = None
+            if not internal:
+                next_due_at = services.agent_due_choice(
+                    ticket=ticket,
+                    choice=form.cleaned_data["next_update"],
+                    custom=form.cleaned_data["next_update_at"],
+                    at=timezone.now(),
+                )
             services.agent_reply_post(
                 ticket=ticket,
                 agent=request.user,
@@ -110,11 +133,15 @@ def ticket_reply(request: AgentRequest, reference: str) -> HttpResponse:
                 internal=internal,
                 status_after=form.cleaned_data["status_after"] or None,
                 files=form.cleaned_data["attachments"],
+                next_due_at=next_due_at,
             )
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
             done = "Internal note added." if internal else f"Reply sent to {ticket.customer.name}."
+            ticket.refresh_from_db(fields=["next_due_at"])
+            if not internal and ticket.next_due_at:
+                done += f" Next update promised by {ticket.next_due_at.astimezone(tz()):%a %H:%M}."
             messages.success(request, done)
             return redirect("desk:ticket", reference=ticket.reference)
     context = _ticket_context(request, ticket, reply_form=form)

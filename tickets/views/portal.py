@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -103,6 +104,8 @@ def ticket_detail(request: HttpRequest, reference: str, token: str) -> HttpRespo
         ticket.refresh_from_db()
     context = {
         "ticket": ticket,
+        "promise": selectors.promise_pending(ticket),
+        "now": timezone.now(),
         "conversation": selectors.ticket_conversation_for_customer(ticket),
         "form": form,
         "ticket_path": request.path,

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from django import template
+
+from tickets.models import Ticket
+from tickets.promise_text import customer_zone, relative, wall_clock
+
+register = template.Library()
+
+
+@register.filter
+def due_in(when: datetime | None, now: datetime) -> str:
+    """'in 25 min' / 'overdue 1 h' for agents."""
+    return relative(when, now) if when else ""
+
+
+@register.simple_tag
+def customer_due(ticket: Ticket, when: datetime, now: datetime) -> str:
+    """'tomorrow at 10:00' in the customer's zone."""
+    return wall_clock(when, customer_zone(ticket), now)
+
+
+@register.simple_tag
+def due_class(when: datetime | None, now: datetime, soon: datetime) -> str:
+    if when is None:
+        return ""
+    if when <= now:
+        return "due-overdue"
+    return "due-soon" if when <= soon else ""
+
+
+@register.filter
+def seconds_as_hours(seconds: int | None) -> str:
+    """7380 -> '2 h 3 min' of business time."""
+    minutes = round((seconds or 0) / 60)
+    hours, rest = divmod(minutes, 60)
+    return f"{hours} h {rest} min" if hours else f"{rest} min"
+
+
+@register.filter
+def business_duration(minutes: int | None) -> str:
+    """120 -> '2 business hours'; 90 -> '90 business minutes'."""
+    minutes = minutes or 0
+    if minutes and minutes % 60 == 0:
+        hours = minutes // 60
+        return f"{hours} business hour{'s' if hours != 1 else ''}"
+    return f"{minutes} business minutes"
