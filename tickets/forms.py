@@ -75,6 +75,8 @@ class TicketSubmitForm(forms.Form):
     )
     attachments = AttachmentsField()
     submission_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+    # Filled in by the browser (static/js/portal.js) so promises read in the customer's own time.
+    timezone = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
 
 class CustomerReplyForm(forms.Form):

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import html
+from datetime import UTC, datetime
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.utils import timezone
 
 from tests.factories import MessageFactory, TicketFactory
 from tickets import services
 from tickets.links import link_path
-from tickets.models import Message, Ticket
+from tickets.models import Message, Promise, Ticket
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -163,3 +167,25 @@ def test_a_note_without_files_leaves_the_customer_view_unchanged(desk, ticket, c
     services.agent_reply_post(ticket=ticket, agent=desk.agent_a, body="note only", internal=True)
     assert text(client.get(customer_link)).count('class="bubble ') == before == 1
     assert link_path(ticket) == customer_link  # a note does not rotate the link
+
+
+def test_the_promise_shows_in_the_customers_own_time(desk, ticket):
+    ticket.customer.timezone = "America/New_York"
+    ticket.customer.save()
+    now = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
+    due = datetime(2026, 3, 11, 19, 0, tzinfo=UTC)  # 15:00 in New York (EDT) the next day
+    Promise.objects.create(ticket=ticket, kind="first_response", source="policy", due_at=due, created_at=now)
+    with time_machine.travel(now, tick=False):
+        page = html.unescape(Client().get(link_path(ticket)).content.decode())
+    assert "We'll update you by tomorrow at 15:00." in page
+
+
+def test_a_paused_promise_tells_the_customer_the_clock_waits(desk, ticket):
+    ticket.status = "waiting"
+    ticket.save()
+    Promise.objects.create(
+        ticket=ticket, kind="next_update", source="agent", created_at=timezone.now(),
+        paused_at=timezone.now(), remaining_seconds=5400,
+    )  # fmt: skip
+    page = html.unescape(Client().get(link_path(ticket)).content.decode())
+    assert "The clock waits for you" in page and "1 h 30 min" in page

@@ -168,3 +168,11 @@ def test_an_overloaded_desk_stretches_the_first_promise(policy, desk):
     assert busy_factor(ticket) == 3.0  # 6 unassigned tickets, 1 agent on duty, threshold 2
     assert pending(ticket).due_at > MONDAY_10 + timedelta(hours=4)
     assert ticket.emails.get(kind="ack").context == {"busy": True}
+
+
+@pytest.mark.django_db
+def test_the_customers_zone_is_remembered_and_junk_ignored(policy):
+    ticket = submit(timezone_name="America/New_York")
+    assert ticket.customer.timezone == "America/New_York"
+    other = submit(email="bob@example.com", timezone_name="Mars/Olympus_Mons")
+    assert other.customer.timezone == ""

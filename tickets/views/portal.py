@@ -54,6 +54,7 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
                     description=data["description"],
                     files=data["attachments"],
                     submission_key=data["submission_key"] or None,
+                    timezone_name=data["timezone"],
                 )
             except ValidationError as exc:
                 _apply_service_errors(form, exc)
