@@ -15,7 +15,11 @@ def test_public_reply_is_first_response_opens_ticket_and_owes_an_email(desk, tic
     ticket.refresh_from_db()
     assert ticket.status == Ticket.Status.OPEN
     assert ticket.first_response_at == message.created_at
-    assert kinds(ticket) == [TicketEvent.Kind.AGENT_REPLIED, TicketEvent.Kind.STATUS_CHANGED]
+    assert kinds(ticket) == [
+        TicketEvent.Kind.AGENT_REPLIED,
+        TicketEvent.Kind.PROMISE_MADE,  # the next update, from the default problem policy
+        TicketEvent.Kind.STATUS_CHANGED,
+    ]
     email = OutboundEmail.objects.get()
     assert (email.kind, email.message_id, email.to_email) == ("reply", message.pk, ticket.customer.email)
 

@@ -15,7 +15,11 @@ def test_customer_reply_brings_the_ticket_back_to_open(desk, ticket, status):
     assert ticket.status == Ticket.Status.OPEN
     assert ticket.resolved_at is None
     kinds = list(ticket.events.values_list("kind", "actor_is_customer"))
-    assert kinds == [(TicketEvent.Kind.CUSTOMER_REPLIED, True), (TicketEvent.Kind.STATUS_CHANGED, True)]
+    assert kinds == [
+        (TicketEvent.Kind.CUSTOMER_REPLIED, True),
+        (TicketEvent.Kind.STATUS_CHANGED, True),
+        (TicketEvent.Kind.PROMISE_MADE, False),  # a fresh next-update promise from their reply
+    ]
     assert not OutboundEmail.objects.exists()  # the customer isn't emailed about their own reply
 
 

@@ -33,7 +33,10 @@ def test_submit_writes_customer_ticket_message_event_and_outbox(desk, django_cap
     assert ticket.queue == desk.queue_a  # the default queue
     assert ticket.reference == f"HD-{ticket.pk + 1000}"
     assert ticket.messages.get().body == "Clicking the invoice shows a blank page."
-    assert list(ticket.events.values_list("kind", flat=True)) == [TicketEvent.Kind.CREATED]
+    assert list(ticket.events.values_list("kind", flat=True)) == [
+        TicketEvent.Kind.CREATED,
+        TicketEvent.Kind.PROMISE_MADE,  # the first response, from the default problem policy
+    ]
     email = OutboundEmail.objects.get()
     assert (email.key, email.kind, email.to_email) == (f"ack:{ticket.pk}", "ack", "grace@example.com")
     assert len(callbacks) == 1  # the send task is queued only after commit

@@ -17,7 +17,7 @@ from tickets.models import Queue, Ticket
 class QueueForm(forms.ModelForm):
     class Meta:
         model = Queue
-        fields = ("name", "slug", "description", "agents", "team_lead", "is_default")
+        fields = ("name", "slug", "description", "agents", "team_lead", "calendar", "busy_threshold", "is_default")
 
     def clean_is_default(self) -> bool:
         is_default = self.cleaned_data["is_default"]

@@ -100,6 +100,8 @@ class Holiday(models.Model):
     def clean(self) -> None:
         if (self.starts is None) != (self.ends is None):
             raise ValidationError("Give both a start and an end time, or neither for the whole day.")
+        if self.starts is not None and self.ends is not None and self.ends != time(0) and self.ends <= self.starts:
+            raise ValidationError({"ends": "The holiday must end after it starts (00:00 means midnight)."})
 
 
 def _positive_minutes(label: str) -> list[MinValueValidator | MaxValueValidator]:
