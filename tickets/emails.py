@@ -2,24 +2,77 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
 
 from tickets.links import link_url
-from tickets.models import OutboundEmail, Ticket
+from tickets.models import Notice, OutboundEmail, Ticket
 from tickets.models.ticket import CUSTOMER_STATUS_LABELS
+from tickets.promise_text import relative
 
 TEMPLATES = {
     OutboundEmail.Kind.ACKNOWLEDGEMENT: "emails/ticket_ack",
     OutboundEmail.Kind.AGENT_REPLY: "emails/agent_reply",
     OutboundEmail.Kind.TICKET_LINKS: "emails/ticket_links",
+    OutboundEmail.Kind.NOTICE: "emails/promise_notice",
 }
 
 
+def _utc_label(at: datetime) -> str:
+    at = at.astimezone(UTC)
+    return f"{at:%a} {at.day} {at:%b %Y, %H:%M} UTC"
+
+
+def _notice_reason(notice: Notice, ticket: Ticket) -> str:
+    if notice.user_id == ticket.assignee_id:
+        return "you are assigned to this ticket"
+    if notice.user_id == ticket.queue.team_lead_id and notice.kind == Notice.Kind.BREACH:
+        return f"you lead the {ticket.queue.name} queue"
+    return f"you work the {ticket.queue.name} queue and the ticket has no active assignee"
+
+
+def _notice_context(email: OutboundEmail, now: datetime) -> dict[str, Any]:
+    """An agent's reminder or breach notice: the ticket and its promise, never the customer's link."""
+    notice = email.notice
+    if notice is None:
+        raise ValueError(f"Notice email {email.key} has no notice")
+    ticket, promise = notice.ticket, notice.promise
+    due_at = promise.due_at or promise.settled_at or notice.created_at
+    due_relative = relative(due_at, now)  # "in 30 min", "overdue 2 min"
+    breach = notice.kind == Notice.Kind.BREACH
+    if breach:
+        headline = "Promise broken"
+    elif due_at > now:
+        headline = f"Due {due_relative}"  # "Due in 30 min"
+    else:  # a reminder sent late (the outbox retried it): say how it stands now
+        headline = due_relative.capitalize()  # "Overdue 3 min"
+    return {
+        "desk_name": settings.HELPDESK_NAME,
+        "site_url": settings.SITE_URL,
+        "notice": notice,
+        "promise": promise,
+        "ticket": ticket,
+        "customer": ticket.customer,
+        "headline": headline,
+        "is_breach": breach,
+        "overdue": due_at <= now,
+        "due_utc": _utc_label(due_at),
+        "due_relative": due_relative,
+        "ticket_url": settings.SITE_URL + reverse("desk:ticket", kwargs={"reference": ticket.reference}),
+        "notices_url": settings.SITE_URL + reverse("desk:notices"),
+        "reason": _notice_reason(notice, ticket),
+    }
+
+
 def _context(email: OutboundEmail) -> dict[str, Any]:
+    if email.kind == OutboundEmail.Kind.NOTICE:
+        return _notice_context(email, timezone.now())
     context: dict[str, Any] = {
         "customer": email.customer,
         "desk_name": settings.HELPDESK_NAME,
@@ -45,7 +98,7 @@ def _headers(email: OutboundEmail) -> dict[str, str]:
         # RFC 3834: an automatic answer to the customer's message; autoresponders must not reply.
         headers["Auto-Submitted"] = "auto-replied"
         headers["X-Auto-Response-Suppress"] = "All"
-    elif email.kind == OutboundEmail.Kind.TICKET_LINKS:
+    elif email.kind in (OutboundEmail.Kind.TICKET_LINKS, OutboundEmail.Kind.NOTICE):
         headers["Auto-Submitted"] = "auto-generated"
         headers["X-Auto-Response-Suppress"] = "All"
     if email.ticket is not None and email.kind == OutboundEmail.Kind.AGENT_REPLY:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from tickets.services import sweep
 from tickets.services.outbox import SendResult, outbox_requeue_due, outbox_send
 
 
@@ -19,3 +20,10 @@ def send_outbound_email(self, email_id: int) -> str:  # type: ignore[no-untyped-
 @shared_task
 def requeue_stuck_emails() -> int:
     return outbox_requeue_due()
+
+
+@shared_task
+def promise_sweep() -> dict[str, int]:
+    """Reminders and breach notices due now; safe under two beats or a redelivered message."""
+    result = sweep.promise_sweep()
+    return {"reminders": result.reminders, "breaches": result.breaches}

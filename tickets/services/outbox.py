@@ -10,8 +10,10 @@ from __future__ import annotations
 import logging
 import random
 import smtplib
-from datetime import timedelta
+from collections.abc import Iterable
+from datetime import datetime, timedelta
 from enum import Enum
+from functools import partial
 
 from django.conf import settings
 from django.core.mail.message import make_msgid
@@ -19,7 +21,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from tickets.models import Customer, Message, OutboundEmail, Ticket
+from tickets.models import Customer, Message, Notice, OutboundEmail, Ticket
 
 logger = logging.getLogger(__name__)
 CLAIM_SECONDS = 300
@@ -34,34 +36,107 @@ class SendResult(Enum):
     FAILED = "failed"
 
 
-def outbox_enqueue(
+def _new_row(
     *,
     key: str,
     kind: str,
-    customer: Customer,
+    to_email: str,
+    now: datetime,
+    customer: Customer | None = None,
     ticket: Ticket | None = None,
     message: Message | None = None,
+    notice: Notice | None = None,
     context: dict[str, object] | None = None,
 ) -> OutboundEmail:
-    """Record an email inside the caller's transaction; queue its task after commit."""
-    from tickets.tasks import send_outbound_email as send_outbound_email_task
-
-    now = timezone.now()
     domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].rstrip(">") or "localhost"
-    email = OutboundEmail.objects.create(
+    return OutboundEmail(
         key=key,
         kind=kind,
         ticket=ticket,
         message=message,
         customer=customer,
-        to_email=customer.email,
+        notice=notice,
+        to_email=to_email,
         message_id_header=make_msgid(domain=domain),
         context=context or {},
         next_attempt_at=now,
         created_at=now,
     )
+
+
+def outbox_enqueue(
+    *,
+    key: str,
+    kind: str,
+    customer: Customer | None = None,
+    to_email: str | None = None,
+    ticket: Ticket | None = None,
+    message: Message | None = None,
+    notice: Notice | None = None,
+    context: dict[str, object] | None = None,
+) -> OutboundEmail:
+    """Record an email inside the caller's transaction; queue its task after commit.
+
+    The address is ``to_email``, else the customer's: emails to agents (notices) have no customer.
+    """
+    from tickets.tasks import send_outbound_email as send_outbound_email_task
+
+    address = to_email or (customer.email if customer is not None else "")
+    if not address:
+        raise ValueError("outbox_enqueue needs a customer or a to_email")
+    email = _new_row(
+        key=key,
+        kind=kind,
+        to_email=address,
+        now=timezone.now(),
+        customer=customer,
+        ticket=ticket,
+        message=message,
+        notice=notice,
+        context=context,
+    )
+    email.save(force_insert=True)
     transaction.on_commit(lambda: send_outbound_email_task.delay(email.pk), robust=True)
     return email
+
+
+def outbox_enqueue_notices(*, notices: Iterable[Notice], batch_size: int = 500) -> list[int]:
+    """One NOTICE email per notice whose user has an address, in two queries however many.
+
+    Keyed ``notice:<id>``: a notice already in the outbox is skipped, so calling this again for
+    the same notices sends and queues nothing new. Must run inside the caller's transaction; the
+    send tasks go to the broker after commit (and the periodic re-queue catches any the broker
+    loses). Returns the ids of the rows this call wrote.
+    """
+    from tickets.tasks import send_outbound_email as send_outbound_email_task
+
+    now = timezone.now()
+    rows = []
+    for notice in notices:
+        if not notice.user.email:
+            continue
+        row = _new_row(
+            key=f"notice:{notice.pk}",
+            kind=OutboundEmail.Kind.NOTICE,
+            to_email=notice.user.email,
+            now=now,
+            notice=notice,
+        )
+        row.ticket_id = notice.ticket_id  # the id alone: no query per notice
+        rows.append(row)
+    if not rows:
+        return []
+    OutboundEmail.objects.bulk_create(rows, batch_size=batch_size, ignore_conflicts=True)
+    # The rows this call wrote are the ones carrying its fresh Message-IDs; a conflicting row
+    # (an email some other run already owes) was skipped and is that run's to queue.
+    ids = list(
+        OutboundEmail.objects.filter(message_id_header__in=[row.message_id_header for row in rows])
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for pk in ids:
+        transaction.on_commit(partial(send_outbound_email_task.delay, pk), robust=True)
+    return ids
 
 
 def _backoff(attempts: int) -> int:
@@ -98,7 +173,14 @@ def outbox_send(*, email_id: int) -> tuple[SendResult, int]:
 
     if not _claim(email_id):
         return SendResult.SKIPPED, 0
-    email = OutboundEmail.objects.select_related("ticket__customer", "message", "customer").get(pk=email_id)
+    email = OutboundEmail.objects.select_related(
+        "ticket__customer",
+        "message",
+        "customer",
+        "notice__promise",
+        "notice__ticket__customer",
+        "notice__ticket__queue",
+    ).get(pk=email_id)
     try:
         message = build_email(email)
         message.send()
@@ -163,8 +245,6 @@ def outbox_retry(*, email_ids: list[int]) -> list[int]:
     Rows being sent or already sent are left alone, so a click never sends an email
     twice. Returns the ids queued; the tasks go to the broker after commit.
     """
-    from functools import partial
-
     from tickets.tasks import send_outbound_email as send_outbound_email_task
 
     retryable = [OutboundEmail.Status.PENDING, OutboundEmail.Status.FAILED]

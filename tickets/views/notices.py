@@ -1,0 +1,31 @@
+"""The agent's notices under the bell (/desk/notices/): a list, and "Mark all as read" (POST)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from tickets.services.notices import notice_list_for_user, notices_mark_read
+from tickets.views.desk import PAGE_SIZE, AgentRequest, agent_required
+
+
+@require_GET
+@agent_required
+def notice_list(request: AgentRequest) -> HttpResponse:
+    page = Paginator(notice_list_for_user(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "tickets/desk/notices.html", {"page": page, "now": timezone.now()})
+
+
+@require_POST
+@agent_required
+def notices_read(request: AgentRequest) -> HttpResponse:
+    count = notices_mark_read(user=request.user)
+    if count:
+        messages.success(request, f"Marked {count} notice{'s' if count != 1 else ''} as read.")
+    else:
+        messages.info(request, "No unread notices.")
+    return redirect("desk:notices")
