@@ -1,12 +1,15 @@
 from django.urls import path
 
-from tickets.views import auth, desk
+from tickets.views import auth, desk, notices, reports
 
 app_name = "desk"
 urlpatterns = [
     path("", desk.queue, name="queue"),
     path("login/", auth.DeskLoginView.as_view(), name="login"),
     path("logout/", auth.DeskLogoutView.as_view(), name="logout"),
+    path("notices/", notices.notice_list, name="notices"),
+    path("notices/read/", notices.notices_read, name="notices_read"),
+    path("reports/", reports.reports, name="reports"),
     path("t/<str:reference>/", desk.ticket_detail, name="ticket"),
     path("t/<str:reference>/reply/", desk.ticket_reply, name="reply"),
     path("t/<str:reference>/update/", desk.ticket_update, name="update"),
