@@ -25,7 +25,7 @@ def is_agent(user: AnyUser) -> bool:
 def queues_for_agent(user: User) -> QuerySet[Queue]:
     if user.is_superuser:
         return Queue.objects.all()
-    return Queue.objects.filter(agents=user)
+    return Queue.objects.for_agent(user)
 
 
 def _ticket_or_404(queryset: QuerySet[Ticket], reference: str) -> Ticket:
@@ -67,7 +67,7 @@ class QueueFilters:
     due: str = ""  # "", "overdue" or "soon" (due within the hour)
 
 
-SORTS = {
+SORTS: dict[str, list[Any]] = {
     # Due next: the pending promise's due time (tickets without one last), then priority, so a
     # complaint (high priority from intake) ranks above easier tickets due at the same time.
     "due": [F("next_due_at").asc(nulls_last=True), "-priority", "id"],

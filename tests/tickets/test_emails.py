@@ -79,3 +79,12 @@ def test_links_email_lists_each_open_ticket_with_its_new_link(desk):
     for body in bodies(message):
         assert link_url(first) in body and link_url(second) in body
     assert message.extra_headers["Auto-Submitted"] == "auto-generated"
+
+
+@pytest.mark.django_db
+def test_subjects_are_plain_text_not_html(desk):
+    services.ticket_submit(
+        name="Ada", email="ada@example.com", kind="info", subject="Tom & Jerry's <bill>", description="?"
+    )
+    message = deliver(OutboundEmail.objects.get())
+    assert message.subject.endswith("Tom & Jerry's <bill>")

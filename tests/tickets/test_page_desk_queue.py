@@ -13,7 +13,7 @@ from tests.factories import TicketFactory, UserFactory
 from tickets.models import Ticket
 
 URL = "/desk/"
-QUEUE_QUERIES = 6  # session, user, queues, agents, count, one page of tickets with customer/queue/assignee
+QUEUE_QUERIES = 7  # session, user, queues, agents, count, a page of tickets (+customer/queue/assignee), bell
 
 pytestmark = pytest.mark.django_db
 
@@ -166,3 +166,12 @@ def test_a_complaint_ranks_above_a_problem_due_at_the_same_time(desk, alice):
     make(desk, "Slow page", next_due_at=due, kind=Ticket.Kind.PROBLEM, priority=Ticket.Priority.NORMAL)
     make(desk, "Rude reply", next_due_at=due, kind=Ticket.Kind.COMPLAINT, priority=Ticket.Priority.HIGH)
     assert shown(alice, "Slow page", "Rude reply") == ["Rude reply", "Slow page"]
+
+
+def test_a_huge_queue_shows_a_capped_count(desk, alice, monkeypatch):
+    from helpdesk.lib.pagination import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "cap", 3)
+    for n in range(5):
+        make(desk, f"Ticket {n}")
+    assert "3+ found" in page(alice)

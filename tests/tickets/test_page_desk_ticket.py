@@ -9,12 +9,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from tests.factories import MessageFactory
+from tests.factories import MessageFactory, UserFactory
 from tickets import services
 from tickets.models import Message, OutboundEmail, Ticket, TicketEvent
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-TICKET_QUERIES = 9  # session, user, ticket, pending promise, promise counts, queue agents, messages, files, events
+TICKET_QUERIES = 10  # session, user, ticket, pending promise, promise counts, agents, messages, files, events, bell
 
 pytestmark = pytest.mark.django_db
 
@@ -194,3 +194,13 @@ def test_query_count_does_not_grow_with_the_timeline(desk, ticket, alice, django
     with django_assert_max_num_queries(TICKET_QUERIES):
         page = text(alice.get(url(ticket)))
     assert page.count('class="timeline-message') == messages
+
+
+def test_a_team_lead_follows_the_tickets_of_the_queue_they_lead(desk, ticket):
+    lead = UserFactory(username="lead", first_name="Lena")
+    desk.queue_a.team_lead = lead
+    desk.queue_a.save()
+    client = Client()
+    client.force_login(lead)
+    assert client.get(url(ticket)).status_code == 200
+    assert ticket.subject in html.unescape(client.get("/desk/").content.decode())

@@ -93,7 +93,10 @@ def test_valid_post_lands_on_the_success_page(desk, client, django_capture_on_co
     assert "What happens next" in page
     assert link_path(ticket) in page
     assert counts() == (1, 1, 1, 1)
-    assert list(ticket.events.values_list("kind", flat=True)) == [TicketEvent.Kind.CREATED, TicketEvent.Kind.PROMISE_MADE]
+    assert list(ticket.events.values_list("kind", flat=True)) == [
+        TicketEvent.Kind.CREATED,
+        TicketEvent.Kind.PROMISE_MADE,
+    ]
     assert OutboundEmail.objects.get().kind == OutboundEmail.Kind.ACKNOWLEDGEMENT
     assert len(callbacks) == 1  # the email task is queued after commit only
 

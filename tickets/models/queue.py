@@ -4,6 +4,12 @@ from django.conf import settings
 from django.db import models
 
 
+class QueueQuerySet(models.QuerySet["Queue"]):
+    def for_agent(self, user: models.Model) -> QueueQuerySet:
+        """The queues an agent works in or leads (team leads follow their queues' tickets)."""
+        return self.filter(models.Q(agents=user) | models.Q(team_lead=user)).distinct()
+
+
 class Queue(models.Model):
     """A team's inbox. Agents see the tickets of the queues they belong to."""
 
@@ -31,6 +37,8 @@ class Queue(models.Model):
         "and their first promise is stretched. 0 turns this off.",
     )
     is_default = models.BooleanField(default=False, help_text="New tickets from the public form land in this queue.")
+
+    objects = QueueQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

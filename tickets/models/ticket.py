@@ -14,7 +14,9 @@ class TicketQuerySet(models.QuerySet["Ticket"]):
             return self
         if not user.is_active or not user.is_staff:
             return self.none()
-        return self.filter(queue__agents=user)
+        from tickets.models.queue import Queue
+
+        return self.filter(queue__in=Queue.objects.for_agent(user).values("pk"))
 
     def open(self) -> TicketQuerySet:
         return self.exclude(status__in=[Ticket.Status.RESOLVED, Ticket.Status.CLOSED])

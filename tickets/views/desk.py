@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth.models import User
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -19,6 +18,7 @@ from django.utils import timezone
 from django.utils.timezone import get_current_timezone as tz
 from django.views.decorators.http import require_GET, require_POST
 
+from helpdesk.lib.pagination import CappedPaginator
 from tickets import selectors, services
 from tickets.forms import AgentReplyForm, QueueFilterForm, TicketUpdateForm
 from tickets.models import Ticket
@@ -64,7 +64,7 @@ def queue(request: AgentRequest) -> HttpResponse:
         due=data.get("due") or "",
     )
     tickets = selectors.ticket_list_for_agent(user=request.user, filters=filters)
-    page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
