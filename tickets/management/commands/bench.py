@@ -1,0 +1,145 @@
+"""Benchmark the promise sweep and the "due next" queue page on a large desk (PostgreSQL).
+
+Seeds N tickets straight into the tables with SQL (fast, repeatable), about 1 % of them with a
+promise falling due in the next hour and a half, then times what production runs every minute
+(one sweep) and what agents load all day (the queue page sorted by due next). Prints JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import time
+from datetime import timedelta
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection, reset_queries
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from tickets.models import Queue, Ticket
+from tickets.services.sweep import promise_sweep
+
+SEED_SQL = """
+INSERT INTO tickets_customer (name, email, timezone, created_at)
+SELECT 'Customer ' || g, 'bench-' || g || '@example.com', '', %(now)s - interval '400 days'
+FROM generate_series(1, %(customers)s) AS g;
+
+INSERT INTO tickets_ticket (kind, status, priority, channel, queue_id, customer_id, subject, link_salt, link_hash,
+                            created_at, updated_at, next_due_at)
+SELECT (ARRAY['info','problem','complaint'])[1 + g %% 3],
+       CASE WHEN g %% 10 < 7 THEN (ARRAY['resolved','closed'])[1 + g %% 2]
+            ELSE (ARRAY['new','open','waiting'])[1 + g %% 3] END,
+       CASE WHEN g %% 3 = 2 THEN 3 ELSE 2 END,
+       'web',
+       (%(queues)s)[1 + g %% %(queue_count)s],
+       %(first_customer)s + g %% %(customers)s,
+       'Bench ticket ' || g, md5(g::text), md5('h' || g::text),
+       %(now)s - (g %% 365) * interval '1 day',
+       %(now)s - (g %% 365) * interval '1 day' + interval '1 hour',
+       CASE
+         WHEN g %% 10 >= 7 AND g %% 100 = 7 THEN %(now)s + (g %% 90) * interval '1 minute'  -- ~1 %: due within 90 min
+         WHEN g %% 10 >= 7 AND g %% 3 <> 2 THEN %(now)s + interval '2 hours' + (g %% 43200) * interval '1 minute'
+         ELSE NULL
+       END
+FROM generate_series(1, %(tickets)s) AS g;
+
+INSERT INTO tickets_promise (ticket_id, kind, source, state, due_at, remind_at, created_at)
+SELECT id, 'next_update', 'policy', 'pending', next_due_at, next_due_at - interval '30 minutes', %(now)s
+FROM tickets_ticket WHERE next_due_at IS NOT NULL AND subject LIKE 'Bench ticket %%';
+
+INSERT INTO tickets_promise (ticket_id, kind, source, state, due_at, created_at, settled_at, fulfilled_at)
+SELECT id, 'first_response', 'policy', CASE WHEN id %% 5 = 0 THEN 'broken' ELSE 'kept' END,
+       created_at + interval '4 hours', created_at, created_at + interval '3 hours', created_at + interval '3 hours'
+FROM tickets_ticket WHERE status IN ('resolved', 'closed') AND subject LIKE 'Bench ticket %%';
+"""
+
+
+class Command(BaseCommand):
+    help = "Seed a large desk on PostgreSQL and time one promise sweep and the due-next queue page (JSON)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--tickets", type=int, default=1_000_000)
+        parser.add_argument("--repeat", type=int, default=20, help="Queue page loads to time.")
+        parser.add_argument("--reseed", action="store_true", help="Drop earlier bench tickets first.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if connection.vendor != "postgresql":
+            raise CommandError("The benchmark needs PostgreSQL: set DATABASE_URL=postgres://...")
+        seeded = self._seed(options["tickets"], reseed=options["reseed"])
+        result = {
+            "tickets": Ticket.objects.count(),
+            "seed_seconds": seeded,
+            "sweep": self._time_sweep(),
+            "queue_page": self._time_queue(options["repeat"]),
+        }
+        self.stdout.write(json.dumps(result, indent=2))
+
+    def _seed(self, tickets: int, *, reseed: bool) -> float | None:
+        existing = Ticket.objects.filter(subject__startswith="Bench ticket").count()
+        if existing and not reseed:
+            return None
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM tickets_ticket WHERE subject LIKE 'Bench ticket %%'")
+            cursor.execute("DELETE FROM tickets_customer WHERE email LIKE 'bench-%%'")
+        queues = [Queue.objects.get_or_create(slug=f"bench-{n}", defaults={"name": f"Bench {n}"})[0] for n in range(3)]
+        agent, _ = User.objects.get_or_create(username="bench-agent", defaults={"is_staff": True})
+        for queue in queues:
+            queue.agents.add(agent)
+            queue.team_lead = agent
+            queue.save()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT COALESCE(MAX(id), 0) FROM tickets_customer")
+            first_customer = cursor.fetchone()[0]
+            cursor.execute(
+                SEED_SQL,
+                {
+                    "now": timezone.now(),
+                    "customers": max(tickets // 10, 1),
+                    "tickets": tickets,
+                    "queues": [q.pk for q in queues],
+                    "queue_count": len(queues),
+                    "first_customer": first_customer + 1,
+                },
+            )
+            cursor.execute("ANALYZE")
+        return round(time.perf_counter() - started, 1)
+
+    def _time_sweep(self) -> dict[str, Any]:
+        """One sweep a minute from now: what the every-minute task finds due in steady state."""
+        now = timezone.now() + timedelta(minutes=1)
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            result = promise_sweep(now=now)
+            elapsed = time.perf_counter() - started
+        return {
+            "ms": round(elapsed * 1000, 1),
+            "queries": len(queries),
+            "reminders": result.reminders,
+            "breaches": result.breaches,
+        }
+
+    def _time_queue(self, repeat: int) -> dict[str, Any]:
+        admin, _ = User.objects.get_or_create(username="bench-admin", defaults={"is_staff": True, "is_superuser": True})
+        client = Client()
+        client.force_login(admin)
+        client.get("/desk/")  # warm caches and connections
+        timings, query_counts = [], []
+        for _ in range(repeat):
+            reset_queries()
+            with CaptureQueriesContext(connection) as queries:
+                started = time.perf_counter()
+                response = client.get("/desk/")
+                timings.append((time.perf_counter() - started) * 1000)
+            if response.status_code != 200:
+                raise CommandError(f"The queue page answered {response.status_code}")
+            query_counts.append(len(queries))
+        return {
+            "p50_ms": round(statistics.median(timings), 1),
+            "p95_ms": round(sorted(timings)[max(int(len(timings) * 0.95) - 1, 0)], 1),
+            "queries": max(query_counts),
+        }
