@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django import template
+from django.utils.safestring import SafeString, mark_safe
 
 from tickets.models import Ticket
 from tickets.promise_text import customer_zone, relative, wall_clock
@@ -47,3 +48,24 @@ def business_duration(minutes: int | None) -> str:
         hours = minutes // 60
         return f"{hours} business hour{'s' if hours != 1 else ''}"
     return f"{minutes} business minutes"
+
+
+_KIND_BADGES = {
+    "complaint": '<span class="badge text-bg-danger kind-badge">Complaint</span>',
+    "problem": '<span class="badge text-bg-warning kind-badge">Problem</span>',
+    "info": '<span class="badge text-bg-info kind-badge">Info request</span>',
+}
+
+
+@register.simple_tag
+def kind_badge(kind: str) -> SafeString:
+    """The ticket kind as a coloured badge; complaints stand out in red."""
+    return mark_safe(_KIND_BADGES.get(kind, ""))  # noqa: S308 - fixed markup, no user text
+
+
+@register.filter
+def ago(when: datetime | None, now: datetime) -> str:
+    """'5 min ago', '3 h ago', '2 d ago' (cheaper than timesince on a long list)."""
+    if when is None:
+        return ""
+    return relative(now, when).replace("in ", "", 1) + " ago" if when <= now else "just now"

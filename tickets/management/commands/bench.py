@@ -16,11 +16,12 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, reset_queries
+from django.db.models import Min
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from tickets.models import Queue, Ticket
+from tickets.models import Promise, Queue, Ticket
 from tickets.services.sweep import promise_sweep
 
 SEED_SQL = """
@@ -40,15 +41,17 @@ SELECT (ARRAY['info','problem','complaint'])[1 + g %% 3],
        'Bench ticket ' || g, md5(g::text), md5('h' || g::text),
        %(now)s - (g %% 365) * interval '1 day',
        %(now)s - (g %% 365) * interval '1 day' + interval '1 hour',
-       CASE
-         WHEN g %% 10 >= 7 AND g %% 100 = 7 THEN %(now)s + (g %% 90) * interval '1 minute'  -- ~1 %: due within 90 min
+       CASE  -- about one ticket in a hundred falls due within the next 90 minutes
+         WHEN g %% 10 >= 7 AND g %% 100 = 7 THEN %(now)s + ((g / 100) %% 90) * interval '1 minute'
          WHEN g %% 10 >= 7 AND g %% 3 <> 2 THEN %(now)s + interval '2 hours' + (g %% 43200) * interval '1 minute'
          ELSE NULL
        END
 FROM generate_series(1, %(tickets)s) AS g;
 
-INSERT INTO tickets_promise (ticket_id, kind, source, state, due_at, remind_at, created_at)
-SELECT id, 'next_update', 'policy', 'pending', next_due_at, next_due_at - interval '30 minutes', %(now)s
+INSERT INTO tickets_promise (ticket_id, kind, source, state, due_at, remind_at, reminder_sent_at, created_at)
+SELECT id, 'next_update', 'policy', 'pending', next_due_at, next_due_at - interval '30 minutes',
+       CASE WHEN next_due_at - interval '30 minutes' < %(now)s THEN next_due_at - interval '30 minutes' END,
+       %(now)s
 FROM tickets_ticket WHERE next_due_at IS NOT NULL AND subject LIKE 'Bench ticket %%';
 
 INSERT INTO tickets_promise (ticket_id, kind, source, state, due_at, created_at, settled_at, fulfilled_at)
@@ -69,6 +72,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if connection.vendor != "postgresql":
             raise CommandError("The benchmark needs PostgreSQL: set DATABASE_URL=postgres://...")
+        if "bench" not in connection.settings_dict["NAME"]:
+            raise CommandError("The benchmark empties the ticket tables: use a database whose name contains 'bench'.")
         seeded = self._seed(options["tickets"], reseed=options["reseed"])
         result = {
             "tickets": Ticket.objects.count(),
@@ -84,8 +89,10 @@ class Command(BaseCommand):
             return None
         started = time.perf_counter()
         with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM tickets_ticket WHERE subject LIKE 'Bench ticket %%'")
-            cursor.execute("DELETE FROM tickets_customer WHERE email LIKE 'bench-%%'")
+            cursor.execute(
+                "TRUNCATE tickets_ticket, tickets_customer, tickets_promise, tickets_notice, tickets_outboundemail, "
+                "tickets_ticketevent, tickets_message, tickets_attachment RESTART IDENTITY CASCADE"
+            )
         queues = [Queue.objects.get_or_create(slug=f"bench-{n}", defaults={"name": f"Bench {n}"})[0] for n in range(3)]
         agent, _ = User.objects.get_or_create(username="bench-agent", defaults={"is_staff": True})
         for queue in queues:
@@ -95,23 +102,25 @@ class Command(BaseCommand):
         with connection.cursor() as cursor:
             cursor.execute("SELECT COALESCE(MAX(id), 0) FROM tickets_customer")
             first_customer = cursor.fetchone()[0]
-            cursor.execute(
-                SEED_SQL,
-                {
-                    "now": timezone.now(),
-                    "customers": max(tickets // 10, 1),
-                    "tickets": tickets,
-                    "queues": [q.pk for q in queues],
-                    "queue_count": len(queues),
-                    "first_customer": first_customer + 1,
-                },
-            )
+            params = {
+                "now": timezone.now(),
+                "customers": max(tickets // 10, 1),
+                "tickets": tickets,
+                "queues": [q.pk for q in queues],
+                "queue_count": len(queues),
+                "first_customer": first_customer + 1,
+            }
+            for statement in SEED_SQL.split(";\n"):
+                if statement.strip():
+                    cursor.execute(statement, params)
             cursor.execute("ANALYZE")
         return round(time.perf_counter() - started, 1)
 
     def _time_sweep(self) -> dict[str, Any]:
-        """One sweep a minute from now: what the every-minute task finds due in steady state."""
-        now = timezone.now() + timedelta(minutes=1)
+        """One sweep a minute after the earliest pending due time: one minute's worth of work, as
+        the every-minute task finds it in steady state (earlier minutes were swept already)."""
+        earliest = Promise.objects.filter(state=Promise.State.PENDING).aggregate(t=Min("due_at"))["t"]
+        now = (earliest or timezone.now()) + timedelta(minutes=1)
         with CaptureQueriesContext(connection) as queries:
             started = time.perf_counter()
             result = promise_sweep(now=now)
@@ -125,7 +134,7 @@ class Command(BaseCommand):
 
     def _time_queue(self, repeat: int) -> dict[str, Any]:
         admin, _ = User.objects.get_or_create(username="bench-admin", defaults={"is_staff": True, "is_superuser": True})
-        client = Client()
+        client = Client(HTTP_HOST="localhost")
         client.force_login(admin)
         client.get("/desk/")  # warm caches and connections
         timings, query_counts = [], []
