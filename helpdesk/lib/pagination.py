@@ -16,7 +16,8 @@ class CappedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         # A QuerySet: counted with LIMIT in a subquery, without the (useless, costly) sort.
-        capped_rows: Any = self.object_list.order_by()[: self.cap + 1]
+        rows: Any = self.object_list  # a QuerySet
+        capped_rows = rows.order_by()[: self.cap + 1]
         return int(capped_rows.count())
 
     @property
