@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tickets.links import link_url
-from tickets.models import Notice, OutboundEmail, Ticket
+from tickets.models import Notice, OutboundEmail, Promise, Ticket
 from tickets.models.ticket import CUSTOMER_STATUS_LABELS
-from tickets.promise_text import relative
+from tickets.promise_text import business_duration, customer_zone, relative, wall_clock
 
 TEMPLATES = {
     OutboundEmail.Kind.ACKNOWLEDGEMENT: "emails/ticket_ack",
@@ -70,6 +70,21 @@ def _notice_context(email: OutboundEmail, now: datetime) -> dict[str, Any]:
     }
 
 
+def _promise_context(email: OutboundEmail, now: datetime) -> dict[str, Any]:
+    """When the customer will hear from us next, in their own time zone (and whether the clock waits)."""
+    ticket = email.ticket
+    if ticket is None:
+        return {}
+    promise = ticket.promises.filter(state=Promise.State.PENDING).select_related("policy").first()
+    context: dict[str, Any] = {"busy": bool(email.context.get("busy"))}
+    if promise is not None and promise.due_at is not None:
+        context["promise_due"] = wall_clock(promise.due_at, customer_zone(ticket), now)
+    elif promise is not None and promise.is_paused:
+        minutes = promise.policy.next_update_minutes if promise.policy else round((promise.remaining_seconds or 0) / 60)
+        context["promise_waits"] = business_duration(minutes)
+    return context
+
+
 def _context(email: OutboundEmail) -> dict[str, Any]:
     if email.kind == OutboundEmail.Kind.NOTICE:
         return _notice_context(email, timezone.now())
@@ -82,6 +97,7 @@ def _context(email: OutboundEmail) -> dict[str, Any]:
         context["ticket"] = email.ticket
         context["ticket_link"] = link_url(email.ticket)
         context["status_label"] = CUSTOMER_STATUS_LABELS[email.ticket.status]
+        context.update(_promise_context(email, timezone.now()))
     if email.message is not None:
         context["message"] = email.message
         context["attachments"] = list(email.message.attachments.all())

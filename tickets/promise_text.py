@@ -44,3 +44,12 @@ def relative(when: datetime, now: datetime) -> str:
     else:
         amount = f"{round(size / 86400)} d"
     return f"in {amount}" if seconds >= 0 else f"overdue {amount}"
+
+
+def business_duration(minutes: int | None) -> str:
+    """120 -> '2 business hours'; 90 -> '90 business minutes'."""
+    minutes = minutes or 0
+    if minutes and minutes % 60 == 0:
+        hours = minutes // 60
+        return f"{hours} business hour{'s' if hours != 1 else ''}"
+    return f"{minutes} business minutes"

@@ -88,3 +88,36 @@ def test_subjects_are_plain_text_not_html(desk):
     )
     message = deliver(OutboundEmail.objects.get())
     assert message.subject.endswith("Tom & Jerry's <bill>")
+
+
+@pytest.mark.django_db
+def test_acknowledgement_tells_when_we_will_update_in_the_customers_zone(desk):
+    from datetime import UTC, datetime
+
+    import time_machine
+
+    from tickets.models import SlaPolicy
+
+    SlaPolicy.objects.update(is_active=False)
+    SlaPolicy.objects.create(
+        name="P", kind="problem", first_response_minutes=120, next_update_minutes=120, resolution_minutes=600,
+        calendar_hours=True, remind_before_minutes=15,
+    )  # fmt: skip
+    with time_machine.travel(datetime(2026, 7, 1, 9, 0, tzinfo=UTC), tick=False):
+        services.ticket_submit(
+            name="Ada", email="ada@example.com", kind="problem", subject="Down", description="x",
+            timezone_name="Europe/Berlin",
+        )  # fmt: skip
+        message = deliver(OutboundEmail.objects.get())
+    for body in bodies(message):
+        assert "update you by today at 13:00" in body  # 11:00 UTC is 13:00 in Berlin (summer time)
+
+
+@pytest.mark.django_db
+def test_a_reply_that_waits_on_the_customer_says_the_clock_waits(desk):
+    ticket = submit()
+    services.agent_reply_post(ticket=ticket, agent=desk.agent_a, body="Which version?", status_after="waiting")
+    message = deliver(OutboundEmail.objects.get(kind="reply"))
+    for body in bodies(message):
+        assert "The clock waits for you" in body
+        assert "2 business hours" in body  # the default problem policy's next-update interval

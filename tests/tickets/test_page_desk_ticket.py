@@ -204,3 +204,31 @@ def test_a_team_lead_follows_the_tickets_of_the_queue_they_lead(desk, ticket):
     client.force_login(lead)
     assert client.get(url(ticket)).status_code == 200
     assert ticket.subject in html.unescape(client.get("/desk/").content.decode())
+
+
+def test_a_promise_in_the_past_is_refused_beside_the_field_and_the_reply_kept(desk, ticket, alice):
+    response = alice.post(
+        url(ticket, "reply"),
+        {
+            "visibility": "public",
+            "body": "We'll look again",
+            "next_update": "custom",
+            "next_update_at": "2001-01-01T10:00",
+        },
+    )
+    assert response.status_code == 400
+    page = text(response)
+    assert "Pick a time in the future for the next update." in page
+    assert "We&#x27;ll look again" in response.content.decode() or "We'll look again" in page
+    assert not ticket.messages.exists()
+
+
+def test_quick_pick_two_business_hours_sets_the_next_promise(desk, ticket, alice):
+    from datetime import timedelta
+
+    response = alice.post(url(ticket, "reply"), {"visibility": "public", "body": "On it", "next_update": "2bh"})
+    assert response.status_code == 302
+    ticket.refresh_from_db()
+    promise = ticket.promises.get(state="pending")
+    assert promise.source == "agent" and promise.made_by == desk.agent_a
+    assert promise.due_at > ticket.updated_at + timedelta(hours=1, minutes=59)

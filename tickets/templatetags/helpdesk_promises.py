@@ -5,6 +5,7 @@ from datetime import datetime
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
+from tickets import promise_text
 from tickets.models import Ticket
 from tickets.promise_text import customer_zone, relative, wall_clock
 
@@ -43,11 +44,7 @@ def seconds_as_hours(seconds: int | None) -> str:
 @register.filter
 def business_duration(minutes: int | None) -> str:
     """120 -> '2 business hours'; 90 -> '90 business minutes'."""
-    minutes = minutes or 0
-    if minutes and minutes % 60 == 0:
-        hours = minutes // 60
-        return f"{hours} business hour{'s' if hours != 1 else ''}"
-    return f"{minutes} business minutes"
+    return promise_text.business_duration(minutes)
 
 
 _KIND_BADGES = {
