@@ -22,10 +22,18 @@ def customer_zone(ticket: Ticket) -> ZoneInfo:
     return ZoneInfo("UTC")
 
 
+def zone_label(zone: ZoneInfo) -> str:
+    """'New York time' for America/New_York; 'UTC' stays 'UTC'."""
+    key = str(zone.key)
+    if "/" not in key:
+        return key
+    return key.rsplit("/", 1)[1].replace("_", " ") + " time"
+
+
 def wall_clock(when: datetime, zone: ZoneInfo, now: datetime) -> str:
-    """'today at 14:00', 'tomorrow at 10:00', 'Tuesday 24 November at 14:00' in ``zone``."""
+    """'today at 14:00 (London time)', 'tomorrow at 10:00 (...)', 'Tuesday 24 November at 14:00 (...)'."""
     local, today = when.astimezone(zone), now.astimezone(zone).date()
-    clock = f"{local:%H:%M}"
+    clock = f"{local:%H:%M} ({zone_label(zone)})"
     if local.date() == today:
         return f"today at {clock}"
     if local.date() == today + timedelta(days=1):

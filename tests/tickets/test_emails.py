@@ -110,7 +110,7 @@ def test_acknowledgement_tells_when_we_will_update_in_the_customers_zone(desk):
         )  # fmt: skip
         message = deliver(OutboundEmail.objects.get())
     for body in bodies(message):
-        assert "update you by today at 13:00" in body  # 11:00 UTC is 13:00 in Berlin (summer time)
+        assert "update you by today at 13:00 (Berlin time)" in body  # 11:00 UTC is 13:00 in Berlin (summer time)
 
 
 @pytest.mark.django_db

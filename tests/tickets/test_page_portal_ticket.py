@@ -177,7 +177,7 @@ def test_the_promise_shows_in_the_customers_own_time(desk, ticket):
     Promise.objects.create(ticket=ticket, kind="first_response", source="policy", due_at=due, created_at=now)
     with time_machine.travel(now, tick=False):
         page = html.unescape(Client().get(link_path(ticket)).content.decode())
-    assert "We'll update you by tomorrow at 15:00." in page
+    assert "We'll update you by tomorrow at 15:00 (New York time)." in page
 
 
 def test_a_paused_promise_tells_the_customer_the_clock_waits(desk, ticket):

@@ -17,6 +17,7 @@ from helpdesk.lib import ratelimit
 from tickets import selectors, services
 from tickets.forms import CustomerReplyForm, ResendLinksForm, TicketSubmitForm
 from tickets.links import link_path
+from tickets.promise_text import customer_zone
 from tickets.views.files import attachment_response
 
 SESSION_SUBMITTED = "portal_submitted"
@@ -111,7 +112,8 @@ def ticket_detail(request: HttpRequest, reference: str, token: str) -> HttpRespo
         "form": form,
         "ticket_path": request.path,
     }
-    response = render(request, "tickets/portal/ticket.html", context, status=status)
+    with timezone.override(customer_zone(ticket)):  # every time on the page in the customer's own zone
+        response = render(request, "tickets/portal/ticket.html", context, status=status)
     # The URL is a capability: never leak it to another site through the Referer header.
     response["Referrer-Policy"] = "no-referrer"
     return response
