@@ -7,7 +7,7 @@ and keeps ``Ticket.next_due_at`` equal to the pending promise's due time.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import User
@@ -76,7 +76,11 @@ def promise_make(
     )
     ticket.next_due_at = due_at
     event_record(
-        ticket=ticket, kind=TicketEvent.Kind.PROMISE_MADE, at=at, actor=agent, new=due_at.isoformat(timespec="minutes")
+        ticket=ticket,
+        kind=TicketEvent.Kind.PROMISE_MADE,
+        at=at,
+        actor=agent,
+        new=f"due {due_at.astimezone(UTC):%a %d %b %H:%M} UTC",
     )
     return promise
 
