@@ -269,3 +269,16 @@ def test_a_second_default_queue_is_refused(admin_client_, db):
     assert response.status_code == 200
     assert "is already the default queue" in response.content.decode()
     assert Queue.objects.count() == queues_before
+
+
+def test_admin_sets_an_agents_availability_and_zone(admin_client_, desk):
+    from tickets.models import AgentProfile
+
+    assert admin_client_.get(reverse("admin:tickets_agentprofile_changelist")).status_code == 200
+    response = admin_client_.post(
+        reverse("admin:tickets_agentprofile_add"),
+        {"user": desk.agent_a.pk, "on_duty": "", "timezone": "Europe/Paris"},
+    )
+    assert response.status_code == 302
+    profile = AgentProfile.objects.get(user=desk.agent_a)
+    assert (profile.on_duty, profile.timezone) == (False, "Europe/Paris")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from tickets.models.sla import validate_zone
+
 
 class Promise(models.Model):
     """One promise to a customer. At most one per ticket is pending (a database constraint).
@@ -65,6 +67,8 @@ class Promise(models.Model):
                 condition=models.Q(state="pending", reminder_sent_at__isnull=True),
             ),
             models.Index(fields=["ticket", "created_at"], name="promise_ticket_created"),
+            # The reports: promises made in a period.
+            models.Index(fields=["created_at"], name="promise_created"),
         ]
 
     def __str__(self) -> str:
@@ -108,7 +112,7 @@ class AgentProfile(models.Model):
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="agent_profile")
     on_duty = models.BooleanField(default=True)
-    timezone = models.CharField(max_length=64, blank=True)
+    timezone = models.CharField(max_length=64, blank=True, validators=[validate_zone])
 
     def __str__(self) -> str:
         return f"Profile of {self.user_id}"
