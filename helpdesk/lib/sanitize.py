@@ -9,6 +9,7 @@ from __future__ import annotations
 import markdown
 import nh3
 from django.utils.safestring import SafeString, mark_safe
+from markdown.extensions import Extension
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4", "h5",
@@ -25,10 +26,17 @@ ALLOWED_ATTRIBUTES = {
 URL_SCHEMES = {"http", "https", "mailto"}
 
 
+class _NoRawHtml(Extension):
+    """Markdown without its raw-HTML passthrough: typed tags come out as text, escaped once."""
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+
+
 def render_user_text(text: str) -> SafeString:
     """Markdown to safe HTML. Raw HTML in the input is escaped, never interpreted."""
-    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    html = markdown.markdown(escaped, extensions=["fenced_code", "tables", "nl2br", "sane_lists"])
+    html = markdown.markdown(text, extensions=[_NoRawHtml(), "fenced_code", "tables", "nl2br", "sane_lists"])
     cleaned = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

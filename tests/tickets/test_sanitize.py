@@ -48,3 +48,10 @@ def test_markdown_structure_survives():
 
 def test_typed_angle_brackets_show_as_text():
     assert "&lt;b&gt;bold?&lt;/b&gt;" in render_user_text("<b>bold?</b>")
+
+
+def test_code_keeps_its_characters_escaped_once():
+    html = render_user_text("Run `a < b && c > d`\n\n```\nif x < 3 and y > 2:\n```")
+    assert "<code>a &lt; b &amp;&amp; c &gt; d</code>" in html
+    assert "if x &lt; 3 and y &gt; 2:" in html
+    assert "&amp;lt;" not in html and "&amp;gt;" not in html
