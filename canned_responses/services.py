@@ -1,0 +1,201 @@
+"""Every write to canned responses (views, admin, import alike), and the courtesy check."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+
+from canned_responses import placeholders
+from canned_responses.models import (
+    BODY_MAX,
+    SUGGESTED_NEXT_UPDATE_CHOICES,
+    SUGGESTED_STATUS_CHOICES,
+    TITLE_MAX,
+    BluntPhrase,
+    CannedResponse,
+    CannedResponseUse,
+)
+from tickets.models import Queue, Ticket
+
+SHORTCUT = re.compile(r"/[a-z0-9][a-z0-9_-]{0,30}")
+KINDS = {kind.value for kind in Ticket.Kind}
+CURLY_APOSTROPHE = "\u2019"
+
+
+def shortcut_normalise(value: str) -> str:
+    value = value.strip().lower()
+    return f"/{value}" if value and not value.startswith("/") else value
+
+
+def canned_response_clean(
+    *,
+    title: str,
+    body: str,
+    shortcut: str,
+    kinds: list[str],
+    suggested_status: str,
+    suggested_next_update: str,
+    owner: User | None,
+    exclude_pk: int | None = None,
+) -> dict[str, Any]:
+    """Checked and normalised fields, or a ``ValidationError`` keyed by field."""
+    errors: dict[str, str] = {}
+    title = " ".join(title.split())
+    if not title:
+        errors["title"] = "Please give the response a short title."
+    elif len(title) > TITLE_MAX:
+        errors["title"] = f"Please keep the title under {TITLE_MAX} characters (it has {len(title)})."
+    body = body.strip()
+    if not body:
+        errors["body"] = "Please write the response."
+    elif len(body) > BODY_MAX:
+        errors["body"] = f"This response is {len(body):,} characters; the limit is {BODY_MAX:,}. Shorten it."
+    else:
+        try:
+            placeholders.validate(body)
+        except ValidationError as exc:
+            errors["body"] = exc.messages[0]
+    shortcut = shortcut_normalise(shortcut)
+    if shortcut and not SHORTCUT.fullmatch(shortcut):
+        errors["shortcut"] = "A shortcut is “/” then up to 31 lowercase letters, digits, “-” or “_”, e.g. /refund."
+    elif shortcut:
+        clash = _shortcut_clash(shortcut=shortcut, owner=owner, exclude_pk=exclude_pk)
+        if clash:
+            errors["shortcut"] = clash
+    unknown = [kind for kind in kinds if kind not in KINDS]
+    if unknown:
+        errors["kinds"] = f"Unknown ticket kind: {', '.join(unknown)}."
+    if suggested_status not in dict(SUGGESTED_STATUS_CHOICES):
+        errors["suggested_status"] = "Pick a status from the list."
+    if suggested_next_update not in dict(SUGGESTED_NEXT_UPDATE_CHOICES):
+        errors["suggested_next_update"] = "Pick a next update from the list."
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "title": title,
+        "body": body,
+        "shortcut": shortcut,
+        "kinds": sorted(set(kinds)),
+        "suggested_status": suggested_status,
+        "suggested_next_update": suggested_next_update,
+    }
+
+
+def _shortcut_clash(*, shortcut: str, owner: User | None, exclude_pk: int | None) -> str:
+    same = CannedResponse.objects.filter(shortcut=shortcut)
+    if exclude_pk is not None:
+        same = same.exclude(pk=exclude_pk)
+    if owner is None and same.filter(owner__isnull=True).exists():
+        return f"{shortcut} is already the shortcut of another shared response."
+    if owner is not None and same.filter(owner=owner).exists():
+        return f"{shortcut} is already the shortcut of another of your responses."
+    if owner is not None and same.filter(owner__isnull=True).exists():
+        return f"{shortcut} is already the shortcut of a shared response; pick another."
+    return ""
+
+
+def _check_may_manage(*, actor: User, shared: bool, owner: User | None) -> None:
+    if shared and not actor.is_superuser:
+        raise PermissionDenied("Only admins manage shared responses.")
+    if not shared and owner is not None and owner.pk != actor.pk and not actor.is_superuser:
+        raise PermissionDenied("Agents manage only their own responses.")
+
+
+def canned_response_create(
+    *,
+    actor: User,
+    title: str,
+    body: str,
+    shared: bool,
+    owner: User | None = None,
+    shortcut: str = "",
+    kinds: list[str] | None = None,
+    queues: list[Queue] | None = None,
+    is_active: bool = True,
+    suggested_status: str = "",
+    suggested_next_update: str = "",
+) -> CannedResponse:
+    """A new response: shared (admins only), the actor's own, or (admins) another agent's."""
+    owner = None if shared else (owner or actor)
+    _check_may_manage(actor=actor, shared=shared, owner=owner)
+    fields = canned_response_clean(
+        title=title,
+        body=body,
+        shortcut=shortcut,
+        kinds=kinds or [],
+        suggested_status=suggested_status,
+        suggested_next_update=suggested_next_update,
+        owner=owner,
+    )
+    with transaction.atomic():
+        response = CannedResponse.objects.create(owner=owner, is_active=is_active, **fields)
+        response.queues.set(queues or [])
+    return response
+
+
+def canned_response_update(
+    *,
+    response: CannedResponse,
+    actor: User,
+    title: str,
+    body: str,
+    shortcut: str = "",
+    kinds: list[str] | None = None,
+    queues: list[Queue] | None = None,
+    is_active: bool = True,
+    suggested_status: str = "",
+    suggested_next_update: str = "",
+) -> CannedResponse:
+    _check_may_manage(actor=actor, shared=response.is_shared, owner=response.owner)
+    fields = canned_response_clean(
+        title=title,
+        body=body,
+        shortcut=shortcut,
+        kinds=kinds or [],
+        suggested_status=suggested_status,
+        suggested_next_update=suggested_next_update,
+        owner=response.owner,
+        exclude_pk=response.pk,
+    )
+    with transaction.atomic():
+        for name, value in fields.items():
+            setattr(response, name, value)
+        response.is_active = is_active
+        response.save()
+        response.queues.set(queues or [])
+    return response
+
+
+def canned_response_delete(*, response: CannedResponse, actor: User) -> None:
+    _check_may_manage(actor=actor, shared=response.is_shared, owner=response.owner)
+    response.delete()
+
+
+def canned_response_use_record(
+    *, response: CannedResponse, agent: User, ticket: Ticket, at: datetime
+) -> CannedResponseUse:
+    """A reply made from this response was sent: count it (mere insertion doesn't count)."""
+    with transaction.atomic():
+        CannedResponse.objects.filter(pk=response.pk).update(usage_count=F("usage_count") + 1, last_used_at=at)
+        return CannedResponseUse.objects.create(response=response, agent=agent, ticket=ticket, used_at=at)
+
+
+def _phrase_pattern(phrase: str) -> re.Pattern[str]:
+    words = [re.escape(word) for word in phrase.replace(CURLY_APOSTROPHE, "'").split()]
+    return re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", re.IGNORECASE)
+
+
+def courtesy_flags(*, ticket: Ticket, body: str, internal: bool) -> list[BluntPhrase]:
+    """The blunt phrases in a public reply to a complaint (none for notes and other kinds)."""
+    if internal or not ticket.is_complaint:
+        return []
+    text = body.replace(CURLY_APOSTROPHE, "'")
+    return [
+        phrase for phrase in BluntPhrase.objects.filter(is_active=True) if _phrase_pattern(phrase.phrase).search(text)
+    ]
