@@ -22,7 +22,8 @@ help:
 	@echo "make lint       ruff, mypy, missing-migrations check, check --deploy"
 	@echo "make typecheck  mypy on the application code"
 	@echo "make install    create $(VENV) and install requirements-dev.txt"
-	@echo "make bench      seed 1,000,000 tickets on PostgreSQL; time the sweep and the queue page (JSON)"
+	@echo "make bench      seed 1,000,000 tickets and 100,000 help articles on PostgreSQL; time the sweep,"
+	@echo "                the queue page and knowledge-base search (JSON)"
 
 venv install: $(STAMP)
 
@@ -50,6 +51,8 @@ test: lint
 # The benchmark needs PostgreSQL (a local one by default); BENCH_ARGS='--tickets 100000 --reseed'.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/helpdesk_bench
 BENCH_ARGS ?=
+# The knowledge-base search benchmark (100,000 articles); KB_BENCH_ARGS='--articles 100000 --reseed'.
+KB_BENCH_ARGS ?=
 # Production settings (DEBUG off, compressed static files); the broker is in memory so the
 # figures are the database's and Django's, not a network hop's.
 BENCH_ENV := $(DEPLOY_CHECK_ENV) ALLOWED_HOSTS=localhost SECURE_SSL_REDIRECT=false \
@@ -59,6 +62,7 @@ bench: $(STAMP)
 	$(BENCH_ENV) $(PY) manage.py migrate -v0
 	$(BENCH_ENV) $(PY) manage.py collectstatic --noinput -v0
 	$(BENCH_ENV) $(PY) manage.py bench $(BENCH_ARGS)
+	$(BENCH_ENV) $(PY) manage.py kb_bench $(KB_BENCH_ARGS)
 
 clean:
 	rm -rf .pytest_cache .mypy_cache .ruff_cache test-artifacts

@@ -6,10 +6,13 @@ def site(request: HttpRequest) -> dict[str, str]:
     return {"desk_name": settings.HELPDESK_NAME}
 
 
+DESK_NAMESPACES = {"desk", "desk_kb", "canned"}  # pages under /desk/ that show the desk's top bar
+
+
 def notices(request: HttpRequest) -> dict[str, int | bool]:
     """The bell's unread count and the agent's availability: one query, only for an agent on a desk page."""
     match = getattr(request, "resolver_match", None)
-    if match is None or match.namespace != "desk":
+    if match is None or match.namespace not in DESK_NAMESPACES:
         return {}
     from tickets.selectors import is_agent
     from tickets.services.notices import desk_header_for

@@ -11,7 +11,10 @@ admin.site.site_url = "/desk/"
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="portal:new", permanent=False)),
     path("support/", include("tickets.urls_portal")),
+    path("kb/", include("knowledgebase.urls")),
+    path("desk/kb/", include("knowledgebase.urls_desk")),
     path("desk/", include("tickets.urls_desk")),
+    path("desk/", include("canned_responses.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
 ]

@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from knowledgebase.selectors import articles_for_ack
 from tickets.links import link_url
 from tickets.models import Notice, OutboundEmail, Promise, Ticket
 from tickets.models.ticket import CUSTOMER_STATUS_LABELS
@@ -85,6 +86,14 @@ def _promise_context(email: OutboundEmail, now: datetime) -> dict[str, Any]:
     return context
 
 
+def _kb_articles(subject: str) -> list[tuple[str, str]]:
+    """The best three public help articles for an info request's subject: (title, absolute link)."""
+    return [
+        (article.title, settings.SITE_URL + reverse("kb:article", kwargs={"slug": article.slug}))
+        for article in articles_for_ack(subject, limit=3)
+    ]
+
+
 def _context(email: OutboundEmail) -> dict[str, Any]:
     if email.kind == OutboundEmail.Kind.NOTICE:
         return _notice_context(email, timezone.now())
@@ -98,6 +107,8 @@ def _context(email: OutboundEmail) -> dict[str, Any]:
         context["ticket_link"] = link_url(email.ticket)
         context["status_label"] = CUSTOMER_STATUS_LABELS[email.ticket.status]
         context.update(_promise_context(email, timezone.now()))
+        if email.kind == OutboundEmail.Kind.ACKNOWLEDGEMENT and email.ticket.kind == Ticket.Kind.INFO:
+            context["articles"] = _kb_articles(email.ticket.subject)
     if email.message is not None:
         context["message"] = email.message
         context["attachments"] = list(email.message.attachments.all())

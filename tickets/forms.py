@@ -135,6 +135,14 @@ class AgentReplyForm(forms.Form):
         help_text="In the desk's time zone.",
     )
     attachments = AttachmentsField(help_text="Optional. Up to 5 files, 10 MB each.")
+    # Canned responses (canned_responses app): the select + "Insert" button work without JavaScript;
+    # ``canned_id`` says which response the body came from, so sending it counts as a use.
+    canned = forms.IntegerField(
+        label="Canned response", required=False, widget=forms.Select(attrs={"class": "form-select canned-select"})
+    )
+    canned_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # Set by the "Send anyway" button of the courtesy check.
+    confirm_courtesy = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.timezone import get_current_timezone as tz
 from django.views.decorators.http import require_GET, require_POST
 
+from canned_responses.composer import composer_apply, composer_choices_set, composer_use_record
+from canned_responses.services import courtesy_flags
 from helpdesk.lib.pagination import CappedPaginator
 from tickets import selectors, services
 from tickets.forms import AgentReplyForm, QueueFilterForm, TicketUpdateForm
@@ -85,13 +87,15 @@ def _ticket_context(request: AgentRequest, ticket: Ticket, **forms: Any) -> dict
         initial={"status": ticket.status, "priority": ticket.priority, "assignee": ticket.assignee_id},
     )
     promise = selectors.promise_pending(ticket)
+    reply_form = forms.get("reply_form") or AgentReplyForm()
+    composer_choices_set(form=reply_form, user=request.user, ticket=ticket)  # one query
     return {
         "ticket": ticket,
         "promise": promise,
         "promise_stats": selectors.promise_stats_for_ticket(ticket),
         "now": timezone.now(),
         "timeline": selectors.ticket_timeline_for_agent(ticket),
-        "reply_form": forms.get("reply_form") or AgentReplyForm(),
+        "reply_form": reply_form,
         "update_form": update_form,
     }
 
@@ -110,13 +114,35 @@ def _add_errors(form: AgentReplyForm | TicketUpdateForm, exc: ValidationError) -
         form.add_error(field if field in form.fields else None, errors)
 
 
+def _courtesy_prompt(
+    request: AgentRequest, ticket: Ticket, form: AgentReplyForm, *, internal: bool
+) -> HttpResponse | None:
+    """Blunt phrases in a public reply to a complaint: the page again, gently asking; nothing sent.
+
+    "Send anyway" resubmits the same form with ``confirm_courtesy`` set.
+    """
+    if form.cleaned_data["confirm_courtesy"]:
+        return None
+    flagged = courtesy_flags(ticket=ticket, body=form.cleaned_data["body"], internal=internal)
+    if not flagged:
+        return None
+    context = {**_ticket_context(request, ticket, reply_form=form), "courtesy_flags": flagged}
+    return render(request, "tickets/desk/ticket.html", context)
+
+
 @require_POST
 @agent_required
 def ticket_reply(request: AgentRequest, reference: str) -> HttpResponse:
     ticket = selectors.ticket_get_for_agent(user=request.user, reference=reference)
+    if "apply_canned" in request.POST:  # "Insert" a canned response: nothing is sent
+        form = composer_apply(request=request, user=request.user, ticket=ticket, form_class=AgentReplyForm)
+        return render(request, "tickets/desk/ticket.html", _ticket_context(request, ticket, reply_form=form))
     form = AgentReplyForm(request.POST, request.FILES)
     if form.is_valid():
         internal = form.cleaned_data["visibility"] == "note"
+        prompt = _courtesy_prompt(request, ticket, form, internal=internal)
+        if prompt is not None:
+            return prompt
         try:
             next_due_at = None
             if not internal:
@@ -135,6 +161,7 @@ def ticket_reply(request: AgentRequest, reference: str) -> HttpResponse:
                 files=form.cleaned_data["attachments"],
                 next_due_at=next_due_at,
             )
+            composer_use_record(canned_id=form.cleaned_data["canned_id"], user=request.user, ticket=ticket)
         except ValidationError as exc:
             _add_errors(form, exc)
         else:

@@ -14,10 +14,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from helpdesk.lib import ratelimit
+from knowledgebase import selectors as kb_selectors
+from knowledgebase.models import DeflectionEvent
+from knowledgebase.services import deflection_record
 from tickets import selectors, services
 from tickets.forms import CustomerReplyForm, ResendLinksForm, TicketSubmitForm
 from tickets.links import link_path
 from tickets.promise_text import customer_zone
+from tickets.services.portal import SUBJECT_MAX
 from tickets.views.files import attachment_response
 
 SESSION_SUBMITTED = "portal_submitted"
@@ -62,9 +66,16 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
             else:
                 # Only the id: the link is rebuilt from the ticket, so no token sits in the session store.
                 request.session[SESSION_SUBMITTED] = submitted.ticket.pk
+                # The submission key doubles as the form id of knowledge-base suggestions: "submitted anyway".
+                deflection_record(form_id=data["submission_key"], kind=DeflectionEvent.Kind.SUBMITTED)
                 return redirect("portal:submitted")
         return render(request, "tickets/portal/new.html", {"form": form}, status=400)
-    form = TicketSubmitForm(initial={"submission_key": uuid.uuid4().hex})
+    # "Ask our team about this" on a help article prefills the subject (and names the article).
+    initial = {"submission_key": uuid.uuid4().hex, "subject": request.GET.get("subject", "")[:SUBJECT_MAX]}
+    article = kb_selectors.article_public_or_none(request.GET.get("article", ""))
+    if article is not None:
+        initial["description"] = f"About the help article “{article.title}”: "
+    form = TicketSubmitForm(initial=initial)
     return render(request, "tickets/portal/new.html", {"form": form})
 
 

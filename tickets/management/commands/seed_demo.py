@@ -23,6 +23,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
+from knowledgebase.seed import seed_articles
 from tickets import services
 from tickets.models import Customer, Queue, Ticket
 
@@ -265,6 +266,7 @@ class Command(BaseCommand):
                     queue.team_lead = users[LEAD][0]
                     queue.save(update_fields=["team_lead"])
             made = self._seed_tickets({name: user for name, (user, _) in users.items()})
+            articles_made = seed_articles(author=users[LEAD][0])
 
         self.stdout.write("Demo data ready.")
         self.stdout.write(f"  Queues: {', '.join(q.name for q in queues.values())}")
@@ -272,6 +274,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  Tickets: {made} demo tickets created.")
         else:
             self.stdout.write("  Tickets: demo tickets already present, none added.")
+        self.stdout.write(f"  Help articles: {articles_made} created (the knowledge base is at /kb/).")
         self.stdout.write("Logins (desk at /desk/, admin at /admin/):")
         for demo in USERS:
             _, created = users[demo.username]
