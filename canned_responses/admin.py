@@ -138,7 +138,7 @@ class CannedResponseAdmin(admin.ModelAdmin):
     list_select_related = ("owner",)
     filter_horizontal = ("queues",)
     readonly_fields = ("usage_count", "last_used_at")
-    actions = ("export_selected_csv", "export_selected_json")
+    actions = ("export_selected_csv", "export_selected_json", "publish_as_article")
     change_list_template = "admin/canned_responses/cannedresponse/change_list.html"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[CannedResponse]:
@@ -258,6 +258,15 @@ class CannedResponseAdmin(admin.ModelAdmin):
     @admin.action(description="Export selected as JSON")
     def export_selected_json(self, request: HttpRequest, queryset: QuerySet[CannedResponse]) -> HttpResponse:
         return self._export(queryset, "json")
+
+    @admin.action(description="Publish as knowledge-base article (creates drafts)")
+    def publish_as_article(self, request: HttpRequest, queryset: QuerySet[CannedResponse]) -> None:
+        """A frequent answer becomes a draft article for an admin to review and publish."""
+        from knowledgebase.services import article_draft_from_text
+
+        for response in queryset:
+            article_draft_from_text(title=response.title, body=response.body, author=request.user)
+        self.message_user(request, f"{queryset.count()} draft article(s) created in the knowledge base.")
 
     def import_view(self, request: HttpRequest) -> HttpResponse:
         if not request.user.is_superuser:

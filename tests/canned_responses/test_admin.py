@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import timezone
 
 from canned_responses.models import BluntPhrase, CannedResponse
@@ -185,3 +186,14 @@ def test_blunt_phrases_are_admin_editable(desk, admin_client_):
     )
     assert response.status_code == 302
     assert BluntPhrase.objects.filter(phrase="per my last email").exists()
+
+
+def test_publish_as_article_creates_a_draft(admin_client_, desk):
+    from knowledgebase.models import Article
+
+    response = CannedResponse.objects.filter(owner__isnull=True).first()
+    changelist = reverse("admin:canned_responses_cannedresponse_changelist")
+    reply = admin_client_.post(changelist, {"action": "publish_as_article", "_selected_action": [response.pk]})
+    assert reply.status_code == 302
+    article = Article.objects.get(title=response.title)
+    assert article.status == Article.Status.DRAFT
