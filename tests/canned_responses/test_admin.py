@@ -188,10 +188,10 @@ def test_blunt_phrases_are_admin_editable(desk, admin_client_):
     assert BluntPhrase.objects.filter(phrase="per my last email").exists()
 
 
-def test_publish_as_article_creates_a_draft(admin_client_, desk):
+def test_publish_as_article_creates_a_draft(admin_client_, desk, make_response):
     from knowledgebase.models import Article
 
-    response = CannedResponse.objects.filter(owner__isnull=True).first()
+    response = make_response(title="How refunds work", body="Refunds take five working days.")
     changelist = reverse("admin:canned_responses_cannedresponse_changelist")
     reply = admin_client_.post(changelist, {"action": "publish_as_article", "_selected_action": [response.pk]})
     assert reply.status_code == 302
