@@ -76,7 +76,7 @@ def _promise_context(email: OutboundEmail, now: datetime) -> dict[str, Any]:
     ticket = email.ticket
     if ticket is None:
         return {}
-    promise = ticket.promises.filter(state=Promise.State.PENDING).select_related("policy").first()
+    promise = Promise.objects.select_related("policy").pending_for(ticket)
     context: dict[str, Any] = {"busy": bool(email.context.get("busy"))}
     if promise is not None and promise.due_at is not None:
         context["promise_due"] = wall_clock(promise.due_at, customer_zone(ticket), now)

@@ -172,7 +172,7 @@ def attachment_get_for_link(*, reference: str, token: str, attachment_id: int) -
 
 
 def promise_pending(ticket: Ticket) -> Promise | None:
-    return ticket.promises.filter(state=Promise.State.PENDING).first()
+    return Promise.objects.select_related("policy").pending_for(ticket)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,12 @@ from django.db import models
 from tickets.models.sla import validate_zone
 
 
+class PromiseQuerySet(models.QuerySet["Promise"]):
+    def pending_for(self, ticket: models.Model) -> Promise | None:
+        """The ticket's one pending promise (running or paused), if any."""
+        return self.filter(ticket=ticket, state=Promise.State.PENDING).first()
+
+
 class Promise(models.Model):
     """One promise to a customer. At most one per ticket is pending (a database constraint).
 
@@ -51,6 +57,8 @@ class Promise(models.Model):
     )
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
     breach_notified_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PromiseQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -42,7 +42,7 @@ def schedule_for(ticket: Ticket, policy: SlaPolicy | None) -> Schedule:
 
 
 def pending_promise(ticket: Ticket) -> Promise | None:
-    return ticket.promises.filter(state=Promise.State.PENDING).first()
+    return Promise.objects.pending_for(ticket)
 
 
 def _remind_at(due_at: datetime, policy: SlaPolicy | None, at: datetime) -> datetime:

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from canned_responses.composer import composer_apply, composer_choices_set, composer_use_record
 from canned_responses.services import courtesy_flags
+from helpdesk.lib.forms import add_service_errors
 from helpdesk.lib.pagination import CappedPaginator
 from tickets import selectors, services
 from tickets.forms import AgentReplyForm, QueueFilterForm, TicketUpdateForm
@@ -107,13 +108,6 @@ def ticket_detail(request: AgentRequest, reference: str) -> HttpResponse:
     return render(request, "tickets/desk/ticket.html", _ticket_context(request, ticket))
 
 
-def _add_errors(form: AgentReplyForm | TicketUpdateForm, exc: ValidationError) -> None:
-    # A dict-style error has no ``error_list``, so don't build the fallback eagerly.
-    errors_by_field = exc.error_dict if hasattr(exc, "error_dict") else {None: exc.error_list}
-    for field, errors in errors_by_field.items():
-        form.add_error(field if field in form.fields else None, errors)
-
-
 def _courtesy_prompt(
     request: AgentRequest, ticket: Ticket, form: AgentReplyForm, *, internal: bool
 ) -> HttpResponse | None:
@@ -163,7 +157,7 @@ def ticket_reply(request: AgentRequest, reference: str) -> HttpResponse:
             )
             composer_use_record(canned_id=form.cleaned_data["canned_id"], user=request.user, ticket=ticket)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             done = "Internal note added." if internal else f"Reply sent to {ticket.customer.name}."
             ticket.refresh_from_db(fields=["next_due_at"])
@@ -191,7 +185,7 @@ def ticket_update(request: AgentRequest, reference: str) -> HttpResponse:
                 assignee_id=data["assignee"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Ticket updated." if changed else "Nothing to change.")
             return redirect("desk:ticket", reference=ticket.reference)

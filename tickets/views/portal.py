@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from helpdesk.lib import ratelimit
+from helpdesk.lib.forms import add_service_errors
 from knowledgebase import selectors as kb_selectors
 from knowledgebase.models import DeflectionEvent
 from knowledgebase.services import deflection_record
@@ -25,14 +26,6 @@ from tickets.services.portal import SUBJECT_MAX
 from tickets.views.files import attachment_response
 
 SESSION_SUBMITTED = "portal_submitted"
-
-
-def _apply_service_errors(form: TicketSubmitForm | CustomerReplyForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @require_GET
@@ -62,7 +55,7 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
                     timezone_name=data["timezone"],
                 )
             except ValidationError as exc:
-                _apply_service_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 # Only the id: the link is rebuilt from the ticket, so no token sits in the session store.
                 request.session[SESSION_SUBMITTED] = submitted.ticket.pk
@@ -109,7 +102,7 @@ def ticket_detail(request: HttpRequest, reference: str, token: str) -> HttpRespo
                     ticket=ticket, body=form.cleaned_data["body"], files=form.cleaned_data["attachments"]
                 )
             except ValidationError as exc:
-                _apply_service_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, "Thanks, your reply has been added. We'll be in touch.")
                 return redirect(request.path)
