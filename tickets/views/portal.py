@@ -11,7 +11,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from helpdesk.lib import ratelimit
 from helpdesk.lib.forms import add_service_errors
@@ -28,12 +28,26 @@ from tickets.views.files import attachment_response
 SESSION_SUBMITTED = "portal_submitted"
 
 
-@require_GET
+def _private(response: HttpResponse) -> HttpResponse:
+    """Headers for a page that carries (or links to) a private ticket link.
+
+    The link is a capability, so it must never reach another site in a Referer header.
+    ``same-origin`` already guarantees that: browsers send no Referer at all on cross-site
+    requests, and these pages load nothing from other origins (every asset is ours, and
+    the CSP allows nothing else). ``no-referrer`` would be stricter in name only, and it
+    breaks the page: under it Chromium sends ``Origin: null`` on the page's own form POST,
+    and Django's CSRF check refuses every customer reply as "Origin checking failed".
+    """
+    response["Referrer-Policy"] = "same-origin"
+    return response
+
+
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "tickets/portal/home.html")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def ticket_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = TicketSubmitForm(request.POST, request.FILES)
@@ -73,19 +87,18 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@require_GET
+@require_safe
 def ticket_submitted(request: HttpRequest) -> HttpResponse:
     pk = request.session.get(SESSION_SUBMITTED)
     ticket = selectors.ticket_get_by_id(pk) if isinstance(pk, int) else None
     if ticket is None:
         return redirect("portal:new")
     response = render(request, "tickets/portal/submitted.html", {"ticket": ticket, "ticket_path": link_path(ticket)})
-    response["Referrer-Policy"] = "no-referrer"
-    return response
+    return _private(response)
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def ticket_detail(request: HttpRequest, reference: str, token: str) -> HttpResponse:
     ticket = selectors.ticket_get_for_link(reference=reference, token=token)
     form = CustomerReplyForm()
@@ -118,19 +131,17 @@ def ticket_detail(request: HttpRequest, reference: str, token: str) -> HttpRespo
     }
     with timezone.override(customer_zone(ticket)):  # every time on the page in the customer's own zone
         response = render(request, "tickets/portal/ticket.html", context, status=status)
-    # The URL is a capability: never leak it to another site through the Referer header.
-    response["Referrer-Policy"] = "no-referrer"
-    return response
+    return _private(response)
 
 
 @never_cache
-@require_GET
+@require_safe
 def attachment_download(request: HttpRequest, reference: str, token: str, attachment_id: int) -> FileResponse:
     attachment = selectors.attachment_get_for_link(reference=reference, token=token, attachment_id=attachment_id)
     return attachment_response(attachment)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def links_resend_view(request: HttpRequest) -> HttpResponse:
     form = ResendLinksForm(request.POST or None)
     if request.method == "POST":
