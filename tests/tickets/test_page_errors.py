@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from tickets.links import link_path
@@ -128,6 +129,17 @@ def test_csrf_failure_on_the_desk_has_the_desks_look_and_keeps_the_reply(desk, t
     assert "desk-topbar" in page
     assert "readonly>We have reset your printer queue.</textarea>" in page
     assert "elsewhere.example" not in page  # only our own pages are offered as "the form"
+    assert "Files you attached were not kept" not in page
+
+
+@pytest.mark.django_db
+def test_csrf_failure_on_a_reply_with_a_file_says_to_attach_it_again(ticket, customer_link):
+    upload = SimpleUploadedFile("log.txt", b"router log", content_type="text/plain")
+    response = Client(enforce_csrf_checks=True).post(customer_link, {"body": "Log attached", "attachments": upload})
+    assert response.status_code == 403
+    page = text(response)
+    assert "readonly>Log attached</textarea>" in page
+    assert "Files you attached were not kept: please attach them again." in page
 
 
 @pytest.mark.django_db

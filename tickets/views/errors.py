@@ -86,4 +86,13 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
     Django has already logged the reason (logger ``django.security.csrf``).
     """
-    return _page(request, "csrf", 403, typed=typed_text(request), form_url=form_page(request))
+    typed = typed_text(request)
+    had_files = request.method == "POST" and _has_files(request)
+    return _page(request, "csrf", 403, typed=typed, had_files=had_files, form_url=form_page(request))
+
+
+def _has_files(request: HttpRequest) -> bool:
+    try:
+        return bool(request.FILES)
+    except (RequestDataTooBig, TooManyFieldsSent, MultiPartParserError):
+        return False
