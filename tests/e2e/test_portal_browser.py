@@ -133,6 +133,12 @@ def test_customer_replies_with_an_attachment_and_the_agent_sees_and_downloads_it
     assert saved.read_bytes() == PNG
     screenshot(agent, "portal-03-agent-sees-reply-and-file")
 
+    missing = agent.goto(f"{live_site}/desk/t/HD-99999/")
+    assert missing is not None and missing.status == 404
+    expect(agent.get_by_role("heading", name="We can't find that page")).to_be_visible()
+    expect(agent.get_by_role("link", name="Back to the queue")).to_be_visible()
+    screenshot(agent, "desk-404")
+
 
 def test_every_public_form_posts_with_the_real_headers(
     celery_worker_process: Worker,
