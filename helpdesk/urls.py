@@ -18,3 +18,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
 ]
+
+# Our own error pages, in the portal's look or the desk's (used whenever DEBUG is off).
+handler400 = "tickets.views.errors.bad_request"
+handler403 = "tickets.views.errors.permission_denied"
+handler404 = "tickets.views.errors.page_not_found"
+handler500 = "tickets.views.errors.server_error"

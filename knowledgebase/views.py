@@ -11,7 +11,7 @@ from django.core.paginator import Page
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from helpdesk.lib import ratelimit
 from helpdesk.lib.pagination import CappedPaginator
@@ -31,7 +31,7 @@ def paginate(request: HttpRequest, rows: object) -> Page:
     return CappedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))  # type: ignore[arg-type]
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     context = {
         "form": SearchForm(),
@@ -41,7 +41,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "knowledgebase/home.html", context)
 
 
-@require_GET
+@require_safe
 def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""
@@ -50,14 +50,14 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(request, "knowledgebase/search.html", context)
 
 
-@require_GET
+@require_safe
 def category(request: HttpRequest, slug: str) -> HttpResponse:
     found = selectors.category_get(slug)
     page = paginate(request, selectors.category_articles(found))
     return render(request, "knowledgebase/category.html", {"category": found, "page": page})
 
 
-@require_GET
+@require_safe
 def article(request: HttpRequest, slug: str) -> HttpResponse:
     found = selectors.article_get(slug, audience=AUDIENCE_PUBLIC)
     services.article_viewed(article=found)
@@ -105,7 +105,7 @@ def feedback(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def suggest(request: HttpRequest) -> JsonResponse:
     """Articles for the subject a customer is typing on the ticket form (public, published only)."""
     if not ratelimit.hit(request, "kb-suggest", RATELIMIT_SUGGEST):

@@ -70,15 +70,34 @@ def test_reply_email_carries_the_reply_sanitised_and_threads_under_the_ack(desk)
 
 
 @pytest.mark.django_db
-def test_links_email_lists_each_open_ticket_with_its_new_link(desk):
+def test_links_email_lists_each_open_ticket_with_its_working_link(desk):
     first, second = submit(), submit(kind=Ticket.Kind.INFO)
+    links = link_url(first), link_url(second)
     services.links_resend(email="ada@example.com")
     message = deliver(OutboundEmail.objects.get(kind="links"))
     first.refresh_from_db()
     second.refresh_from_db()
+    assert (link_url(first), link_url(second)) == links  # nothing rotated
     for body in bodies(message):
-        assert link_url(first) in body and link_url(second) in body
+        assert links[0] in body and links[1] in body
+        assert "keep working" in body
     assert message.extra_headers["Auto-Submitted"] == "auto-generated"
+
+
+@pytest.mark.django_db
+def test_new_link_email_carries_the_new_link_and_says_the_old_one_is_dead(desk):
+    ticket = submit()
+    old = link_url(ticket)
+    services.link_revoke(ticket=ticket)
+    ticket.refresh_from_db()
+    message = deliver(OutboundEmail.objects.get(kind=OutboundEmail.Kind.NEW_LINK))
+    assert message.to == ["ada@example.com"]
+    assert message.subject == f"Your new private link for {ticket.reference}"
+    assert message.extra_headers["Auto-Submitted"] == "auto-generated"
+    for body in bodies(message):
+        assert link_url(ticket) in body
+        assert old not in body
+        assert "The old link no longer works" in body
 
 
 @pytest.mark.django_db

@@ -16,6 +16,7 @@ class TicketEvent(models.Model):
         PRIORITY_CHANGED = "priority_changed", "Priority changed"
         ASSIGNED = "assigned", "Assignee changed"
         LINK_RESENT = "link_resent", "Private link sent again"
+        LINK_REVOKED = "link_revoked", "Private link revoked and replaced"
         PROMISE_MADE = "promise_made", "Promise made"
         PROMISE_KEPT = "promise_kept", "Promise kept"
         PROMISE_BROKEN = "promise_broken", "Promise broken"

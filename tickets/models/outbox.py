@@ -16,6 +16,7 @@ class OutboundEmail(models.Model):
         ACKNOWLEDGEMENT = "ack", "Acknowledgement"
         AGENT_REPLY = "reply", "Agent reply"
         TICKET_LINKS = "links", "Ticket links sent again"
+        NEW_LINK = "newlink", "New private link (old one revoked)"
         NOTICE = "notice", "Promise notice to an agent"
 
     class Status(models.TextChoices):

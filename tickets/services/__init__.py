@@ -8,13 +8,14 @@ from tickets.services.desk import (
     ticket_update,
 )
 from tickets.services.outbox import outbox_requeue_due, outbox_send
-from tickets.services.portal import customer_reply_post, links_resend, ticket_submit
+from tickets.services.portal import customer_reply_post, link_revoke, links_resend, ticket_submit
 from tickets.services.promises import agent_due_choice
 
 __all__ = [
     "agent_due_choice",
     "agent_reply_post",
     "customer_reply_post",
+    "link_revoke",
     "links_resend",
     "outbox_requeue_due",
     "outbox_send",

@@ -179,22 +179,23 @@ def customer_reply_post(*, ticket: Ticket, body: str, files: list[UploadedFile] 
 
 
 def links_resend(*, email: str) -> int:
-    """Email fresh private links to the open tickets of ``email``; old links stop working.
+    """Email the working private links of ``email``'s open tickets again.
 
-    Returns how many tickets were included; callers must not tell the visitor, so the
-    page never reveals whether an address is known.
+    The links are not rotated: anyone who knows a customer's address can ask for this,
+    so it must not be able to break links the customer already holds. (Only the holder
+    of a link can replace it, with ``link_revoke``.) Returns how many tickets were
+    included; callers must not tell the visitor, so the page never reveals whether an
+    address is known.
     """
     with transaction.atomic():
         customer = Customer.objects.filter(email__iexact=email.strip()).first()
         if customer is None:
             return 0
-        tickets = list(Ticket.objects.select_for_update().filter(customer=customer).open().order_by("id"))
+        tickets = list(Ticket.objects.filter(customer=customer).open().order_by("id"))
         if not tickets:
             return 0
         now = timezone.now()
         for ticket in tickets:
-            ticket.link_salt, ticket.link_hash = new_link_secret()
-            ticket.save(update_fields=["link_salt", "link_hash"])
             event_record(ticket=ticket, kind=TicketEvent.Kind.LINK_RESENT, at=now, by_customer=True)
         outbox_enqueue(
             key=f"links:{customer.pk}:{uuid.uuid4().hex}",
@@ -203,3 +204,25 @@ def links_resend(*, email: str) -> int:
             context={"ticket_ids": [t.pk for t in tickets]},
         )
     return len(tickets)
+
+
+def link_revoke(*, ticket: Ticket) -> Ticket:
+    """The link's holder replaces it: the old link stops working, the new one goes by email.
+
+    Only someone who holds the current link can call this (the view finds the ticket by
+    it), and the new link is never shown on the page: it goes to the customer's address,
+    so whoever saw the old link learns nothing about the new one. The email rebuilds the
+    link when it is sent, so it always carries the ticket's current link.
+    """
+    with transaction.atomic():
+        ticket = Ticket.objects.select_for_update().select_related("customer").get(pk=ticket.pk)
+        ticket.link_salt, ticket.link_hash = new_link_secret()
+        ticket.save(update_fields=["link_salt", "link_hash"])
+        event_record(ticket=ticket, kind=TicketEvent.Kind.LINK_REVOKED, at=timezone.now(), by_customer=True)
+        outbox_enqueue(
+            key=f"newlink:{ticket.pk}:{uuid.uuid4().hex}",
+            kind=OutboundEmail.Kind.NEW_LINK,
+            ticket=ticket,
+            customer=ticket.customer,
+        )
+    return ticket

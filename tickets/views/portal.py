@@ -9,9 +9,10 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from helpdesk.lib import ratelimit
 from helpdesk.lib.forms import add_service_errors
@@ -21,19 +22,35 @@ from knowledgebase.services import deflection_record
 from tickets import selectors, services
 from tickets.forms import CustomerReplyForm, ResendLinksForm, TicketSubmitForm
 from tickets.links import link_path
+from tickets.models import Ticket
 from tickets.promise_text import customer_zone
 from tickets.services.portal import SUBJECT_MAX
 from tickets.views.files import attachment_response
 
 SESSION_SUBMITTED = "portal_submitted"
+RATELIMIT_REVOKE = (5, 3600)  # per client address and ticket: each one sends an email
 
 
-@require_GET
+def _private(response: HttpResponse) -> HttpResponse:
+    """Headers for a page that carries (or links to) a private ticket link.
+
+    The link is a capability, so it must never reach another site in a Referer header.
+    ``same-origin`` already guarantees that: browsers send no Referer at all on cross-site
+    requests, and these pages load nothing from other origins (every asset is ours, and
+    the CSP allows nothing else). ``no-referrer`` would be stricter in name only, and it
+    breaks the page: under it Chromium sends ``Origin: null`` on the page's own form POST,
+    and Django's CSRF check refuses every customer reply as "Origin checking failed".
+    """
+    response["Referrer-Policy"] = "same-origin"
+    return response
+
+
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "tickets/portal/home.html")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def ticket_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = TicketSubmitForm(request.POST, request.FILES)
@@ -73,19 +90,18 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@require_GET
+@require_safe
 def ticket_submitted(request: HttpRequest) -> HttpResponse:
     pk = request.session.get(SESSION_SUBMITTED)
     ticket = selectors.ticket_get_by_id(pk) if isinstance(pk, int) else None
     if ticket is None:
         return redirect("portal:new")
     response = render(request, "tickets/portal/submitted.html", {"ticket": ticket, "ticket_path": link_path(ticket)})
-    response["Referrer-Policy"] = "no-referrer"
-    return response
+    return _private(response)
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def ticket_detail(request: HttpRequest, reference: str, token: str) -> HttpResponse:
     ticket = selectors.ticket_get_for_link(reference=reference, token=token)
     form = CustomerReplyForm()
@@ -108,29 +124,56 @@ def ticket_detail(request: HttpRequest, reference: str, token: str) -> HttpRespo
                 return redirect(request.path)
         status = status if status != 200 else 400
         ticket.refresh_from_db()
+    return _ticket_page(request, ticket, token, form=form, status=status)
+
+
+def _ticket_page(
+    request: HttpRequest, ticket: Ticket, token: str, *, form: CustomerReplyForm, status: int = 200, **extra: object
+) -> HttpResponse:
     context = {
         "ticket": ticket,
         "promise": selectors.promise_pending(ticket),
         "now": timezone.now(),
         "conversation": selectors.ticket_conversation_for_customer(ticket),
         "form": form,
-        "ticket_path": request.path,
+        "ticket_path": reverse("portal:ticket", kwargs={"reference": ticket.reference, "token": token}),
+        **extra,
     }
     with timezone.override(customer_zone(ticket)):  # every time on the page in the customer's own zone
         response = render(request, "tickets/portal/ticket.html", context, status=status)
-    # The URL is a capability: never leak it to another site through the Referer header.
-    response["Referrer-Policy"] = "no-referrer"
-    return response
+    return _private(response)
+
+
+def masked_email(address: str) -> str:
+    """``dana@example.com`` as ``d***@example.com``: enough to recognise, not to harvest."""
+    local, _, domain = address.partition("@")
+    return f"{local[:1]}***@{domain}"
 
 
 @never_cache
-@require_GET
+@require_POST
+def link_revoke(request: HttpRequest, reference: str, token: str) -> HttpResponse:
+    """ "Revoke this link and send me a new one": only the link's holder can ask, and the
+    new link goes to the customer's address, never onto this page."""
+    ticket = selectors.ticket_get_for_link(reference=reference, token=token)
+    if not ratelimit.hit(request, "revoke", RATELIMIT_REVOKE, extra=reference):
+        error = "You've asked for new links several times already. Please check your inbox or try again later."
+        return _ticket_page(request, ticket, token, form=CustomerReplyForm(), status=429, revoke_error=error)
+    ticket = services.link_revoke(ticket=ticket)
+    response = render(
+        request, "tickets/portal/link_revoked.html", {"ticket": ticket, "email": masked_email(ticket.customer.email)}
+    )
+    return _private(response)
+
+
+@never_cache
+@require_safe
 def attachment_download(request: HttpRequest, reference: str, token: str, attachment_id: int) -> FileResponse:
     attachment = selectors.attachment_get_for_link(reference=reference, token=token, attachment_id=attachment_id)
     return attachment_response(attachment)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def links_resend_view(request: HttpRequest) -> HttpResponse:
     form = ResendLinksForm(request.POST or None)
     if request.method == "POST":
