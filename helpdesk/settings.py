@@ -156,7 +156,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 HELPDESK_NAME = env_str("HELPDESK_NAME", "Support")
 TICKET_REFERENCE_PREFIX = "HD"
 
-# Celery: see RELIABILITY.md section 3 for the reason behind each value.
+# Celery: see docs/reliability.md §3 for the reason behind each value.
 _broker_dir = VAR_DIR / "broker"
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
 CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": 3600}

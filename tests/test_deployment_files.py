@@ -20,7 +20,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 APP_SERVICES = ("web", "worker", "beat")
-# ARCHITECTURE.md "Addresses and settings": the names docs, tests and users rely on.
+# The addresses and setting names the README, emails already sent and users rely on.
 ARCHITECTURE_SETTINGS = {
     "SECRET_KEY",
     "DEBUG",

@@ -2,7 +2,7 @@
 
 A :class:`Schedule` is weekly opening intervals in one IANA zone minus :class:`Closure` holidays
 (a whole local date or part of one, e.g. lunch). Each local day's open intervals are built in the
-zone and converted to UTC, so a DST day is 23 or 25 real hours (RELIABILITY.md section 2, rules 1, 9).
+zone and converted to UTC, so a DST day is 23 or 25 real hours (docs/reliability.md §2, rules 1 and 9).
 Instants go in timezone-aware (naive raises ``ValueError``), come out in UTC, and are walked day by
 day, never minute by minute: adding a year of business minutes takes about 10 ms.
 
@@ -126,7 +126,7 @@ class Schedule:
 
 
 def always_open(zone: str = "UTC") -> Schedule:
-    """A 24/7 schedule in ``zone`` (calendar hours, RELIABILITY.md section 2 rule 7)."""
+    """A 24/7 schedule in ``zone`` (calendar hours, docs/reliability.md §2 rule 7)."""
     return Schedule(zone, tuple(OpeningInterval(weekday, 0, DAY_MINUTES) for weekday in range(7)))
 
 

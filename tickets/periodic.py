@@ -11,7 +11,7 @@ from typing import Any
 PERIODIC_TASKS = [
     # (name shown to admins, task, every N seconds)
     ("Re-queue unsent emails", "tickets.tasks.requeue_stuck_emails", 60),
-    # An interval in UTC, never a local-time crontab (RELIABILITY C14); due-ness comes from the rows.
+    # An interval in UTC, never a local-time crontab (docs/reliability.md §3 C14); due-ness comes from the rows.
     ("Sweep promises (reminders and breaches)", "tickets.tasks.promise_sweep", 60),
 ]
 

@@ -1,6 +1,6 @@
 """Desk reports: promise kept-rates and first-response times, recounted from rows.
 
-Every number is an aggregate over Promise and Ticket rows (RELIABILITY.md §2 rule 14), grouped
+Every number is an aggregate over Promise and Ticket rows (docs/reliability.md §2 rule 14), grouped
 in the database, so the number of queries never depends on how many queues, agents or promises
 there are. Callers pass the queues the viewer may see; ``desk_report`` does that scoping.
 """

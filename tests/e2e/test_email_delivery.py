@@ -1,6 +1,6 @@
 """Emails counted at a real SMTP server, sent by a real worker on Redis, on PostgreSQL.
 
-RELIABILITY.md section 1: each email customers are owed arrives exactly once, with the
+docs/reliability.md §1: each email customers are owed arrives exactly once, with the
 Message-ID its outbox row recorded, whatever happens to the broker or the task.
 """
 

@@ -1,6 +1,6 @@
 """Two sweeps at the same moment, on PostgreSQL: each notice once, each email once.
 
-RELIABILITY.md section 1 ("two beats, two sweeps in the same second") and C13: the row
+docs/reliability.md §1 ("two beats, two sweeps in the same second") and C13: the row
 claims (``FOR UPDATE SKIP LOCKED`` plus a conditional UPDATE) split the work between the
 sweeps, and the unique (promise, kind, user) and ``notice:<id>`` keys hold even for two
 sweeps that both got past the claim. Real threads, real connections, committed data.

@@ -1,4 +1,4 @@
-"""tickets.business_hours: due-time arithmetic in the calendar's zone (RELIABILITY.md section 2, rules 1, 7-10).
+"""tickets.business_hours: due-time arithmetic in the calendar's zone (docs/reliability.md §2, rules 1, 7-10).
 
 Pure functions: no database, no Django. Dates used: 2026-01-09 and 2026-01-13 are a Friday and a Tuesday; Europe/London
 changes clocks on 2026-03-29 and 2026-10-25, America/New_York on 2026-03-08 and 2026-11-01, Australia/Lord_Howe

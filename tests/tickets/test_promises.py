@@ -1,4 +1,4 @@
-"""Promise bookkeeping through the ticket services (rules 3-6, 12 of RELIABILITY.md section 2)."""
+"""Promise bookkeeping through the ticket services (docs/reliability.md §2, rules 3-6 and 12)."""
 
 from datetime import UTC, datetime, time, timedelta
 

@@ -1,6 +1,6 @@
 """The promise sweep: one reminder before due, one breach notice at due, each exactly once.
 
-RELIABILITY.md section 1 ("two beats, two sweeps in the same second, beat down an hour") and
+docs/reliability.md §1 ("two beats, two sweeps in the same second, beat down an hour") and
 section 2 rule 11; the concurrent case on PostgreSQL is in tests/e2e/test_sweep_concurrency.py.
 """
 

@@ -1,4 +1,4 @@
-"""Admin for business calendars and SLA policies (RELIABILITY.md section 2).
+"""Admin for business calendars and SLA policies (docs/reliability.md §2).
 
 A calendar without opening hours is refused on its form, before anything is saved (rule 10).
 A policy's change page previews the due times it would promise right now and says that edits

@@ -13,7 +13,7 @@ AROUND_THE_CLOCK = "Around the clock"
 BUSINESS_DAY = 510  # minutes in an Office hours day, 09:00-17:30
 
 POLICIES = [
-    # Complaints run on calendar time (RELIABILITY.md section 2, rule 7).
+    # Complaints run on calendar time (docs/reliability.md §2, rule 7).
     {
         "name": "Complaints",
         "kind": "complaint",

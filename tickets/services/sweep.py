@@ -1,7 +1,7 @@
 """The promise sweep: a reminder before due, a breach notice at due, each exactly once.
 
 Run every minute by beat (``tickets.tasks.promise_sweep``), and safe to run anywhere, any
-time, twice at once (RELIABILITY.md C4, C13):
+time, twice at once (docs/reliability.md §3, C4 and C13):
 
 - each phase claims its promises in one transaction with ``SELECT ... FOR UPDATE SKIP LOCKED``
   over the index-ordered set, then marks them with a conditional UPDATE, so a second sweep
