@@ -67,21 +67,31 @@ def account_cooloff_until(username: str) -> datetime | None:
 
 
 def account_failed(username: str) -> datetime | None:
-    """Count one failed sign-in for ``username``; the end of the cool-off it starts, if any."""
+    """Count one failed sign-in for ``username``; the end of the cool-off it starts, if any.
+
+    The count is an atomic ``incr``, so simultaneous guesses can't share one slot. When it is
+    forgotten is kept as a timestamp beside it, compared with our clock rather than left to the
+    cache's expiry alone, so it reads the same on every cache backend.
+    """
     threshold, window = settings.RATELIMIT_LOGIN_ACCOUNT
     first, longest = settings.RATELIMIT_LOGIN_COOLOFF
-    key = _account_key("fails", username)
-    failures = _incr(key, window)
-    if failures < threshold:
-        cache.touch(key, window)  # forgotten a window after the last failure
-        return None
-    seconds = min(longest, first * 2 ** min(failures - threshold, MAX_DOUBLINGS))
-    until = timezone.now() + timedelta(seconds=seconds)
-    cache.set(_account_key("until", username), until.timestamp(), timeout=seconds)
-    cache.touch(key, window + seconds)  # the next failure after this cool-off doubles it
-    return until
+    key, forget_key = _account_key("fails", username), _account_key("forget", username)
+    now = timezone.now()
+    forget_at = cache.get(forget_key)
+    if forget_at is not None and now.timestamp() > float(forget_at):
+        cache.delete(key)  # a window has passed since the last failure (and its cool-off)
+    failures = _incr(key, window + longest)
+    seconds = 0
+    if failures >= threshold:
+        seconds = min(longest, first * 2 ** min(failures - threshold, MAX_DOUBLINGS))
+        cache.set(_account_key("until", username), (now + timedelta(seconds=seconds)).timestamp(), timeout=seconds)
+    # Forgotten a window after this failure and its cool-off; the next failure before then doubles it.
+    forget = now + timedelta(seconds=window + seconds)
+    cache.set(forget_key, forget.timestamp(), timeout=window + seconds)
+    cache.touch(key, window + seconds)
+    return now + timedelta(seconds=seconds) if seconds else None
 
 
 def account_reset(username: str) -> None:
     """A successful sign-in: the account starts afresh."""
-    cache.delete_many([_account_key("fails", username), _account_key("until", username)])
+    cache.delete_many([_account_key(kind, username) for kind in ("fails", "forget", "until")])
