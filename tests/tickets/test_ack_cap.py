@@ -8,11 +8,13 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db import connection
 from django.utils import timezone
 
+from tests.services import require_postgres
 from tickets import services
 from tickets.models import OutboundEmail, Ticket, TicketEvent
-from tickets.services.outbox import outbox_due_ids, outbox_retry
+from tickets.services.outbox import acks_recent_queryset, outbox_due_ids, outbox_retry
 
 HELD_TEXT = "Acknowledgement held: too many to this address in the last hour"
 
@@ -96,3 +98,17 @@ def test_the_agent_sees_the_held_acknowledgement_on_the_ticket(desk, settings, a
     assert HELD_TEXT in page
     assert "System: acknowledgement held" in page  # and in the timeline
     assert HELD_TEXT not in html.unescape(alice.get(f"/desk/t/{sent.reference}/").content.decode())
+
+
+@pytest.mark.postgres
+def test_the_count_reads_the_recent_acks_index(desk):
+    require_postgres()
+    for n in range(3):
+        submit(f"someone-{n}@example.com")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    plan = acks_recent_queryset(to_email="Someone-1@Example.com", since=timezone.now() - timedelta(hours=1)).explain()
+    assert "outbox_ack_to_recent" in plan
+    [condition] = [line for line in plan.splitlines() if "Index Cond" in line]
+    assert "lower((to_email)::text) = 'someone-1@example.com'" in condition  # the address, not only the time
+    assert "created_at >=" in condition

@@ -18,7 +18,7 @@ from functools import partial
 from django.conf import settings
 from django.core.mail.message import make_msgid
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -107,15 +107,16 @@ def outbox_enqueue(
 
 
 def outbox_acks_recent(*, to_email: str, since: datetime) -> int:
-    """Acknowledgements owed or sent to ``to_email`` (any case) since ``since``; held ones excluded.
+    """Acknowledgements owed or sent to ``to_email`` (any case) since ``since``; held ones excluded."""
+    return acks_recent_queryset(to_email=to_email, since=since).count()
 
-    Served by the ``outbox_ack_to_recent`` index (lower(to_email), created_at where kind = ack).
-    """
+
+def acks_recent_queryset(*, to_email: str, since: datetime) -> QuerySet[OutboundEmail]:
+    """Served by the ``outbox_ack_to_recent`` index (lower(to_email), created_at where kind = ack)."""
     return (
         OutboundEmail.objects.annotate(to_lower=Lower("to_email"))
         .filter(kind=OutboundEmail.Kind.ACKNOWLEDGEMENT, to_lower=to_email.lower(), created_at__gte=since)
         .exclude(status=OutboundEmail.Status.HELD)
-        .count()
     )
 
 
