@@ -192,6 +192,16 @@ RATELIMIT_RESEND_LINKS = (env_int("RATELIMIT_RESEND_LINKS", 5), 3600)
 RATELIMIT_CUSTOMER_REPLY = (env_int("RATELIMIT_CUSTOMER_REPLY", 30), 3600)
 # Behind a proxy, the header that carries the client's address (e.g. HTTP_X_FORWARDED_FOR).
 RATELIMIT_CLIENT_IP_HEADER = env_str("RATELIMIT_CLIENT_IP_HEADER", "")
+# Sign-in failures per account, from any address: (failures, seconds). That many failures,
+# each within the window of the one before, start a cool-off of (first, longest) seconds that
+# doubles with each further failure (1, 2, 4, 8, then 15 minutes); see helpdesk.lib.ratelimit.
+RATELIMIT_LOGIN_ACCOUNT = (env_int("RATELIMIT_LOGIN_ACCOUNT", 5), 900)
+RATELIMIT_LOGIN_COOLOFF = (
+    env_int("RATELIMIT_LOGIN_COOLOFF_SECONDS", 60),
+    env_int("RATELIMIT_LOGIN_COOLOFF_MAX_SECONDS", 900),
+)
+# Acknowledgements to one recipient address per hour, whoever submits; the rest are held.
+ACK_PER_RECIPIENT_PER_HOUR = env_int("ACK_PER_RECIPIENT_PER_HOUR", 5)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -1,17 +1,31 @@
-"""A fixed-window rate limit per client address, kept in the cache.
+"""Rate limits kept in the cache: per client address, and sign-in failures per account.
 
-Use a shared cache (``CACHE_URL=redis://...``) in production so every web
-process counts together.
+Use a shared cache (``CACHE_URL=redis://...``) in production so every web process counts
+together.
+
+Sign-in throttle per account (``RATELIMIT_LOGIN_ACCOUNT``, ``RATELIMIT_LOGIN_COOLOFF``):
+failed sign-ins for one username are counted from every client address, so spreading guesses
+over many addresses does not get round the per-address limit. With the defaults, the 5th
+failure starts a cool-off of 1 minute; each further failure (one per cool-off, since attempts
+during a cool-off are refused before any password is checked) doubles it: 2, 4, 8, then at
+most 15 minutes. The count is forgotten 15 minutes after the last failure (plus the cool-off
+it started), and a successful sign-in clears it. There is never a permanent lock: the longest
+an attacker can keep an agent out at once is one cool-off. Keys hold a hash of the normalised
+username, never the name itself.
 """
 
 from __future__ import annotations
 
 import hashlib
 import time
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+from django.utils import timezone
+
+MAX_DOUBLINGS = 16  # the cool-off is capped long before; this keeps the power small
 
 
 def client_address(request: HttpRequest) -> str:
@@ -21,16 +35,63 @@ def client_address(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR", "unknown"))
 
 
+def _incr(key: str, timeout: int) -> int:
+    cache.add(key, 0, timeout=timeout)
+    try:
+        return int(cache.incr(key))
+    except ValueError:  # evicted between add and incr
+        cache.set(key, 1, timeout=timeout)
+        return 1
+
+
 def hit(request: HttpRequest, scope: str, limit: tuple[int, int], extra: str = "") -> bool:
     """Count one request; False when the caller is over ``limit`` = (count, seconds)."""
     count, seconds = limit
     window = int(time.time() // seconds)
     ident = hashlib.sha256(f"{client_address(request)}|{extra}".encode()).hexdigest()[:32]
-    key = f"rl:{scope}:{window}:{ident}"
-    cache.add(key, 0, timeout=seconds)
-    try:
-        used = cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        cache.set(key, 1, timeout=seconds)
-        used = 1
-    return used <= count
+    return _incr(f"rl:{scope}:{window}:{ident}", seconds) <= count
+
+
+def _account_key(kind: str, username: str) -> str:
+    ident = hashlib.sha256(f"login-account|{username.strip().casefold()}".encode()).hexdigest()[:32]
+    return f"rl:acct:{kind}:{ident}"
+
+
+def account_cooloff_until(username: str) -> datetime | None:
+    """When the account's current cool-off ends, or None when it may try to sign in now."""
+    stamp = cache.get(_account_key("until", username))
+    if stamp is None:
+        return None
+    until = datetime.fromtimestamp(float(stamp), tz=UTC)
+    return until if until > timezone.now() else None
+
+
+def account_failed(username: str) -> datetime | None:
+    """Count one failed sign-in for ``username``; the end of the cool-off it starts, if any.
+
+    The count is an atomic ``incr``, so simultaneous guesses can't share one slot. When it is
+    forgotten is kept as a timestamp beside it, compared with our clock rather than left to the
+    cache's expiry alone, so it reads the same on every cache backend.
+    """
+    threshold, window = settings.RATELIMIT_LOGIN_ACCOUNT
+    first, longest = settings.RATELIMIT_LOGIN_COOLOFF
+    key, forget_key = _account_key("fails", username), _account_key("forget", username)
+    now = timezone.now()
+    forget_at = cache.get(forget_key)
+    if forget_at is not None and now.timestamp() > float(forget_at):
+        cache.delete(key)  # a window has passed since the last failure (and its cool-off)
+    failures = _incr(key, window + longest)
+    seconds = 0
+    if failures >= threshold:
+        seconds = min(longest, first * 2 ** min(failures - threshold, MAX_DOUBLINGS))
+        cache.set(_account_key("until", username), (now + timedelta(seconds=seconds)).timestamp(), timeout=seconds)
+    # Forgotten a window after this failure and its cool-off; the next failure before then doubles it.
+    forget = now + timedelta(seconds=window + seconds)
+    cache.set(forget_key, forget.timestamp(), timeout=window + seconds)
+    cache.touch(key, window + seconds)
+    return now + timedelta(seconds=seconds) if seconds else None
+
+
+def account_reset(username: str) -> None:
+    """A successful sign-in: the account starts afresh."""
+    cache.delete_many([_account_key(kind, username) for kind in ("fails", "forget", "until")])

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models.functions import Lower
 
 
 class OutboundEmail(models.Model):
@@ -24,6 +25,9 @@ class OutboundEmail(models.Model):
         SENDING = "sending", "Sending"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
+        # An acknowledgement over the per-recipient cap: recorded, never sent (see
+        # tickets.services.portal.ack_cap_reached). Not pending, so no task or re-queue picks it up.
+        HELD = "held", "Held (not sent)"
 
     key = models.CharField(max_length=100, unique=True)
     kind = models.CharField(max_length=16, choices=Kind.choices)
@@ -55,6 +59,13 @@ class OutboundEmail(models.Model):
                 fields=["next_attempt_at"],
                 name="outbox_unsent_due",
                 condition=models.Q(status__in=["pending", "sending"]),
+            ),
+            # The per-recipient acknowledgement cap: acks to one address in the last hour.
+            models.Index(
+                Lower("to_email"),
+                "created_at",
+                name="outbox_ack_to_recent",
+                condition=models.Q(kind="ack"),
             ),
         ]
 

@@ -18,7 +18,8 @@ from functools import partial
 from django.conf import settings
 from django.core.mail.message import make_msgid
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from tickets.models import Customer, Message, Notice, OutboundEmail, Ticket
@@ -74,10 +75,12 @@ def outbox_enqueue(
     message: Message | None = None,
     notice: Notice | None = None,
     context: dict[str, object] | None = None,
+    hold: bool = False,
 ) -> OutboundEmail:
     """Record an email inside the caller's transaction; queue its task after commit.
 
     The address is ``to_email``, else the customer's: emails to agents (notices) have no customer.
+    A ``hold`` email is recorded as HELD and no task is queued: it is never sent.
     """
     from tickets.tasks import send_outbound_email as send_outbound_email_task
 
@@ -95,9 +98,26 @@ def outbox_enqueue(
         notice=notice,
         context=context,
     )
+    if hold:
+        email.status = OutboundEmail.Status.HELD
     email.save(force_insert=True)
-    transaction.on_commit(lambda: send_outbound_email_task.delay(email.pk), robust=True)
+    if not hold:
+        transaction.on_commit(lambda: send_outbound_email_task.delay(email.pk), robust=True)
     return email
+
+
+def outbox_acks_recent(*, to_email: str, since: datetime) -> int:
+    """Acknowledgements owed or sent to ``to_email`` (any case) since ``since``; held ones excluded."""
+    return acks_recent_queryset(to_email=to_email, since=since).count()
+
+
+def acks_recent_queryset(*, to_email: str, since: datetime) -> QuerySet[OutboundEmail]:
+    """Served by the ``outbox_ack_to_recent`` index (lower(to_email), created_at where kind = ack)."""
+    return (
+        OutboundEmail.objects.annotate(to_lower=Lower("to_email"))
+        .filter(kind=OutboundEmail.Kind.ACKNOWLEDGEMENT, to_lower=to_email.lower(), created_at__gte=since)
+        .exclude(status=OutboundEmail.Status.HELD)
+    )
 
 
 def outbox_enqueue_notices(*, notices: Iterable[Notice], batch_size: int = 500) -> list[int]:

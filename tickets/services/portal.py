@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from zoneinfo import available_timezones
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
@@ -16,7 +18,7 @@ from tickets.links import link_token, new_link_secret
 from tickets.models import Customer, Message, OutboundEmail, Queue, Ticket, TicketEvent
 from tickets.services.common import attachments_save, status_apply, text_required
 from tickets.services.events import event_record
-from tickets.services.outbox import outbox_enqueue
+from tickets.services.outbox import outbox_acks_recent, outbox_enqueue
 from tickets.services.promises import promise_at_intake
 
 SUBJECT_MAX = 200
@@ -140,6 +142,7 @@ def _ticket_create(
     event_record(ticket=ticket, kind=TicketEvent.Kind.CREATED, at=now, by_customer=True)
     intake = promise_at_intake(ticket=ticket, at=now)
     ticket.save(update_fields=["next_due_at"])
+    held = ack_cap_reached(customer=customer, at=now)
     outbox_enqueue(
         key=f"ack:{ticket.pk}",
         kind=OutboundEmail.Kind.ACKNOWLEDGEMENT,
@@ -147,8 +150,32 @@ def _ticket_create(
         customer=customer,
         message=message,
         context={"busy": intake.busy},
+        hold=held,
     )
+    if held:
+        event_record(ticket=ticket, kind=TicketEvent.Kind.ACK_HELD, at=now)
     return Submitted(ticket=ticket, token=link_token(ticket))
+
+
+def ack_cap_reached(*, customer: Customer, at: datetime) -> bool:
+    """True when ``customer``'s address already had its hour's share of acknowledgements.
+
+    Anyone can type someone else's address into the public form, from as many client addresses
+    as they like, so the per-address form limit alone would let them mail-bomb that person. The
+    cap (``ACK_PER_RECIPIENT_PER_HOUR``) counts the acknowledgement rows in the outbox, not the
+    cache, so it holds across processes and when Redis is down. Held rows don't count: at most
+    the cap goes out in any hour, and sending resumes an hour after the earliest one.
+
+    Race safety: the caller's transaction locks the customer row (one row per address, whatever
+    its case) before counting, so two submissions to one address count one after the other.
+
+    A held acknowledgement stays held and is never sent, since sending it later would still
+    flood; the ticket, its promise and its private link are made as usual, the desk shows
+    "Acknowledgement held" on the ticket, and the agent's first reply reaches the customer.
+    """
+    Customer.objects.select_for_update(no_key=True).filter(pk=customer.pk).values_list("pk").first()
+    since = at - timedelta(hours=1)
+    return outbox_acks_recent(to_email=customer.email, since=since) >= settings.ACK_PER_RECIPIENT_PER_HOUR
 
 
 def customer_reply_post(*, ticket: Ticket, body: str, files: list[UploadedFile] | None = None) -> Message:
