@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tickets', '0005_agent_zone_and_report_index'),
+        ('tickets', '0006_link_revoke'),
     ]
 
     operations = [
@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='ticketevent',
             name='kind',
-            field=models.CharField(choices=[('created', 'Ticket created'), ('customer_replied', 'Customer replied'), ('agent_replied', 'Agent replied'), ('note_added', 'Internal note added'), ('status_changed', 'Status changed'), ('priority_changed', 'Priority changed'), ('assigned', 'Assignee changed'), ('link_resent', 'Private link sent again'), ('promise_made', 'Promise made'), ('promise_kept', 'Promise kept'), ('promise_broken', 'Promise broken'), ('promise_superseded', 'Promise replaced'), ('promise_paused', 'Clock paused (waiting on customer)'), ('promise_resumed', 'Clock resumed'), ('promise_ended', 'Promise ended (solved)'), ('ack_held', 'Acknowledgement held: too many to this address in the last hour')], max_length=32),
+            field=models.CharField(choices=[('created', 'Ticket created'), ('customer_replied', 'Customer replied'), ('agent_replied', 'Agent replied'), ('note_added', 'Internal note added'), ('status_changed', 'Status changed'), ('priority_changed', 'Priority changed'), ('assigned', 'Assignee changed'), ('link_resent', 'Private link sent again'), ('link_revoked', 'Private link revoked and replaced'), ('promise_made', 'Promise made'), ('promise_kept', 'Promise kept'), ('promise_broken', 'Promise broken'), ('promise_superseded', 'Promise replaced'), ('promise_paused', 'Clock paused (waiting on customer)'), ('promise_resumed', 'Clock resumed'), ('promise_ended', 'Promise ended (solved)'), ('ack_held', 'Acknowledgement held: too many to this address in the last hour')], max_length=32),
         ),
         migrations.AddIndex(
             model_name='outboundemail',
