@@ -15,7 +15,7 @@ LONG_STEM = "Screenshot of the invoice page showing the blank PDF " * 6  # 318 c
 
 
 def test_a_300_character_name_is_shortened_keeping_its_extension():
-    name = (LONG_STEM[:296] + ".png")
+    name = LONG_STEM[:296] + ".png"
     assert len(name) == 300
     short = safe_filename(name)
     assert len(short) == NAME_MAX_CHARS
