@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.utils.html import escape
 
 from canned_responses.models import (
     BODY_MAX,
@@ -15,7 +16,9 @@ from canned_responses.models import (
 from canned_responses.placeholders import VALID
 from tickets.models import Queue, Ticket
 
-PLACEHOLDER_HELP = "Markdown. Placeholders: " + ", ".join(VALID) + "."
+# Escaped here: crispy-forms and the admin both print help text unescaped, so "<slug>" would be
+# taken for a tag and the help would read "{{ kb: }}".
+PLACEHOLDER_HELP = escape("Markdown. Placeholders: " + ", ".join(VALID) + ".")
 
 
 class CannedResponseForm(forms.Form):

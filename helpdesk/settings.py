@@ -113,6 +113,8 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
+# One 24-hour clock everywhere (the admin included): see helpdesk/formats/.
+FORMAT_MODULE_PATH = ["helpdesk.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"

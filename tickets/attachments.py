@@ -57,10 +57,35 @@ def _sniff(head: bytes) -> FileType | None:
     return None
 
 
+NAME_MAX_CHARS = 120  # what we store and show; the model's column holds 255
+_EXTENSION_MAX_CHARS = 10  # longer than any allowed extension (".jpeg", ".docx")
+
+
+def _clean_name(name: str) -> str:
+    """The last path part without control or markup characters (uploads may carry a client path)."""
+    base = PurePath(name.replace("\\", "/")).name.strip()
+    return "".join(ch for ch in base if ch.isprintable() and ch not in '"<>:|?*').strip()
+
+
+def extension(name: str) -> str:
+    """The lowercase extension of the whole name: the type check never looks at a shortened name."""
+    return PurePath(_clean_name(name)).suffix.lower()
+
+
 def safe_filename(name: str) -> str:
-    base = PurePath(name.replace("\\", "/")).name.strip() or "file"
-    cleaned = "".join(ch for ch in base if ch.isprintable() and ch not in '"<>:|?*')
-    return cleaned[:200] or "file"
+    """A name safe to store and show, at most ``NAME_MAX_CHARS`` long, keeping its extension.
+
+    A long name is cut in its middle part, never at the end: "report-...-final.pdf" stays a
+    ".pdf" so the person who downloads it can still open it.
+    """
+    cleaned = _clean_name(name) or "file"
+    if len(cleaned) <= NAME_MAX_CHARS:
+        return cleaned
+    suffix = PurePath(cleaned).suffix
+    if not suffix or len(suffix) > _EXTENSION_MAX_CHARS:
+        suffix = ""
+    stem = cleaned[: len(cleaned) - len(suffix)]
+    return stem[: NAME_MAX_CHARS - len(suffix) - 1].rstrip() + "…" + suffix
 
 
 def check_upload(upload: UploadedFile) -> FileType:
@@ -79,8 +104,7 @@ def check_upload(upload: UploadedFile) -> FileType:
     head = upload.read(_SNIFF_BYTES)
     upload.seek(0)
     kind = _sniff(head)
-    extension = PurePath(name).suffix.lower()
-    if kind is None or extension not in kind.extensions:
+    if kind is None or extension(upload.name or "") not in kind.extensions:
         raise ValidationError(
             f"We can't accept “{name}”: its content or name is not an allowed type. Allowed: {ALLOWED_DESCRIPTION}."
         )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import re
 import secrets
 
 from django.conf import settings
@@ -52,3 +53,16 @@ def link_path(ticket: Ticket) -> str:
 
 def link_url(ticket: Ticket) -> str:
     return f"{settings.SITE_URL}{link_path(ticket)}"
+
+
+def _link_pattern() -> re.Pattern[str]:
+    sample = reverse("portal:ticket", kwargs={"reference": "REF", "token": "TOKEN"})
+    pattern = re.escape(sample).replace("REF", r"([A-Za-z0-9-]+)").replace("TOKEN", r"[A-Za-z0-9_-]+")
+    return re.compile(pattern)
+
+
+def redact_links(text: str) -> str:
+    """``text`` with every private link's token hidden, for copies of emails kept in the database."""
+    sample = reverse("portal:ticket", kwargs={"reference": "REF", "token": "TOKEN"})
+    hidden = sample.replace("TOKEN", "[private link]")
+    return _link_pattern().sub(lambda m: hidden.replace("REF", m.group(1)), text)

@@ -197,3 +197,10 @@ def test_publish_as_article_creates_a_draft(admin_client_, desk, make_response):
     assert reply.status_code == 302
     article = Article.objects.get(title=response.title)
     assert article.status == Article.Status.DRAFT
+
+
+def test_the_placeholder_help_shows_the_kb_slug_placeholder_escaped(desk, admin_client_):
+    """Raw, "<slug>" would be parsed as a tag and the help would read "{{ kb: }}"."""
+    raw = admin_client_.get(f"{BASE}add/").content.decode()
+    assert "{{ kb:&lt;slug&gt; }}" in raw
+    assert "<slug>" not in raw

@@ -108,3 +108,9 @@ def test_an_agent_cannot_edit_a_shared_or_another_agents_response(desk, alice, m
 def test_delete_needs_a_post(desk, alice, make_response):
     mine = make_response(owner=desk.agent_a)
     assert alice.get(f"/desk/canned/{mine.pk}/delete/").status_code == 405
+
+
+def test_the_form_help_shows_the_kb_slug_placeholder_escaped(desk, alice):
+    raw = alice.get("/desk/canned/new/").content.decode()
+    assert "{{ kb:&lt;slug&gt; }}" in raw
+    assert "<slug>" not in raw

@@ -176,3 +176,11 @@ def test_query_count_does_not_grow_with_notices(desk, alice, django_assert_max_n
 
     with django_assert_max_num_queries(NOTICES_QUERIES):
         assert alice.get(URL).status_code == 200
+
+
+def test_an_unread_notice_is_marked_unread_not_new(desk, ticket, alice):
+    """A ticket status reads "New"; an unread notice carries its own word and look."""
+    notice_for(desk.agent_a, ticket)
+    content = text(alice.get(URL))
+    assert '<span class="badge rounded-pill notice-unread-badge">Unread</span>' in content
+    assert ">New<" not in content.split('class="list-group notice-list')[1]

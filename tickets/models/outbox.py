@@ -39,6 +39,8 @@ class OutboundEmail(models.Model):
     notice = models.ForeignKey("tickets.Notice", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     to_email = models.EmailField(max_length=254)
     subject = models.CharField(max_length=300, blank=True)
+    # The plain-text body as sent, private links redacted (the database never holds a link token).
+    body_text = models.TextField("text sent", blank=True)
     # Ids the email speaks of, when more than the ticket (the "send my links again" email).
     context = models.JSONField(default=dict, blank=True)
     message_id_header = models.CharField("Message-ID", max_length=255, unique=True)

@@ -22,6 +22,7 @@ from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from tickets.links import redact_links
 from tickets.models import Customer, Message, Notice, OutboundEmail, Ticket
 
 logger = logging.getLogger(__name__)
@@ -211,6 +212,7 @@ def outbox_send(*, email_id: int) -> tuple[SendResult, int]:
         sent_at=timezone.now(),
         claimed_until=None,
         subject=message.subject[:300],
+        body_text=redact_links(str(message.body)),
         last_error="",
     )
     return SendResult.SENT, 0
