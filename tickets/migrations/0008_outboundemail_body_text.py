@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tickets', '0005_agent_zone_and_report_index'),
+        ('tickets', '0007_ack_held'),
     ]
 
     operations = [
