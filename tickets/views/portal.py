@@ -21,7 +21,7 @@ from knowledgebase.services import deflection_record
 from tickets import selectors, services
 from tickets.forms import CustomerReplyForm, ResendLinksForm, TicketSubmitForm
 from tickets.links import link_path
-from tickets.promise_text import customer_zone
+from tickets.promise_text import customer_promise_text, customer_zone, intake_promise_text
 from tickets.services.portal import SUBJECT_MAX
 from tickets.views.files import attachment_response
 
@@ -79,7 +79,12 @@ def ticket_submitted(request: HttpRequest) -> HttpResponse:
     ticket = selectors.ticket_get_by_id(pk) if isinstance(pk, int) else None
     if ticket is None:
         return redirect("portal:new")
-    response = render(request, "tickets/portal/submitted.html", {"ticket": ticket, "ticket_path": link_path(ticket)})
+    context = {
+        "ticket": ticket,
+        "ticket_path": link_path(ticket),
+        "promise_sentence": intake_promise_text(ticket, timezone.now()),  # the acknowledgement's words
+    }
+    response = render(request, "tickets/portal/submitted.html", context)
     response["Referrer-Policy"] = "no-referrer"
     return response
 
@@ -108,9 +113,13 @@ def ticket_detail(request: HttpRequest, reference: str, token: str) -> HttpRespo
                 return redirect(request.path)
         status = status if status != 200 else 400
         ticket.refresh_from_db()
+    promise = selectors.promise_pending(ticket)
+    promise_due, promise_waits = customer_promise_text(ticket, promise, timezone.now())  # as the emails say it
     context = {
         "ticket": ticket,
-        "promise": selectors.promise_pending(ticket),
+        "promise": promise,
+        "promise_due": promise_due,
+        "promise_waits": promise_waits,
         "now": timezone.now(),
         "conversation": selectors.ticket_conversation_for_customer(ticket),
         "form": form,
