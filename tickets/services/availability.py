@@ -82,6 +82,19 @@ def desk_agent_for(user: User, at: datetime | None = None) -> DeskAgent:
     )
 
 
+def agent_settings_initial(user: User) -> dict[str, object]:
+    """The agent's settings as /desk/me/ shows them (empty for an agent who never saved any)."""
+    profile = AgentProfile.objects.filter(user=user).first()
+    if profile is None:
+        return {}
+    return {
+        "timezone": profile.timezone,
+        "duty_days": [int(day) for day in profile.duty_days],
+        "duty_start": profile.duty_start,
+        "duty_end": profile.duty_end,
+    }
+
+
 # --- Writes --------------------------------------------------------------------------------
 
 

@@ -11,21 +11,8 @@ from django.views.decorators.http import require_http_methods
 
 from helpdesk.lib.forms import add_service_errors
 from tickets.forms import AgentSettingsForm
-from tickets.models import AgentProfile
-from tickets.services.availability import agent_settings_set
+from tickets.services.availability import agent_settings_initial, agent_settings_set
 from tickets.views.desk import AgentRequest, agent_required
-
-
-def _initial(request: AgentRequest) -> dict[str, object]:
-    profile = AgentProfile.objects.filter(user=request.user).first()
-    if profile is None:
-        return {}
-    return {
-        "timezone": profile.timezone,
-        "duty_days": [int(day) for day in profile.duty_days],
-        "duty_start": profile.duty_start,
-        "duty_end": profile.duty_end,
-    }
 
 
 @require_http_methods(["GET", "POST"])
@@ -51,4 +38,5 @@ def me(request: AgentRequest) -> HttpResponse:
                 messages.success(request, f"Saved. It's {now:%H:%M} in your zone; you're on duty {hours}.")
                 return redirect("desk:me")
         return render(request, "tickets/desk/me.html", {"form": form}, status=400)
-    return render(request, "tickets/desk/me.html", {"form": AgentSettingsForm(initial=_initial(request))})
+    form = AgentSettingsForm(initial=agent_settings_initial(request.user))
+    return render(request, "tickets/desk/me.html", {"form": form})
