@@ -12,10 +12,12 @@
   var note = form.querySelector(".waiting-note");
   if (!status || !note) { return; }
   var pauses = form.getAttribute("data-waiting-pauses") === "true";
+  var current = form.getAttribute("data-current-status");
   var pickers = form.querySelectorAll(".promise-picker select, .promise-picker input");
 
   function update() {
-    var waiting = status.value === "waiting";
+    // "Keep the current status" (empty) on a ticket already waiting keeps it waiting.
+    var waiting = status.value === "waiting" || (status.value === "" && current === "waiting");
     note.hidden = !waiting;
     for (var i = 0; i < pickers.length; i++) {
       pickers[i].disabled = waiting && pauses;

@@ -123,3 +123,15 @@ def test_the_sidebar_says_the_clock_waits_after_a_waiting_reply(desk, ticket, al
     assert "Clock paused: waiting on the customer. No update time is promised." in re.sub(r"<[^>]+>", "", page)
     assert f"When {first} answers, we promise an update within 2 business hours." in page
     assert "clock paused until the customer answers, then an update within 2 business hours" in page  # timeline
+
+
+def test_keeping_a_waiting_status_counts_as_waiting(desk, ticket, alice):
+    alice.post(url(ticket, "reply"), {"visibility": "public", "body": "Which version?", "status_after": "waiting"})
+    page = text(alice.get(url(ticket)))
+    assert not waiting_note(page)[1]  # "Keep the current status" keeps it waiting: the note is shown
+    assert 'data-current-status="waiting"' in page
+    response = alice.post(
+        url(ticket, "reply"), {"visibility": "public", "body": "Any news?", "status_after": "", "next_update": "2bh"}
+    )
+    assert response.status_code == 400
+    assert "pauses the clock" in field_error(text(response), "next_update_at")

@@ -101,12 +101,14 @@ def _ticket_context(request: AgentRequest, ticket: Ticket, **forms: Any) -> dict
     reply_form = forms.get("reply_form") or AgentReplyForm()
     composer_choices_set(form=reply_form, user=request.user, ticket=ticket)  # one query
     policy = policy_for(ticket, with_calendar=False)
+    status_after = reply_form["status_after"].value() or ticket.status  # "Keep the current status"
     return {
         "ticket": ticket,
         "promise": promise,
         # What "Waiting on customer" will do to the promise, shown before sending (static/js/promise-pick.js).
         "waiting_pauses": pauses_when_waiting(policy),
         "waiting_note": agent_waiting_note(customer_first_name=ticket.customer.first_name, policy=policy),
+        "waiting_chosen": status_after == Ticket.Status.WAITING,
         "promise_stats": selectors.promise_stats_for_ticket(ticket),
         "now": timezone.now(),
         "timeline": selectors.ticket_timeline_for_agent(ticket),
