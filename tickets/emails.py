@@ -15,7 +15,7 @@ from knowledgebase.selectors import articles_for_ack
 from tickets.links import link_url
 from tickets.models import Notice, OutboundEmail, Promise, Ticket
 from tickets.models.ticket import CUSTOMER_STATUS_LABELS
-from tickets.promise_text import business_duration, customer_zone, relative, wall_clock
+from tickets.promise_text import customer_promise_text, intake_sentence, relative
 
 TEMPLATES = {
     OutboundEmail.Kind.ACKNOWLEDGEMENT: "emails/ticket_ack",
@@ -73,17 +73,17 @@ def _notice_context(email: OutboundEmail, now: datetime) -> dict[str, Any]:
 
 
 def _promise_context(email: OutboundEmail, now: datetime) -> dict[str, Any]:
-    """When the customer will hear from us next, in their own time zone (and whether the clock waits)."""
+    """When the customer will hear from us next, in their own time zone (or that the clock waits for them).
+
+    The words come from ``tickets.promise_text``, as on the customer's page and the success page."""
     ticket = email.ticket
     if ticket is None:
         return {}
     promise = Promise.objects.select_related("policy").pending_for(ticket)
-    context: dict[str, Any] = {"busy": bool(email.context.get("busy"))}
-    if promise is not None and promise.due_at is not None:
-        context["promise_due"] = wall_clock(promise.due_at, customer_zone(ticket), now)
-    elif promise is not None and promise.is_paused:
-        minutes = promise.policy.next_update_minutes if promise.policy else round((promise.remaining_seconds or 0) / 60)
-        context["promise_waits"] = business_duration(minutes)
+    due, waits = customer_promise_text(ticket, promise, now)
+    context: dict[str, Any] = {"busy": bool(email.context.get("busy")), "promise_due": due, "promise_waits": waits}
+    if due and email.kind == OutboundEmail.Kind.ACKNOWLEDGEMENT:
+        context["promise_sentence"] = intake_sentence(due, busy=context["busy"])
     return context
 
 

@@ -1,13 +1,18 @@
 from __future__ import annotations
 
 from typing import Any, cast
+from zoneinfo import available_timezones
 
 from django import forms
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.timezone import get_current_timezone
 
 from tickets.attachments import check_uploads
 from tickets.models import Ticket
+from tickets.models.promise import WEEKDAY_NAMES
 from tickets.models.ticket import CUSTOMER_KIND_LABELS
+from tickets.promise_text import zone_label
 from tickets.services.portal import BODY_MAX, NAME_MAX, SUBJECT_MAX
 
 EMAIL_ERRORS = {
@@ -132,7 +137,7 @@ class AgentReplyForm(forms.Form):
         label="Date and time",
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        help_text="In the desk's time zone.",
+        help_text="In your time zone.",  # named in __init__: the zone the desk runs this request in
     )
     attachments = AttachmentsField(help_text="Optional. Up to 5 files, 10 MB each.")
     # Canned responses (canned_responses app): the select + "Insert" button work without JavaScript;
@@ -143,6 +148,11 @@ class AgentReplyForm(forms.Form):
     canned_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     # Set by the "Send anyway" button of the courtesy check.
     confirm_courtesy = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The agent's zone is active for desk requests (``agent_required``): the time typed is read in it.
+        self.fields["next_update_at"].help_text = f"In your time zone ({zone_label(get_current_timezone())})."
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -202,3 +212,47 @@ class QueueFilterForm(forms.Form):
         for name, field in self.fields.items():
             css = "form-control" if name == "q" else "form-select"
             field.widget.attrs["class"] = f"{css} form-select-sm" if css == "form-select" else css
+
+
+WEEKDAY_CHOICES = [(day, name) for day, name in enumerate(WEEKDAY_NAMES)]
+
+
+def zone_choices() -> list[tuple[str, str]]:
+    """Every IANA zone a person would pick ("Europe/London"), plus "the desk's zone" (empty)."""
+    names = sorted(name for name in available_timezones() if "/" in name and not name.startswith(("Etc/", "SystemV/")))
+    return [("", f"The desk's zone ({settings.TIME_ZONE})"), ("UTC", "UTC"), *((name, name) for name in names)]
+
+
+ZONE_ERROR = "“%(value)s” is not a time zone. Pick one from the list, e.g. Europe/London."
+
+
+class AgentSettingsForm(forms.Form):
+    """An agent's own settings at /desk/me/: their time zone and on-duty hours."""
+
+    timezone = forms.ChoiceField(
+        label="Your time zone",
+        required=False,
+        help_text="Times on the desk are shown in it, and the times you type are read in it.",
+        error_messages={"invalid_choice": ZONE_ERROR},
+    )
+    duty_days = forms.TypedMultipleChoiceField(
+        label="On-duty days",
+        coerce=int,
+        choices=WEEKDAY_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="None ticked: every day.",
+    )
+    duty_start = forms.TimeField(
+        label="From", required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    duty_end = forms.TimeField(
+        label="Until",
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text="In your time zone. Both empty: all day. An end before the start runs past midnight.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choice_field(self, "timezone").choices = zone_choices()

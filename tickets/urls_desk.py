@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tickets.views import auth, availability, desk, notices, reports
+from tickets.views import auth, availability, desk, notices, reports, settings
 
 app_name = "desk"
 urlpatterns = [
@@ -11,6 +11,7 @@ urlpatterns = [
     path("notices/read/", notices.notices_read, name="notices_read"),
     path("reports/", reports.reports, name="reports"),
     path("availability/", availability.availability, name="availability"),
+    path("me/", settings.me, name="me"),
     path("t/<str:reference>/", desk.ticket_detail, name="ticket"),
     path("t/<str:reference>/reply/", desk.ticket_reply, name="reply"),
     path("t/<str:reference>/update/", desk.ticket_update, name="update"),

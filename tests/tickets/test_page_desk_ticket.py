@@ -14,7 +14,8 @@ from tickets import services
 from tickets.models import Message, OutboundEmail, Ticket, TicketEvent
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-TICKET_QUERIES = 13  # session, user, ticket, pending promise, promise counts, agents, messages, files, events, bell,
+TICKET_QUERIES = 14  # session, user, the agent's bell/duty/zone, ticket, pending promise, promise counts, agents,
+# messages, files, events, the ticket's policy (what "Waiting on customer" does to the promise),
 # canned responses for the composer (one query, whatever their number),
 # help articles for the composer's link picker (matches, then most read: two queries at most)
 

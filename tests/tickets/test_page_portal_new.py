@@ -215,3 +215,24 @@ def test_rate_limit_refuses_the_third_post_and_keeps_the_values(desk, client, se
     assert "We've received many requests from your address. Please try again in an hour." in page
     assert 'value="Third try"' in page and "Still typed</textarea>" in page
     assert Ticket.objects.count() == 1
+
+
+@pytest.mark.parametrize("busy", [False, True])
+def test_the_success_page_states_the_promise_as_the_acknowledgement_does(desk, client, busy):
+    from django.core import mail
+
+    from tickets import services
+
+    if busy:  # one agent, threshold 1, a waiting ticket already: the promise is stretched and says why
+        desk.queue_a.busy_threshold = 1
+        desk.queue_a.save()
+        post(client, email="first@example.com")
+    post(client, timezone="America/New_York")
+    page = " ".join(html.unescape(text(client.get("/support/new/done/"))).split())
+    ack = OutboundEmail.objects.filter(kind=OutboundEmail.Kind.ACKNOWLEDGEMENT).latest("id")
+    services.outbox_send(email_id=ack.pk)
+    email_text = " ".join(mail.outbox[-1].body.split())
+    match = re.search(r"(We're busier[^.]*: )?We'll update you by [^.]*\(New York time\)\.", email_text)
+    assert match, email_text
+    assert match.group(0) in page
+    assert bool(match.group(1)) is busy

@@ -176,3 +176,86 @@ def test_the_customers_zone_is_remembered_and_junk_ignored(policy):
     assert ticket.customer.timezone == "America/New_York"
     other = submit(email="bob@example.com", timezone_name="Mars/Olympus_Mons")
     assert other.customer.timezone == ""
+
+
+# --- The rule: waiting on the customer (README, "The promise") ---------------------------------
+
+
+def reply_email_text(ticket) -> str:
+    """The text part of the email the customer gets for the ticket's latest reply."""
+    from tickets.emails import build_email
+    from tickets.models import OutboundEmail
+
+    return str(build_email(ticket.emails.filter(kind=OutboundEmail.Kind.AGENT_REPLY).latest("id")).body)
+
+
+@pytest.mark.django_db
+def test_waiting_with_a_picked_time_is_refused_when_the_policy_pauses(policy, desk):
+    with time_machine.travel(MONDAY_10, tick=False):
+        ticket = submit()
+        first = pending(ticket)
+        with pytest.raises(ValidationError) as error:
+            services.agent_reply_post(
+                ticket=ticket, agent=desk.agent_a, body="Which version?", status_after="waiting",
+                next_due_at=MONDAY_10 + timedelta(days=1),
+            )  # fmt: skip
+    message = error.value.message_dict["next_update_at"][0]
+    assert "pauses the clock" in message and "until Ada answers" in message
+    assert not ticket.messages.filter(author_kind="agent").exists()  # nothing half-written
+    assert pending(ticket) == first and first.due_at is not None
+    ticket.refresh_from_db()
+    assert ticket.status == "new"
+
+
+@pytest.mark.django_db
+def test_waiting_promises_no_time_and_the_customers_answer_gets_the_interval(policy, desk):
+    with time_machine.travel(MONDAY_10, tick=False):
+        ticket = submit()
+        services.agent_reply_post(ticket=ticket, agent=desk.agent_a, body="Which version?", status_after="waiting")
+        text = reply_email_text(ticket)
+    promise = pending(ticket)
+    assert (promise.kind, promise.due_at, promise.is_paused) == ("next_update", None, True)
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.next_due_at) == ("waiting", None)
+    assert "once you answer, we'll update you within 2 business hours" in text
+    assert "update you again by" not in text  # no time is stated
+    made = ticket.events.filter(kind="promise_made").latest("id").new_value
+    assert made == "clock paused until the customer answers, then an update within 2 business hours"
+
+    answer = datetime(2026, 1, 13, 16, 0, tzinfo=UTC)  # Tuesday 16:00: 1 h today, 1 h tomorrow
+    with time_machine.travel(answer, tick=False):
+        services.customer_reply_post(ticket=ticket, body="Version 2")
+    promise.refresh_from_db()
+    assert promise.due_at == datetime(2026, 1, 14, 10, 0, tzinfo=UTC)
+
+
+@pytest.mark.django_db
+def test_a_policy_that_does_not_pause_keeps_the_agents_time_while_waiting(policy, desk):
+    policy.pause_when_waiting = False
+    policy.save()
+    chosen = datetime(2026, 1, 13, 10, 0, tzinfo=UTC)
+    with time_machine.travel(MONDAY_10, tick=False):
+        ticket = submit()
+        services.agent_reply_post(
+            ticket=ticket, agent=desk.agent_a, body="Which version?", status_after="waiting", next_due_at=chosen
+        )
+        text = reply_email_text(ticket)
+    promise = pending(ticket)
+    assert (promise.due_at, promise.is_paused) == (chosen, False)
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.next_due_at) == ("waiting", chosen)
+    assert "We'll update you again by tomorrow at 10:00 (UTC)." in text
+    assert ticket.events.filter(kind="promise_made").latest("id").new_value == chosen.isoformat()
+
+
+@pytest.mark.django_db
+def test_pausing_a_longer_promise_tells_the_time_the_answer_will_really_get(policy, desk):
+    """A first-response promise with 4 h left is paused: the customer is told 4 h, not the 2 h interval."""
+    with time_machine.travel(MONDAY_10, tick=False):
+        ticket = submit()
+        services.ticket_status_change(ticket=ticket, agent=desk.agent_a, status="waiting")
+    paused = ticket.events.filter(kind="promise_paused").get().new_value
+    assert paused.endswith("an update within 4 business hours")
+    with time_machine.travel(MONDAY_10 + timedelta(days=1), tick=False):
+        services.customer_reply_post(ticket=ticket, body="Here you go")
+    assert pending(ticket).due_at == MONDAY_10 + timedelta(days=1, hours=4)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.contrib.auth.models import User
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from tickets.models import Notice
@@ -20,19 +20,6 @@ from tickets.models import Notice
 def notices_unread_count(user: User) -> int:
     """The number under the bell: one COUNT served by the index ``notice_user_unread``."""
     return Notice.objects.filter(user=user, read_at__isnull=True).count()
-
-
-def desk_header_for(user: User) -> tuple[int, bool]:
-    """The top bar in one query: unread notices and whether the agent is on duty."""
-    row = (
-        User.objects.filter(pk=user.pk)
-        .annotate(unread=Count("helpdesk_notices", filter=Q(helpdesk_notices__read_at__isnull=True)))
-        .values("unread", "agent_profile__on_duty")
-        .first()
-    )
-    if row is None:
-        return 0, True
-    return row["unread"], row["agent_profile__on_duty"] is not False
 
 
 def notice_list_for_user(user: User) -> QuerySet[Notice]:

@@ -15,22 +15,30 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from tickets.business_hours import Schedule, add_business_minutes, always_open, business_minutes_between, is_open
-from tickets.models import AgentProfile, Promise, SlaPolicy, Ticket, TicketEvent
+from tickets.models import Promise, SlaPolicy, Ticket, TicketEvent
+from tickets.promise_text import business_duration, pauses_when_waiting, resume_minutes
+from tickets.services.availability import agents_on_duty
 from tickets.services.events import event_record
 
 MAX_PROMISE_AHEAD = timedelta(days=365)
 MAX_STRETCH = 5.0
 
 
-def policy_for(ticket: Ticket) -> SlaPolicy | None:
-    """The most specific active policy for the ticket's kind, priority and queue."""
+def policy_for(ticket: Ticket, *, with_calendar: bool = True) -> SlaPolicy | None:
+    """The most specific active policy for the ticket's kind, priority and queue.
+
+    ``with_calendar=False`` skips loading its business hours (one query instead of three) for
+    callers that only read the policy's own fields.
+    """
     candidates = (
         SlaPolicy.objects.filter(is_active=True, kind=ticket.kind)
         .filter(Q(queue=ticket.queue_id) | Q(queue__isnull=True))
         .filter(Q(priority=ticket.priority) | Q(priority__isnull=True))
-        .select_related("calendar")
-        .prefetch_related("calendar__opening_hours", "calendar__holidays")
     )
+    if with_calendar:
+        candidates = candidates.select_related("calendar").prefetch_related(
+            "calendar__opening_hours", "calendar__holidays"
+        )
     return max(candidates, key=lambda policy: (policy.specificity, -policy.pk), default=None)
 
 
@@ -75,13 +83,37 @@ def promise_make(
         created_at=at,
     )
     ticket.next_due_at = due_at
-    event_record(
+    event_record(ticket=ticket, kind=TicketEvent.Kind.PROMISE_MADE, at=at, actor=agent, new=due_value(due_at))
+    return promise
+
+
+def due_value(due_at: datetime) -> str:
+    """A due time as a timeline event stores it: ISO 8601 in UTC, shown in each reader's zone."""
+    return due_at.astimezone(UTC).isoformat()
+
+
+def _waiting_value(minutes: int) -> str:
+    return f"clock paused until the customer answers, then an update within {business_duration(minutes)}"
+
+
+def _promise_make_paused(*, ticket: Ticket, at: datetime, policy: SlaPolicy, agent: User) -> Promise:
+    """A next-update promise that starts paused: no time is promised while we wait on the customer;
+    their answer starts a whole next-update interval (``promise_resume``)."""
+    promise = Promise.objects.create(
         ticket=ticket,
-        kind=TicketEvent.Kind.PROMISE_MADE,
-        at=at,
-        actor=agent,
-        new=f"due {due_at.astimezone(UTC):%a %d %b %H:%M} UTC",
+        kind=Promise.Kind.NEXT_UPDATE,
+        source=Promise.Source.POLICY,
+        policy=policy,
+        made_by=agent,
+        due_at=None,
+        remind_at=None,
+        paused_at=at,
+        remaining_seconds=policy.next_update_minutes * 60,
+        created_at=at,
     )
+    ticket.next_due_at = None
+    value = _waiting_value(policy.next_update_minutes)
+    event_record(ticket=ticket, kind=TicketEvent.Kind.PROMISE_MADE, at=at, actor=agent, new=value)
     return promise
 
 
@@ -91,13 +123,13 @@ def _settle(promise: Promise, state: str, at: datetime) -> None:
     promise.save(update_fields=["state", "settled_at"])
 
 
-def busy_factor(ticket: Ticket) -> float:
+def busy_factor(ticket: Ticket, at: datetime | None = None) -> float:
     """How far the desk is over its threshold: 1.0 when it isn't (honest promises under load)."""
     threshold = ticket.queue.busy_threshold
     if not threshold:
         return 1.0
     waiting = Ticket.objects.open().filter(queue=ticket.queue_id, assignee__isnull=True).count()
-    on_duty = ticket.queue.agents.filter(is_active=True).exclude(agent_profile__on_duty=False).count()
+    on_duty = len(agents_on_duty(ticket.queue.agents.filter(is_active=True), at=at))
     load = waiting / max(on_duty, 1)
     return min(load / threshold, MAX_STRETCH) if load > threshold else 1.0
 
@@ -113,7 +145,7 @@ def promise_at_intake(*, ticket: Ticket, at: datetime) -> Intake:
     policy = policy_for(ticket)
     if policy is None:
         return Intake(promise=None, busy=False)
-    factor = busy_factor(ticket)
+    factor = busy_factor(ticket, at)
     minutes = policy.first_response_minutes * factor
     due_at = add_business_minutes(schedule_for(ticket, policy), at, minutes)
     promise = promise_make(ticket=ticket, kind=Promise.Kind.FIRST_RESPONSE, due_at=due_at, at=at, policy=policy)
@@ -135,10 +167,29 @@ def validate_agent_due(due_at: datetime, at: datetime) -> None:
         raise ValidationError({"next_update_at": "Pick a time within the next year for the next update."})
 
 
+WAITING_REFUSAL = (
+    "“Waiting on customer” pauses the clock, so no update time is promised until {name} answers. "
+    "Choose “The policy's default” here, or another status."
+)
+
+
 def promise_on_public_reply(
     *, ticket: Ticket, agent: User, at: datetime, next_due_at: datetime | None, status_after: str
 ) -> None:
-    """A public reply keeps (or belatedly fulfils) the outstanding promise and makes the next one."""
+    """A public reply keeps (or belatedly fulfils) the outstanding promise and makes the next one.
+
+    The rule (README, "The promise"): when the reply leaves the ticket waiting on the customer
+    and its policy pauses while waiting, no update time is promised: the next promise starts
+    paused and the customer's answer starts a whole next-update interval. A time the agent
+    picked would be told to nobody, so that combination is refused. When the policy doesn't
+    pause, the agent's time (or the policy's default) is kept and shown everywhere.
+    """
+    policy = policy_for(ticket)
+    waiting_pauses = status_after == Ticket.Status.WAITING and pauses_when_waiting(policy)
+    if next_due_at is not None:
+        if waiting_pauses:
+            raise ValidationError({"next_update_at": WAITING_REFUSAL.format(name=ticket.customer.first_name)})
+        validate_agent_due(next_due_at, at)
     current = pending_promise(ticket)
     if current is not None:
         on_time = current.due_at is None or at <= current.due_at
@@ -154,18 +205,16 @@ def promise_on_public_reply(
     ticket.next_due_at = None
     if status_after in (Ticket.Status.RESOLVED, Ticket.Status.CLOSED):
         return
-    policy = None
-    if next_due_at is None:
-        next_due_at, policy = default_next_update(ticket, at)
-    else:
-        validate_agent_due(next_due_at, at)
-        policy = policy_for(ticket)
+    if waiting_pauses:
+        if policy is not None:
+            _promise_make_paused(ticket=ticket, at=at, policy=policy, agent=agent)
+        return
+    if next_due_at is None and policy is not None:
+        next_due_at = add_business_minutes(schedule_for(ticket, policy), at, policy.next_update_minutes)
     if next_due_at is not None:
         promise_make(
             ticket=ticket, kind=Promise.Kind.NEXT_UPDATE, due_at=next_due_at, at=at, policy=policy, agent=agent
         )
-        if status_after == Ticket.Status.WAITING:
-            promise_pause(ticket=ticket, at=at, actor=agent)
 
 
 def _mark_broken(promise: Promise, at: datetime) -> None:
@@ -181,7 +230,7 @@ def promise_pause(*, ticket: Ticket, at: datetime, actor: User | None = None) ->
     if promise is None or promise.is_paused or promise.due_at is None:
         return
     policy = promise.policy
-    if policy is not None and not policy.pause_when_waiting:
+    if not pauses_when_waiting(policy):
         return
     remaining = business_minutes_between(schedule_for(ticket, policy), at, promise.due_at) if promise.due_at > at else 0
     promise.remaining_seconds = round(remaining * 60)
@@ -190,7 +239,8 @@ def promise_pause(*, ticket: Ticket, at: datetime, actor: User | None = None) ->
     promise.remind_at = None
     promise.save(update_fields=["remaining_seconds", "paused_at", "due_at", "remind_at"])
     ticket.next_due_at = None
-    event_record(ticket=ticket, kind=TicketEvent.Kind.PROMISE_PAUSED, at=at, actor=actor)
+    value = _waiting_value(resume_minutes(promise))
+    event_record(ticket=ticket, kind=TicketEvent.Kind.PROMISE_PAUSED, at=at, actor=actor, new=value)
 
 
 def promise_resume(*, ticket: Ticket, at: datetime, fresh: bool, actor: User | None = None) -> None:
@@ -206,9 +256,8 @@ def promise_resume(*, ticket: Ticket, at: datetime, fresh: bool, actor: User | N
     if not promise.is_paused:
         return
     policy = promise.policy
-    minutes = (promise.remaining_seconds or 0) / 60
-    if fresh and policy is not None:
-        minutes = max(minutes, policy.next_update_minutes)
+    # After the customer's answer: the interval every page promised them (``resume_minutes``).
+    minutes = resume_minutes(promise) if fresh else (promise.remaining_seconds or 0) / 60
     due_at = add_business_minutes(schedule_for(ticket, policy), at, max(minutes, 1))
     promise.due_at = due_at
     promise.remind_at = _remind_at(due_at, policy, at)
@@ -216,7 +265,7 @@ def promise_resume(*, ticket: Ticket, at: datetime, fresh: bool, actor: User | N
     promise.remaining_seconds = None
     promise.save(update_fields=["due_at", "remind_at", "paused_at", "remaining_seconds"])
     ticket.next_due_at = due_at
-    event_record(ticket=ticket, kind=TicketEvent.Kind.PROMISE_RESUMED, at=at, actor=actor)
+    event_record(ticket=ticket, kind=TicketEvent.Kind.PROMISE_RESUMED, at=at, actor=actor, new=due_value(due_at))
 
 
 def promise_end(*, ticket: Ticket, at: datetime, actor: User | None = None) -> None:
@@ -240,11 +289,6 @@ def promise_on_status(
         promise_pause(ticket=ticket, at=at, actor=actor)
     elif old in (Status.WAITING, Status.RESOLVED):
         promise_resume(ticket=ticket, at=at, fresh=by_customer, actor=actor)
-
-
-def agent_zone(agent: User) -> str | None:
-    profile = AgentProfile.objects.filter(user=agent).first()
-    return profile.timezone if profile and profile.timezone else None
 
 
 def agent_due_choice(*, ticket: Ticket, choice: str, custom: datetime | None, at: datetime) -> datetime | None:

@@ -30,6 +30,7 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from tickets.models import Notice, Promise, Queue, TicketEvent
+from tickets.services.availability import is_on_duty
 from tickets.services.outbox import outbox_enqueue_notices
 
 logger = logging.getLogger(__name__)
@@ -126,28 +127,28 @@ def _active(user: User | None) -> User | None:
     return user if user is not None and user.is_active else None
 
 
-def _queue_agents(queue_ids: Iterable[int]) -> dict[int, list[User]]:
-    """Each queue's active, on-duty agents: one query for all the queues."""
+def _queue_agents(queue_ids: Iterable[int], *, at: datetime) -> dict[int, list[User]]:
+    """Each queue's active agents who are on duty at ``at`` (switch and hours): one query for all the queues."""
     ids = set(queue_ids)
     if not ids:
         return {}
     memberships = (
         Queue.agents.through.objects.filter(queue_id__in=ids, user__is_active=True, user__is_staff=True)
-        .exclude(user__agent_profile__on_duty=False)
-        .select_related("user")
+        .select_related("user__agent_profile")
         .order_by("queue_id", "user_id")
     )
     agents: dict[int, list[User]] = {}
     for membership in memberships:
-        agents.setdefault(membership.queue_id, []).append(membership.user)
+        if is_on_duty(membership.user, at):
+            agents.setdefault(membership.queue_id, []).append(membership.user)
     return agents
 
 
-def _recipients(promises: list[Promise], *, kind: str) -> dict[int, list[User]]:
-    """Who hears of each promise: the assignee, or the queue's agents when there is none
+def _recipients(promises: list[Promise], *, kind: str, at: datetime) -> dict[int, list[User]]:
+    """Who hears of each promise: the assignee, or the queue's agents on duty when there is none
     (or the assignee is no longer active); for a breach, the queue's team lead as well."""
     unassigned = {p.ticket.queue_id for p in promises if _active(p.ticket.assignee) is None}
-    queue_agents = _queue_agents(unassigned)
+    queue_agents = _queue_agents(unassigned, at=at)
     recipients: dict[int, list[User]] = {}
     for promise in promises:
         ticket = promise.ticket
@@ -164,7 +165,7 @@ def _notify(promises: list[Promise], *, kind: str, now: datetime) -> None:
     """Notices for the claimed promises, and an email for each new one, in a constant number of queries."""
     if not promises:
         return
-    recipients = _recipients(promises, kind=kind)
+    recipients = _recipients(promises, kind=kind, at=now)
     Notice.objects.bulk_create(
         [
             Notice(promise_id=p.pk, ticket_id=p.ticket_id, user=user, kind=kind, created_at=now)

@@ -3,10 +3,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from django import template
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from tickets import promise_text
-from tickets.models import Ticket
+from tickets.models import Promise, Ticket
 from tickets.promise_text import customer_zone, relative, wall_clock
 
 register = template.Library()
@@ -66,3 +67,24 @@ def ago(when: datetime | None, now: datetime) -> str:
     if when is None:
         return ""
     return relative(now, when).replace("in ", "", 1) + " ago" if when <= now else "just now"
+
+
+@register.filter
+def event_value(value: str) -> str:
+    """A timeline event's value; a stored due time (ISO 8601) reads 'due Tue 12 Jan 14:00 (London time)'
+    in the zone the page is shown in (the agent's, on the desk)."""
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if when.tzinfo is None:
+        return value
+    zone = timezone.get_current_timezone()
+    local = when.astimezone(zone)
+    return f"due {local:%a} {local.day} {local:%b %H:%M} ({promise_text.zone_label(zone)})"  # type: ignore[arg-type]
+
+
+@register.simple_tag
+def resume_text(promise: Promise) -> str:
+    """'2 business hours': what a paused promise gets once the customer answers."""
+    return promise_text.business_duration(promise_text.resume_minutes(promise))

@@ -25,6 +25,9 @@ from helpdesk.lib.pagination import CappedPaginator
 from tickets import selectors, services
 from tickets.forms import AgentReplyForm, QueueFilterForm, TicketUpdateForm
 from tickets.models import Ticket
+from tickets.promise_text import agent_waiting_note, pauses_when_waiting, zone_label
+from tickets.services.availability import desk_agent_for
+from tickets.services.promises import policy_for
 from tickets.views.files import attachment_response
 
 PAGE_SIZE = 25
@@ -37,7 +40,11 @@ class AgentRequest(HttpRequest):
 
 
 def agent_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-    """Anonymous visitors go to the login page; signed-in non-agents find nothing here."""
+    """Anonymous visitors go to the login page; signed-in non-agents find nothing here.
+
+    The view runs in the agent's own time zone (their profile's, else settings.TIME_ZONE):
+    every time it shows is in that zone, and a date and time the agent types is read in it.
+    """
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
@@ -45,7 +52,10 @@ def agent_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpR
             return redirect_to_login(request.get_full_path())
         if not selectors.is_agent(request.user):
             raise Http404
-        return view(request, *args, **kwargs)
+        agent = desk_agent_for(request.user)  # type: ignore[arg-type]
+        request.desk_agent = agent  # type: ignore[attr-defined]  # the top bar reads it (helpdesk.context)
+        with timezone.override(agent.zone):
+            return view(request, *args, **kwargs)
 
     return wrapper
 
@@ -90,9 +100,15 @@ def _ticket_context(request: AgentRequest, ticket: Ticket, **forms: Any) -> dict
     promise = selectors.promise_pending(ticket)
     reply_form = forms.get("reply_form") or AgentReplyForm()
     composer_choices_set(form=reply_form, user=request.user, ticket=ticket)  # one query
+    policy = policy_for(ticket, with_calendar=False)
+    status_after = reply_form["status_after"].value() or ticket.status  # "Keep the current status"
     return {
         "ticket": ticket,
         "promise": promise,
+        # What "Waiting on customer" will do to the promise, shown before sending (static/js/promise-pick.js).
+        "waiting_pauses": pauses_when_waiting(policy),
+        "waiting_note": agent_waiting_note(customer_first_name=ticket.customer.first_name, policy=policy),
+        "waiting_chosen": status_after == Ticket.Status.WAITING,
         "promise_stats": selectors.promise_stats_for_ticket(ticket),
         "now": timezone.now(),
         "timeline": selectors.ticket_timeline_for_agent(ticket),
@@ -122,6 +138,19 @@ def _courtesy_prompt(
         return None
     context = {**_ticket_context(request, ticket, reply_form=form), "courtesy_flags": flagged}
     return render(request, "tickets/desk/ticket.html", context)
+
+
+def _reply_done(ticket: Ticket, *, internal: bool) -> str:
+    """'Reply sent to Ada. Next update promised by Tue 14:00 (London time).' in the agent's zone."""
+    if internal:
+        return "Internal note added."
+    done = f"Reply sent to {ticket.customer.name}."
+    promise = selectors.promise_pending(ticket)
+    if promise is not None and promise.due_at is not None:
+        done += f" Next update promised by {promise.due_at.astimezone(tz()):%a %H:%M} ({zone_label(tz())})."
+    elif promise is not None and promise.is_paused:
+        done += f" The clock waits for {ticket.customer.first_name}'s answer; no update time is promised."
+    return done
 
 
 @require_POST
@@ -159,11 +188,7 @@ def ticket_reply(request: AgentRequest, reference: str) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            done = "Internal note added." if internal else f"Reply sent to {ticket.customer.name}."
-            ticket.refresh_from_db(fields=["next_due_at"])
-            if not internal and ticket.next_due_at:
-                done += f" Next update promised by {ticket.next_due_at.astimezone(tz()):%a %H:%M}."
-            messages.success(request, done)
+            messages.success(request, _reply_done(ticket, internal=internal))
             return redirect("desk:ticket", reference=ticket.reference)
     context = _ticket_context(request, ticket, reply_form=form)
     return render(request, "tickets/desk/ticket.html", context, status=400)

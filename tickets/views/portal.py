@@ -23,7 +23,7 @@ from tickets import selectors, services
 from tickets.forms import CustomerReplyForm, ResendLinksForm, TicketSubmitForm
 from tickets.links import link_path
 from tickets.models import Ticket
-from tickets.promise_text import customer_zone
+from tickets.promise_text import customer_promise_text, customer_zone, intake_promise_text
 from tickets.services.portal import SUBJECT_MAX
 from tickets.views.files import attachment_response
 
@@ -96,8 +96,12 @@ def ticket_submitted(request: HttpRequest) -> HttpResponse:
     ticket = selectors.ticket_get_by_id(pk) if isinstance(pk, int) else None
     if ticket is None:
         return redirect("portal:new")
-    response = render(request, "tickets/portal/submitted.html", {"ticket": ticket, "ticket_path": link_path(ticket)})
-    return _private(response)
+    context = {
+        "ticket": ticket,
+        "ticket_path": link_path(ticket),
+        "promise_sentence": intake_promise_text(ticket, timezone.now()),  # the acknowledgement's words
+    }
+    return _private(render(request, "tickets/portal/submitted.html", context))
 
 
 @never_cache
@@ -130,9 +134,13 @@ def ticket_detail(request: HttpRequest, reference: str, token: str) -> HttpRespo
 def _ticket_page(
     request: HttpRequest, ticket: Ticket, token: str, *, form: CustomerReplyForm, status: int = 200, **extra: object
 ) -> HttpResponse:
+    promise = selectors.promise_pending(ticket)
+    promise_due, promise_waits = customer_promise_text(ticket, promise, timezone.now())  # as the emails say it
     context = {
         "ticket": ticket,
-        "promise": selectors.promise_pending(ticket),
+        "promise": promise,
+        "promise_due": promise_due,
+        "promise_waits": promise_waits,
         "now": timezone.now(),
         "conversation": selectors.ticket_conversation_for_customer(ticket),
         "form": form,
