@@ -91,6 +91,8 @@ def test_admin_publishes_a_draft_article_and_customers_find_it(
     Category.objects.create(name="Delivery", slug="delivery", position=1)
     site = live_server.url
     admin = browser.new_context().new_page()
+    refused: list[str] = []
+    admin.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
     admin_sign_in(admin, site)
     admin.goto(f"{site}/admin/knowledgebase/article/add/")
     admin.locator("#id_title").press_sequentially("Track your parcel")  # typed: the slug follows keystrokes
@@ -101,6 +103,10 @@ def test_admin_publishes_a_draft_article_and_customers_find_it(
     expect(admin.locator("#id_status")).to_have_value("draft")
     admin.get_by_role("button", name="Save", exact=True).click()
     expect(admin.locator(".messagelist")).to_contain_text("was added successfully")
+    admin.locator("#result_list").get_by_role("link", name="Track your parcel").click()
+    expect(admin.locator(".kb-preview")).to_contain_text("Open Orders and press Track")
+    assert refused == [], "the article's admin pages break no rule of the Content-Security-Policy"
+    admin.go_back()
 
     customer = browser.new_context().new_page()
     response = customer.goto(f"{site}/kb/a/track-your-parcel/")
