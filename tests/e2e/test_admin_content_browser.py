@@ -1,7 +1,8 @@
 """An admin's everyday work in /admin/, in Chromium on the real stack, each followed through to
 the person it is for: a canned response written in the admin and used by an agent in the desk;
 a knowledge-base article taken from draft to published and found on /kb/; an email that failed,
-sent again from the outbox and caught by the SMTP server. Screenshots land in test-artifacts/.
+sent again from the outbox and caught by the SMTP server; an agent put in a queue, who then
+sees its tickets. Screenshots land in test-artifacts/.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from playwright.sync_api import Browser, Page, expect
 from knowledgebase.models import Article, Category
 from tests.e2e.conftest import Mailbox, Worker
 from tests.e2e.helpers import Screenshot, admin_sign_in, sign_in, text_body
+from tests.factories import TicketFactory
 from tickets import services
 from tickets.models import OutboundEmail, Ticket
 
@@ -164,3 +166,31 @@ def test_admin_sends_a_failed_email_again_and_it_arrives(
     screenshot(admin, "admin-outbox-02-sent")
     assert OutboundEmail.objects.get(ticket=ticket).attempts == 2
     smtp_server.wait_quiet(1, 0.5)
+
+
+@pytest.mark.browser
+def test_admin_puts_an_agent_in_a_queue_and_the_agent_sees_its_tickets(
+    live_server: Any, transactional_db: None, desk: Any, browser: Browser, screenshot: Screenshot
+) -> None:
+    billing_ticket = TicketFactory(queue=desk.queue_a, subject="Card declined at checkout")
+    site = live_server.url
+    bob = browser.new_context().new_page()
+    sign_in(bob, site, "bob")
+    expect(bob.locator(".queue-table")).not_to_contain_text(billing_ticket.reference)  # not Bob's queue yet
+
+    admin = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
+    admin_sign_in(admin, site)
+    admin.goto(f"{site}/admin/tickets/queue/")
+    admin.locator("#result_list").get_by_role("link", name="Billing").click()
+    admin.locator("#id_agents_from").select_option(label="bob")
+    admin.locator("#id_agents_add").click()
+    expect(admin.locator("#id_agents_to option")).to_have_text(["alice", "bob"])
+    screenshot(admin, "admin-queue-01-agents")
+    admin.get_by_role("button", name="Save", exact=True).click()
+    expect(admin.locator(".messagelist")).to_contain_text("was changed successfully")
+    expect(admin.locator("#result_list tbody tr", has_text="Billing")).to_contain_text("2")
+
+    bob.reload()
+    expect(bob.locator(".queue-table tbody tr", has_text=billing_ticket.reference)).to_contain_text(
+        "Card declined at checkout"
+    )

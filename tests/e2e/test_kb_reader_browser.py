@@ -1,4 +1,4 @@
-"""A customer helps themselves in the knowledge base, in Chromium: search on /kb/, read an
+"""A customer helps themselves in the knowledge base, in Chromium: browse a topic, search on /kb/, read an
 article, answer "Was this helpful?" with yes, and with no, which offers the ticket form
 prefilled with the article.
 
@@ -30,6 +30,10 @@ def test_customer_searches_reads_and_votes_then_asks_the_team(
 ) -> None:
     page = browser.new_context().new_page()
     page.goto(f"{kb_site}/kb/")
+    page.get_by_role("link", name="Billing and invoices").click()
+    expect(page.get_by_role("heading", name="Billing and invoices")).to_be_visible()
+    expect(page.get_by_role("link", name="Download an invoice as PDF")).to_be_visible()
+    page.get_by_role("link", name="Help articles").first.click()
     search = page.get_by_label("Search help articles")
     search.fill("invoice pdf")
     page.get_by_role("button", name="Search").click()
