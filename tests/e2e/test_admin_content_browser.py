@@ -30,6 +30,15 @@ def submitted(email: str = "grace@example.com") -> Ticket:
     ).ticket
 
 
+def csp_refusals(page: Page) -> list[str]:
+    """The Content-Security-Policy violations Chromium reports on this page from now on."""
+    refused: list[str] = []
+    page.on(
+        "console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None
+    )
+    return refused
+
+
 def run_action(page: Page, row_text: str, action: str) -> None:
     """Tick one row of an admin list and run an action on it."""
     page.locator("#result_list tbody tr", has_text=row_text).locator("input.action-select").check()
@@ -52,6 +61,7 @@ def test_admin_writes_a_canned_response_and_an_agent_sends_it(
     smtp_server.wait_for(1)  # the acknowledgement
 
     admin = browser.new_context().new_page()
+    refused = csp_refusals(admin)
     admin_sign_in(admin, live_site)
     admin.goto(f"{live_site}/admin/canned_responses/cannedresponse/add/")
     admin.locator("#id_title").fill("Delivery is late")
@@ -64,6 +74,14 @@ def test_admin_writes_a_canned_response_and_an_agent_sends_it(
     expect(admin.locator(".messagelist")).to_contain_text("was added successfully")
     expect(admin.locator("#result_list")).to_contain_text("Delivery is late")
     screenshot(admin, "admin-canned-01-added")
+    admin.locator("#result_list tbody tr", has_text="Delivery is late").get_by_role("link", name="Preview").click()
+    admin.get_by_label("Render against ticket").fill(ticket.reference)
+    admin.get_by_role("button", name="Preview").click()
+    expect(admin.locator(".preview-text")).to_have_text(
+        f"Hi Grace, sorry for the wait: the courier has {ticket.reference} and it arrives tomorrow."
+    )
+    screenshot(admin, "admin-canned-02-preview")
+    assert refused == [], "the canned responses' admin pages break no rule of the Content-Security-Policy"
 
     agent = browser.new_context().new_page()
     sign_in(agent, live_site, "alice")
@@ -78,7 +96,7 @@ def test_admin_writes_a_canned_response_and_an_agent_sends_it(
     expect(body).to_have_value(rendered)
     agent.get_by_role("button", name="Send reply to Grace Hopper").click()
     expect(agent.get_by_text("Reply sent to Grace Hopper.")).to_be_visible()
-    screenshot(agent, "admin-canned-02-used-in-desk")
+    screenshot(agent, "admin-canned-03-used-in-desk")
 
     _, reply = smtp_server.wait_for(2)
     assert reply["To"] == "grace@example.com"
@@ -93,8 +111,7 @@ def test_admin_publishes_a_draft_article_and_customers_find_it(
     Category.objects.create(name="Delivery", slug="delivery", position=1)
     site = live_server.url
     admin = browser.new_context().new_page()
-    refused: list[str] = []
-    admin.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
+    refused = csp_refusals(admin)
     admin_sign_in(admin, site)
     admin.goto(f"{site}/admin/knowledgebase/article/add/")
     admin.locator("#id_title").press_sequentially("Track your parcel")  # typed: the slug follows keystrokes
