@@ -93,11 +93,11 @@ class ArticleAdmin(admin.ModelAdmin):
     actions = ["publish", "unpublish"]
 
     class Media:
-        css = {"all": ["css/admin.css"]}
+        css = {"all": ["css/admin-content.css"]}
 
     @admin.display(description="Preview")
     def preview(self, article: Article) -> SafeString:
-        # Sized in static/css/admin.css: a style attribute would be refused by the CSP (style-src 'self').
+        # Sized in static/css/admin-content.css: a style attribute would be refused by the CSP (style-src 'self').
         return format_html('<div class="kb-preview">{}</div>', render_user_text(article.body))
 
     @admin.display(description="Helpful")
