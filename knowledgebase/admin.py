@@ -92,9 +92,13 @@ class ArticleAdmin(admin.ModelAdmin):
     inlines = [RevisionInline, FeedbackInline]
     actions = ["publish", "unpublish"]
 
+    class Media:
+        css = {"all": ["css/admin-content.css"]}
+
     @admin.display(description="Preview")
     def preview(self, article: Article) -> SafeString:
-        return format_html('<div class="kb-preview" style="max-width:48em">{}</div>', render_user_text(article.body))
+        # Sized in static/css/admin-content.css: a style attribute would be refused by the CSP (style-src 'self').
+        return format_html('<div class="kb-preview">{}</div>', render_user_text(article.body))
 
     @admin.display(description="Helpful")
     def helpful(self, article: Article) -> str:
