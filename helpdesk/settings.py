@@ -204,6 +204,8 @@ RATELIMIT_LOGIN_COOLOFF = (
 )
 # Acknowledgements to one recipient address per hour, whoever submits; the rest are held.
 ACK_PER_RECIPIENT_PER_HOUR = env_int("ACK_PER_RECIPIENT_PER_HOUR", 5)
+# "Send my links again" emails to one recipient address per hour, whoever asks.
+LINKS_PER_RECIPIENT_PER_HOUR = env_int("LINKS_PER_RECIPIENT_PER_HOUR", 3)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -148,6 +148,11 @@ def ticket_timeline_for_agent(ticket: Ticket) -> list[TimelineEntry]:
     return entries
 
 
+def ticket_ack_held(ticket: Ticket) -> bool:
+    """Whether the ticket's acknowledgement was held by the per-recipient cap (never sent)."""
+    return ticket.events.filter(kind=TicketEvent.Kind.ACK_HELD).exists()
+
+
 def ticket_conversation_for_customer(ticket: Ticket) -> list[Message]:
     """Only what the customer may read: public messages, never internal notes."""
     return list(_messages(ticket, public_only=True))

@@ -1,6 +1,6 @@
-"""Agent signs in, sees the queue (and a ticket whose acknowledgement was held) and signs out;
-and is told when to try again after too many failures. Chromium against the live server;
-screenshots land in test-artifacts/."""
+"""Agent signs in, sees the queue (and a ticket whose acknowledgement was held), goes off duty
+and back on, and signs out; and is told when to try again after too many failures. Chromium
+against the live server; screenshots land in test-artifacts/."""
 
 from __future__ import annotations
 
@@ -53,6 +53,14 @@ def test_agent_signs_in_sees_the_queue_and_signs_out(
     )
     expect(page.get_by_role("list", name="Timeline")).to_contain_text("acknowledgement held")
     screenshot(page, "sign-in-02-ticket-ack-held")
+
+    # The top bar's duty switch: off duty and back, staying on the same ticket.
+    page.get_by_role("button", name="On duty").click()
+    expect(page.get_by_text("You're off duty: you still get notices for tickets assigned to you.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Printer prints blank pages")).to_be_visible()
+    page.get_by_role("button", name="Off duty").click()
+    expect(page.get_by_text("You're on duty: unassigned tickets' notices reach you.")).to_be_visible()
+    expect(page.get_by_role("button", name="On duty")).to_be_visible()
 
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("heading", name="Sign in to the help desk")).to_be_visible()

@@ -92,7 +92,7 @@ def test_customer_replies_with_an_attachment_and_the_agent_sees_and_downloads_it
     tmp_path: Path,
 ) -> None:
     ticket, link = ticket_with_ack(smtp_server, live_site)
-    customer = browser.new_context().new_page()
+    customer = browser.new_context(accept_downloads=True).new_page()
     loaded: list[str] = []
     customer.on("request", lambda request: loaded.append(request.url))
 
@@ -117,7 +117,11 @@ def test_customer_replies_with_an_attachment_and_the_agent_sees_and_downloads_it
     expect(customer.get_by_text("Thanks, your reply has been added.")).to_be_visible()
     conversation = customer.get_by_role("list", name="Conversation")
     expect(conversation).to_contain_text("It dropped again at 14:00")
-    expect(conversation.get_by_role("link", name=re.compile("router-log.png"))).to_be_visible()
+    with customer.expect_download() as own_copy:
+        conversation.get_by_role("link", name=re.compile("router-log.png")).click()
+    own_saved = tmp_path / "customer-copy.png"
+    own_copy.value.save_as(own_saved)
+    assert own_saved.read_bytes() == PNG, "the customer downloads the file they sent, unchanged"
     screenshot(customer, "portal-02-reply-sent")
 
     agent = browser.new_context(accept_downloads=True).new_page()

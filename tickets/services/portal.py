@@ -212,7 +212,8 @@ def links_resend(*, email: str) -> int:
     so it must not be able to break links the customer already holds. (Only the holder
     of a link can replace it, with ``link_revoke``.) Returns how many tickets were
     included; callers must not tell the visitor, so the page never reveals whether an
-    address is known.
+    address is known. At most ``LINKS_PER_RECIPIENT_PER_HOUR`` such emails go to one address
+    in an hour; past that nothing is sent and the answer is the same.
     """
     with transaction.atomic():
         customer = Customer.objects.filter(email__iexact=email.strip()).first()
@@ -222,6 +223,12 @@ def links_resend(*, email: str) -> int:
         if not tickets:
             return 0
         now = timezone.now()
+        # Anyone can type this address, from as many client addresses as they like: cap the
+        # emails per recipient too, so the form can't be used to flood the customer's inbox.
+        Customer.objects.select_for_update(no_key=True).filter(pk=customer.pk).values_list("pk").first()
+        recent = customer.emails.filter(kind=OutboundEmail.Kind.TICKET_LINKS, created_at__gte=now - timedelta(hours=1))
+        if recent.count() >= settings.LINKS_PER_RECIPIENT_PER_HOUR:
+            return 0
         for ticket in tickets:
             event_record(ticket=ticket, kind=TicketEvent.Kind.LINK_RESENT, at=now, by_customer=True)
         outbox_enqueue(

@@ -100,6 +100,7 @@ def ticket_submitted(request: HttpRequest) -> HttpResponse:
         "ticket": ticket,
         "ticket_path": link_path(ticket),
         "promise_sentence": intake_promise_text(ticket, timezone.now()),  # the acknowledgement's words
+        "ack_held": selectors.ticket_ack_held(ticket),
     }
     return _private(render(request, "tickets/portal/submitted.html", context))
 
