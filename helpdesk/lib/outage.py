@@ -1,0 +1,56 @@
+"""Outages on the request path: a database error answers 503, and post-commit side effects
+never turn a saved ticket into an error page (docs/reliability.md §5).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse
+
+from helpdesk.lib import degraded
+
+logger = logging.getLogger(__name__)
+
+# The database is unreachable, restarting, or dropped the connection. Not DatabaseError as a
+# whole: ProgrammingError, IntegrityError and DataError are bugs or bad data, which stay 500s.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+
+
+class DatabaseUnavailableMiddleware:
+    """Answer a view's database outage with our 503 page (portal or desk look) and Retry-After.
+
+    Outages raised outside a view (the session saved after it) reach ``handler500``, which gives
+    the same page. Logged once a minute per process, not per request.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, DATABASE_UNAVAILABLE):
+            return None
+        degraded.report("database", exception, doing="answering 503 with the typed text")
+        from tickets.views.errors import service_unavailable
+
+        return service_unavailable(request)
+
+
+def after_commit_step(part: str, step: Callable[..., Any], /, **kwargs: Any) -> None:
+    """Run a side effect of something already committed; a failure is logged, never raised.
+
+    For steps after a ticket is saved (a deflection record, a counter): the customer's ticket
+    exists, so the page they see must say so whatever this step does.
+    """
+    try:
+        step(**kwargs)
+    except DATABASE_UNAVAILABLE as exc:
+        degraded.report(part, exc, doing="skipped after the commit")
+    except Exception:
+        logger.exception("%s failed after the commit; skipped", part)
