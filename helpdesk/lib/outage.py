@@ -5,10 +5,13 @@ never turn a saved ticket into an error page (docs/reliability.md §5).
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
-from django.db import InterfaceError, OperationalError
+from django.contrib.sessions import middleware as sessions
+from django.contrib.sessions.exceptions import SessionInterrupted
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse
 
 from helpdesk.lib import degraded
@@ -54,3 +57,42 @@ def after_commit_step(part: str, step: Callable[..., Any], /, **kwargs: Any) -> 
         degraded.report(part, exc, doing="skipped after the commit")
     except Exception:
         logger.exception("%s failed after the commit; skipped", part)
+
+
+SESSION_SAVE_PAUSES = (0.1, 0.5)
+
+
+class SessionMiddleware(sessions.SessionMiddleware):
+    """Django's, with the session's save tried again across a dropped database connection.
+
+    The session is saved after the view, so after the page's own commit: the portal's form keeps
+    the ticket just submitted there for the success page. A connection cut between that commit
+    and this save used to answer 400 ("session interrupted") or 500 for a saved ticket. A
+    database that stays down still raises its error, and ``handler500`` answers 503.
+    """
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        created = getattr(request, "session", None) is not None and request.session.session_key is None
+        for pause in (*SESSION_SAVE_PAUSES, None):
+            if created:  # a new session's INSERT may not have happened: create it afresh, new key
+                request.session._session_key = None
+            try:
+                return super().process_response(request, response)
+            except (SessionInterrupted, *DATABASE_UNAVAILABLE) as exc:
+                cause = exc if isinstance(exc, DATABASE_UNAVAILABLE) else _database_cause(exc)
+                if cause is None:
+                    raise  # the session really was deleted meanwhile (signed out elsewhere)
+                if pause is None:
+                    raise cause from exc
+                connection.close()  # the next try opens a fresh connection
+                time.sleep(pause)
+        raise AssertionError("unreachable")
+
+
+def _database_cause(exc: BaseException) -> BaseException | None:
+    """The database outage behind a ``SessionInterrupted`` (raised from UpdateError, from it), if any."""
+    while exc.__context__ is not None:
+        exc = exc.__context__
+        if isinstance(exc, DATABASE_UNAVAILABLE):
+            return exc
+    return None
