@@ -17,11 +17,14 @@ from typing import Any
 
 import psycopg
 import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, Envelope, Session
 from django.db import close_old_connections, connection
 
-from tests.e2e.conftest import Mailbox
+from tests.e2e.conftest import Mailbox, Worker, free_port
 from tests.e2e.stack import Customer, PrivateRedis, celery_worker, gunicorn, publishing_to, stack_env
 from tests.services import require_postgres
+from tickets import services
 from tickets.models import Message, OutboundEmail, Ticket
 from tickets.services.outbox import outbox_requeue_due
 
@@ -172,3 +175,71 @@ def test_database_connections_cut_repeatedly_lose_nothing_and_double_nothing(
         assert Message.objects.filter(ticket=ticket).count() == 1
         assert OutboundEmail.objects.filter(ticket=ticket, kind=OutboundEmail.Kind.ACKNOWLEDGEMENT).count() == 1
     print(f"connections cut: {killer.killed}; answers to Send: {dict(seen)}")
+
+
+def database_dsn() -> str:
+    params = connection.settings_dict
+    dsn = f"host={params['HOST']} port={params['PORT']} user={params['USER']} dbname={params['NAME']}"
+    return dsn + (f" password={params['PASSWORD']}" if params["PASSWORD"] else "")
+
+
+def own_backend_pid() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return int(cursor.fetchone()[0])
+
+
+class CutAtFirstData(Mailbox):
+    """Before answering 250 to the first message, cut the sender's database connection: its
+    "mark as sent" then meets a dead connection, just after the SMTP server took the email."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.dsn, self.spared, self.cut = "", 0, 0
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        if not self.cut:
+            with psycopg.connect(self.dsn, autocommit=True) as killer:
+                rows = killer.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid NOT IN (pg_backend_pid(), %s)",
+                    [self.spared],
+                ).fetchall()
+            self.cut = len(rows)
+        return await super().handle_DATA(server, session, envelope)
+
+
+@pytest.fixture
+def cutting_smtp_server(settings: Any) -> Iterator[CutAtFirstData]:
+    mailbox = CutAtFirstData()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = controller.hostname, controller.port
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    try:
+        yield mailbox
+    finally:
+        controller.stop()
+
+
+def test_a_database_error_when_marking_sent_still_ends_sent_with_one_email(
+    desk: Any, cutting_smtp_server: CutAtFirstData, celery_worker_process: Worker
+) -> None:
+    cutting_smtp_server.dsn, cutting_smtp_server.spared = database_dsn(), own_backend_pid()
+
+    ticket = services.ticket_submit(
+        name="Ada Lovelace", email="ada@example.com", kind=Ticket.Kind.PROBLEM,
+        subject="The engine stops", description="At step 12.",
+    ).ticket  # fmt: skip
+
+    [ack] = cutting_smtp_server.wait_for(1)
+    row = OutboundEmail.objects.get(ticket=ticket)
+    wait_until_sent = celery_worker_process.wait_for_runs(1)
+    assert cutting_smtp_server.cut >= 1, "the worker's connection was cut after the SMTP server took the email"
+    assert wait_until_sent[0].result == "sent"
+    cutting_smtp_server.wait_quiet(1, QUIET_SECONDS)
+    row.refresh_from_db()
+    assert (row.status, row.attempts, row.claimed_until) == (OutboundEmail.Status.SENT, 1, None)
+    assert ack["Message-ID"] == row.message_id_header

@@ -11,13 +11,14 @@ from contextlib import contextmanager
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import OperationalError, connection
 from django.test import Client
 
 from tests.e2e.conftest import free_port
 from tests.services import require_postgres
 from tickets.links import link_path
 from tickets.models import Ticket
+from tickets.views.errors import server_error
 
 
 def text(response) -> str:
@@ -172,6 +173,17 @@ def test_a_programming_error_stays_a_500(failing_urls):
     response = Client(raise_request_exception=False).get("/support/fail/500/")
     assert response.status_code == 500
     assert not response.has_header("Retry-After")
+
+
+def test_a_database_outage_outside_any_view_gets_the_503_page_too(rf):
+    # The session saved after the view, for example: no middleware sees it, handler500 does.
+    request = rf.post("/support/new/", {"subject": "Lights in the sky"})
+    try:
+        raise OperationalError("server closed the connection unexpectedly")
+    except OperationalError:
+        response = server_error(request)
+    assert response.status_code == 503 and response["Retry-After"] == "60"
+    assert "readonly>Lights in the sky</textarea>" in text(response)
 
 
 @contextmanager
