@@ -22,6 +22,7 @@ from urllib.error import HTTPError, URLError
 from urllib.parse import urlencode
 from urllib.request import HTTPCookieProcessor, OpenerDirector, Request, build_opener
 
+import psycopg
 import pytest
 import redis
 from celery import Celery
@@ -29,6 +30,7 @@ from django.db import connection
 from django.urls import reverse
 
 from tests.e2e.conftest import free_port
+from tests.services import require_postgres
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -200,3 +202,31 @@ class Customer:
         form_url = f"{self.site}/support/new/"
         post = Request(form_url, data=urlencode(self._form).encode(), headers={"Referer": form_url})  # noqa: S310
         return self._open(post)
+
+
+def database_dsn() -> str:
+    """libpq's form of the test database's settings, for connections of our own (the killer's)."""
+    params = connection.settings_dict
+    dsn = f"host={params['HOST']} port={params['PORT']} user={params['USER']} dbname={params['NAME']}"
+    return dsn + (f" password={params['PASSWORD']}" if params["PASSWORD"] else "")
+
+
+@contextmanager
+def database_unreachable() -> Iterator[None]:
+    """PostgreSQL is gone for this process until the block ends: open connections are cut (the
+    live server's thread too), and new ones go to a port nobody listens on."""
+    require_postgres()
+    params = connection.settings_dict  # shared by every thread's connection to this alias
+    saved, dsn = (params["HOST"], params["PORT"]), database_dsn()
+    connection.close()
+    with psycopg.connect(dsn, autocommit=True) as killer:
+        killer.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    params["HOST"], params["PORT"] = "127.0.0.1", free_port()
+    try:
+        yield
+    finally:
+        connection.close()
+        params["HOST"], params["PORT"] = saved

@@ -22,7 +22,15 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 from django.db import close_old_connections, connection
 
 from tests.e2e.conftest import Mailbox, Worker, free_port
-from tests.e2e.stack import Customer, PrivateRedis, celery_worker, gunicorn, publishing_to, stack_env
+from tests.e2e.stack import (
+    Customer,
+    PrivateRedis,
+    celery_worker,
+    database_dsn,
+    gunicorn,
+    publishing_to,
+    stack_env,
+)
 from tests.services import require_postgres
 from tickets import services
 from tickets.models import Message, OutboundEmail, Ticket
@@ -100,13 +108,7 @@ class ConnectionKiller:
     """Cuts every connection to the test database but the test's own, every ``every`` seconds."""
 
     def __init__(self, every: float) -> None:
-        params = connection.settings_dict
-        self.dsn = f"host={params['HOST']} port={params['PORT']} user={params['USER']} dbname={params['NAME']}"
-        if params["PASSWORD"]:
-            self.dsn += f" password={params['PASSWORD']}"
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_backend_pid()")
-            self.spared = cursor.fetchone()[0]
+        self.dsn, self.spared = database_dsn(), own_backend_pid()
         self.every, self.killed = every, 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -175,12 +177,6 @@ def test_database_connections_cut_repeatedly_lose_nothing_and_double_nothing(
         assert Message.objects.filter(ticket=ticket).count() == 1
         assert OutboundEmail.objects.filter(ticket=ticket, kind=OutboundEmail.Kind.ACKNOWLEDGEMENT).count() == 1
     print(f"connections cut: {killer.killed}; answers to Send: {dict(seen)}")
-
-
-def database_dsn() -> str:
-    params = connection.settings_dict
-    dsn = f"host={params['HOST']} port={params['PORT']} user={params['USER']} dbname={params['NAME']}"
-    return dsn + (f" password={params['PASSWORD']}" if params["PASSWORD"] else "")
 
 
 def own_backend_pid() -> int:

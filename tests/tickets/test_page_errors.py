@@ -6,16 +6,13 @@ DEBUG is off in tests, so these are the pages people really get.
 from __future__ import annotations
 
 import html
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import OperationalError, connection
+from django.db import OperationalError
 from django.test import Client
 
-from tests.e2e.conftest import free_port
-from tests.services import require_postgres
+from tests.e2e.stack import database_unreachable
 from tickets.links import link_path
 from tickets.models import Ticket
 from tickets.views.errors import server_error
@@ -184,21 +181,6 @@ def test_a_database_outage_outside_any_view_gets_the_503_page_too(rf):
         response = server_error(request)
     assert response.status_code == 503 and response["Retry-After"] == "60"
     assert "readonly>Lights in the sky</textarea>" in text(response)
-
-
-@contextmanager
-def database_unreachable() -> Iterator[None]:
-    """The real database connection points at a port nobody listens on until the block ends."""
-    require_postgres()
-    params = connection.settings_dict
-    saved = params["HOST"], params["PORT"]
-    connection.close()
-    params["HOST"], params["PORT"] = "127.0.0.1", free_port()
-    try:
-        yield
-    finally:
-        connection.close()
-        params["HOST"], params["PORT"] = saved
 
 
 @pytest.mark.postgres
