@@ -30,7 +30,7 @@ from django.db import connection
 from django.urls import reverse
 
 from tests.e2e.conftest import free_port
-from tests.services import require_postgres
+from tests.services import require_postgres, require_redis_server
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -49,6 +49,7 @@ class PrivateRedis:
     """``redis-server`` on its own port, no persistence; ``stop`` and ``start`` keep the port."""
 
     def __init__(self) -> None:
+        require_redis_server()
         self.port = free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self._process: subprocess.Popen[bytes] | None = None
