@@ -59,7 +59,7 @@ def after_commit_step(part: str, step: Callable[..., Any], /, **kwargs: Any) -> 
         logger.exception("%s failed after the commit; skipped", part)
 
 
-SESSION_SAVE_PAUSES = (0.1, 0.5)
+SESSION_SAVE_PAUSES = (0.1, 0.3, 1.0, 2.0)  # about 3 s, only for a page that just committed
 
 
 class SessionMiddleware(sessions.SessionMiddleware):

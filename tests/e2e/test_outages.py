@@ -176,7 +176,8 @@ def test_database_connections_cut_repeatedly_lose_nothing_and_double_nothing(
     for ticket in Ticket.objects.all():  # nothing half-saved
         assert Message.objects.filter(ticket=ticket).count() == 1
         assert OutboundEmail.objects.filter(ticket=ticket, kind=OutboundEmail.Kind.ACKNOWLEDGEMENT).count() == 1
-    print(f"connections cut: {killer.killed}; answers to Send: {dict(seen)}")
+    retried = (tmp_path / "worker.log").read_text().count(" retry: ")
+    print(f"connections cut: {killer.killed}; answers to Send: {dict(seen)}; send tasks retried: {retried}")
 
 
 def own_backend_pid() -> int:
