@@ -10,6 +10,7 @@ every acknowledgement arrives within a minute of the database settling.
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -90,7 +91,9 @@ def test_redis_down_every_submission_is_saved_and_acknowledged_once_when_it_retu
             assert customer.open_form().status == 200
         private_redis.stop()  # broker and cache at once, as docker-compose runs them
 
+        started = time.monotonic()
         answers = [customer.send() for customer in customers]
+        print(f"5 submissions with Redis down took {time.monotonic() - started:.2f} s")
 
         assert [answer.success for answer in answers] == [True] * 5, [(a.status, a.url) for a in answers]
         assert Ticket.objects.count() == 5
