@@ -30,6 +30,7 @@ from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from helpdesk.lib import degraded
 from tickets.links import redact_links
@@ -37,6 +38,8 @@ from tickets.models import Customer, Message, Notice, OutboundEmail, Ticket
 
 logger = logging.getLogger(__name__)
 DATABASE_ERRORS = (OperationalError, InterfaceError)
+# What publishing raises when the broker is away: Celery wraps connection errors in kombu's.
+BROKER_ERRORS = (KombuOperationalError, OSError)
 # Pauses between tries of "mark as sent" (about 8 s in all), cut short when the lease is near its end.
 MARK_SENT_PAUSES = (0.2, 0.5, 1.0, 2.0, 4.0)
 LEASE_MARGIN_SECONDS = 5
@@ -127,7 +130,7 @@ def queue_send(email_id: int) -> None:
         return  # it failed seconds ago: don't make this request wait on it again
     try:
         send_outbound_email_task.delay(email_id)
-    except Exception as exc:  # kombu and redis raise many unrelated types
+    except BROKER_ERRORS as exc:  # anything else is a bug: on_commit(robust=True) logs it each time
         degraded.report("broker", exc, doing="emails left to the periodic re-queue")
     else:
         degraded.recovered("broker")
