@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from helpdesk.lib import ratelimit
 from helpdesk.lib.pagination import CappedPaginator
+from helpdesk.lib.ratelimit import OnOutage
 from knowledgebase import selectors, services
 from knowledgebase.forms import DeflectionForm, FeedbackForm, SearchForm
 from knowledgebase.models import AUDIENCE_PUBLIC, Article
@@ -22,6 +23,8 @@ from knowledgebase.models import AUDIENCE_PUBLIC, Article
 PAGE_SIZE = 20
 VISITOR_COOKIE = "kb_visitor"
 VISITOR_SALT = "knowledgebase.visitor"
+# Fail open while the cache is away (docs/reliability.md §5): keystroke-rate beacons would crowd the
+# sign-in and form counts out of the bounded in-process fallback, and they guard nothing secret.
 RATELIMIT_SUGGEST = (120, 60)
 RATELIMIT_FEEDBACK = (30, 3600)
 RATELIMIT_DEFLECTION = (120, 3600)
@@ -85,7 +88,7 @@ def _visitor_id(request: HttpRequest) -> tuple[str, bool]:
 def feedback(request: HttpRequest, slug: str) -> HttpResponse:
     found = selectors.article_get(slug, audience=AUDIENCE_PUBLIC)
     form = FeedbackForm(request.POST)
-    if not form.is_valid() or not ratelimit.hit(request, "kb-feedback", RATELIMIT_FEEDBACK):
+    if not form.is_valid() or not ratelimit.hit(request, "kb-feedback", RATELIMIT_FEEDBACK, on_outage=OnOutage.OPEN):
         return redirect("kb:article", slug=found.slug)
     visitor, new = _visitor_id(request)
     key = hashlib.sha256(visitor.encode()).hexdigest()
@@ -108,7 +111,7 @@ def feedback(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def suggest(request: HttpRequest) -> JsonResponse:
     """Articles for the subject a customer is typing on the ticket form (public, published only)."""
-    if not ratelimit.hit(request, "kb-suggest", RATELIMIT_SUGGEST):
+    if not ratelimit.hit(request, "kb-suggest", RATELIMIT_SUGGEST, on_outage=OnOutage.OPEN):
         return JsonResponse({"results": [], "error": "Too many requests"}, status=429)
     return JsonResponse({"results": selectors.article_suggest(request.GET.get("q", "")[:500])})
 
@@ -117,7 +120,9 @@ def suggest(request: HttpRequest) -> JsonResponse:
 def deflection(request: HttpRequest) -> HttpResponse:
     """A beacon from the ticket form: a suggestion was shown or opened (form id = its submission key)."""
     form = DeflectionForm(request.POST)
-    if not form.is_valid() or not ratelimit.hit(request, "kb-deflection", RATELIMIT_DEFLECTION):
+    if not form.is_valid() or not ratelimit.hit(
+        request, "kb-deflection", RATELIMIT_DEFLECTION, on_outage=OnOutage.OPEN
+    ):
         return HttpResponse(status=400)
     found = Article.objects.public().filter(slug=form.cleaned_data["article"]).first()
     if found is None:

@@ -26,7 +26,11 @@ def _fast_and_isolated(settings, tmp_path):
     }
     from django.core.cache import cache
 
+    from helpdesk.lib import degraded, ratelimit
+
     cache.clear()
+    ratelimit._fallback.clear()  # counts kept while a test's cache was unreachable
+    degraded.reset()
 
 
 @dataclass

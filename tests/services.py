@@ -43,3 +43,9 @@ def require_redis() -> None:
 def require_chromium() -> None:
     if not shutil.which(CHROMIUM):
         _missing(f"needs Chromium at {CHROMIUM} (apt-get install chromium)")
+
+
+def require_redis_server() -> None:
+    """The ``redis-server`` binary, for tests that start (and stop) a Redis of their own."""
+    if not shutil.which("redis-server"):
+        _missing("needs the redis-server binary on PATH (apt-get install redis-server)")

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection
 
 from helpdesk.celery import app as celery_app
+from helpdesk.lib import degraded
 
 URL = "/healthz"
 UNREACHABLE_BROKER = "redis://127.0.0.1:1/0"  # port 1: nothing listens there
+UNREACHABLE_CACHE = {
+    "BACKEND": "django.core.cache.backends.redis.RedisCache",
+    "LOCATION": "redis://127.0.0.1:1/0",
+    "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+}
 
 pytestmark = pytest.mark.django_db
 
@@ -38,14 +44,14 @@ def broken_broker(monkeypatch):
 def test_healthy_on_the_default_setup(client):
     status, body = health(client)
     assert status == 200
-    assert body == {"status": "ok", "checks": {"database": "ok", "broker": "ok"}}
+    assert body == {"status": "ok", "checks": {"database": "ok", "broker": "ok", "cache": "ok"}}
 
 
 def test_an_unreachable_broker_gives_503_naming_it(client, broken_broker):
     status, body = health(client)
     assert status == 503
     assert body["status"] == "unavailable"
-    assert body["checks"] == {"database": "ok", "broker": "failed"}
+    assert body["checks"] == {"database": "ok", "broker": "failed", "cache": "ok"}
 
 
 def test_the_broker_is_back_after_the_outage(client, broken_broker):
@@ -62,7 +68,24 @@ def test_a_failing_database_gives_503_naming_it(client, monkeypatch):
         patch.setattr(connection, "cursor", refuse)
         status, body = health(client)
     assert status == 503
-    assert body["checks"] == {"database": "failed", "broker": "ok"}
+    assert body["checks"] == {"database": "failed", "broker": "ok", "cache": "ok"}
+
+
+def test_an_unreachable_cache_is_degraded_not_down(client, settings):
+    # The form works without the cache (docs/reliability.md §5): a load balancer must keep the
+    # web processes in rotation, and a person reading /healthz must still see what is wrong.
+    settings.CACHES = {"default": {**UNREACHABLE_CACHE}}
+    status, body = health(client)
+    assert status == 200
+    assert body == {"status": "degraded", "checks": {"database": "ok", "broker": "ok", "cache": "failed"}}
+
+
+def test_a_step_this_process_did_without_shows_as_degraded(client):
+    degraded.report("deflection record", OperationalError("server closed the connection"))
+    status, body = health(client)
+    assert status == 200
+    assert body["status"] == "degraded"
+    assert body["checks"]["deflection record"] == "degraded"
 
 
 def test_healthz_only_answers_get(client):

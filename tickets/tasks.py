@@ -1,28 +1,64 @@
-"""Thin Celery tasks: an id in, one service call, retries handled here."""
+"""Thin Celery tasks: an id in, one service call, retries handled here.
+
+A database error (the database restarting, a dropped connection) is retried with backoff and
+jitter, bounded; the outbox and the sweep re-read their rows, so a retry is safe
+(docs/reliability.md §3 C10, §5).
+"""
 
 from __future__ import annotations
 
+import random
+
 from celery import shared_task
+from django.db import InterfaceError, OperationalError
 
 from tickets.services import sweep
-from tickets.services.outbox import SendResult, outbox_requeue_due, outbox_send
+from tickets.services.outbox import SendResult, outbox_claim_token, outbox_requeue_due, outbox_send
+
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+DB_RETRIES = 10  # about 4 minutes of backoff in all; then the claim's lease and the re-queue take over
+DB_BACKOFF_MAX_SECONDS = 30
+# For the periodic tasks: beat runs them again within a minute anyway, so a few quick retries.
+PERIODIC_DB_RETRY = {
+    "autoretry_for": DATABASE_ERRORS,
+    "retry_backoff": 2,
+    "retry_backoff_max": DB_BACKOFF_MAX_SECONDS,
+    "retry_jitter": True,
+    "max_retries": 3,
+}
+
+
+def database_backoff(retries: int) -> float:
+    """1, 2, 4, ... 30 s, full jitter on the upper half, so restarted workers don't stampede."""
+    delay = min(DB_BACKOFF_MAX_SECONDS, 2**retries)
+    return delay / 2 + random.uniform(0, delay / 2)  # noqa: S311 - jitter, not crypto
 
 
 @shared_task(bind=True, max_retries=None, acks_late=True)
-def send_outbound_email(self, email_id: int) -> str:  # type: ignore[no-untyped-def]
-    result, delay = outbox_send(email_id=email_id)
+def send_outbound_email(self, email_id: int, claims: list[str] | None = None) -> str:  # type: ignore[no-untyped-def]
+    # Each try brings a fresh lease end; the earlier ones let it take back a claim that committed
+    # although the database error hid it (tickets/services/outbox.py).
+    claims = [*(claims or []), outbox_claim_token()]
+    try:
+        result, delay = outbox_send(email_id=email_id, claims=claims)
+    except DATABASE_ERRORS as exc:
+        if self.request.retries >= DB_RETRIES:
+            raise
+        raise self.retry(
+            exc=exc, args=(email_id,), kwargs={"claims": claims}, countdown=database_backoff(self.request.retries)
+        ) from exc
     if result is SendResult.RETRY:
         # The row records the next attempt; this retry is the fast path, the re-queue the safety net.
-        raise self.retry(countdown=delay)
+        raise self.retry(args=(email_id,), kwargs={}, countdown=delay)
     return result.value
 
 
-@shared_task
+@shared_task(**PERIODIC_DB_RETRY)
 def requeue_stuck_emails() -> int:
     return outbox_requeue_due()
 
 
-@shared_task
+@shared_task(**PERIODIC_DB_RETRY)
 def promise_sweep() -> dict[str, int]:
     """Reminders and breach notices due now; safe under two beats or a redelivered message."""
     result = sweep.promise_sweep()

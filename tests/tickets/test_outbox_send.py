@@ -1,6 +1,6 @@
 """The outbox: exactly one email per row, retries with backoff, stuck rows found again."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 import time_machine
@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from tickets import services
 from tickets.models import OutboundEmail, Ticket
-from tickets.services.outbox import SendResult, outbox_due_ids
+from tickets.services.outbox import SendResult, outbox_claim_token, outbox_due_ids
 
 
 @pytest.fixture
@@ -73,6 +73,16 @@ def test_a_live_claim_blocks_a_second_sender_and_an_expired_one_does_not(ack):
     with time_machine.travel(now + timedelta(minutes=6)):
         assert ack.pk in outbox_due_ids()
         assert send(ack) is SendResult.SENT
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_a_retried_try_takes_back_its_own_claim_at_once_and_no_one_elses(ack):
+    # A try claimed the row, then a database error hid the answer: its claim is live for the lease.
+    lost = outbox_claim_token()
+    OutboundEmail.objects.filter(pk=ack.pk).update(status="sending", claimed_until=datetime.fromisoformat(lost))
+    assert services.outbox_send(email_id=ack.pk, claims=[outbox_claim_token()])[0] is SendResult.SKIPPED
+    assert services.outbox_send(email_id=ack.pk, claims=[lost, outbox_claim_token()])[0] is SendResult.SENT
     assert len(mail.outbox) == 1
 
 

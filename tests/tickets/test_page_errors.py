@@ -9,9 +9,13 @@ import html
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import OperationalError
 from django.test import Client
 
+from tests.e2e.stack import database_unreachable
 from tickets.links import link_path
+from tickets.models import Ticket
+from tickets.views.errors import server_error
 
 
 def text(response) -> str:
@@ -149,3 +153,68 @@ def test_csrf_failure_with_nothing_typed_just_says_what_to_do(desk):
     page = text(response)
     assert "Reload the page and send again." in page
     assert "secret-pw-1" not in page and "<textarea" not in page
+
+
+def test_a_database_outage_gives_503_with_our_page_in_both_looks(failing_urls):
+    client = Client(raise_request_exception=False)
+    portal = client.get("/support/fail/503/")
+    desk = client.get("/desk/fail/503/")
+    assert portal.status_code == desk.status_code == 503
+    assert portal["Retry-After"] == desk["Retry-After"] == "60"
+    assert "We'll be back in a minute" in text(portal) and "portal-header" in text(portal)
+    assert "We'll be back in a minute" in text(desk) and "desk-topbar" in text(desk)
+    assert "Something went wrong" not in text(portal)
+
+
+def test_a_programming_error_stays_a_500(failing_urls):
+    response = Client(raise_request_exception=False).get("/support/fail/500/")
+    assert response.status_code == 500
+    assert not response.has_header("Retry-After")
+
+
+def test_a_database_outage_outside_any_view_gets_the_503_page_too(rf):
+    # The session saved after the view, for example: no middleware sees it, handler500 does.
+    request = rf.post("/support/new/", {"subject": "Lights in the sky"})
+    try:
+        raise OperationalError("server closed the connection unexpectedly")
+    except OperationalError:
+        response = server_error(request)
+    assert response.status_code == 503 and response["Retry-After"] == "60"
+    assert "readonly>Lights in the sky</textarea>" in text(response)
+
+
+@pytest.mark.postgres
+def test_the_form_posted_while_the_database_is_down_gets_503_and_keeps_the_text(transactional_db, desk):
+    client = Client(raise_request_exception=False)
+    form = {
+        "name": "Dana Scully",
+        "email": "dana@example.com",
+        "kind": "problem",
+        "subject": "Lights in the sky",
+        "description": "Three of them, in a triangle.",
+        "submission_key": "hidden-key-123",
+    }
+    with database_unreachable():
+        response = client.post("/support/new/", form, headers={"Referer": "http://testserver/support/new/"})
+    assert response.status_code == 503
+    assert response["Retry-After"] == "60"
+    page = text(response)
+    assert "We'll be back in a minute" in page and 'class="portal-header' in page
+    for typed in ("Dana Scully", "dana@example.com", "Lights in the sky", "Three of them, in a triangle."):
+        assert f"readonly>{typed}</textarea>" in page
+    assert "hidden-key-123" not in page
+    assert 'href="http://testserver/support/new/"' in page  # "Open the form again"
+    assert not Ticket.objects.exists()
+
+
+@pytest.mark.postgres
+def test_the_desk_while_the_database_is_down_gets_503_in_the_desks_look(transactional_db, desk, ticket):
+    client = Client(raise_request_exception=False)
+    client.force_login(desk.agent_a)
+    with database_unreachable():
+        queue = client.get("/desk/")
+        reply = client.post(f"/desk/t/{ticket.reference}/reply/", {"body": "We reset it.", "visibility": "public"})
+    assert queue.status_code == reply.status_code == 503
+    assert "desk-topbar" in text(queue) and "We'll be back in a minute" in text(queue)
+    assert "readonly>We reset it.</textarea>" in text(reply)
+    assert "Check the ticket before sending it again" in text(reply)

@@ -2,7 +2,15 @@
 
 The task claims a row with a conditional UPDATE before it talks to SMTP, so a
 duplicated or retried task finds the row claimed and stops. A killed worker's claim
-expires and the periodic re-queue hands the row to another run.
+expires (the lease, ``OUTBOX_CLAIM_SECONDS``) and the periodic re-queue hands the row to
+another run.
+
+A claim is a lease end chosen by the run that takes it (``outbox_claim_token``). A run that
+met a database error retries with the tokens it already tried, so it can take back a claim
+whose UPDATE committed although the answer never reached it: a database error costs a
+retry, not the rest of the lease (docs/reliability.md §5). "Mark as sent" is retried a few
+times within the lease, so the same email goes out twice (same Message-ID) only when SMTP
+accepted it and the database then stayed down.
 """
 
 from __future__ import annotations
@@ -10,6 +18,7 @@ from __future__ import annotations
 import logging
 import random
 import smtplib
+import time
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from enum import Enum
@@ -17,16 +26,23 @@ from functools import partial
 
 from django.conf import settings
 from django.core.mail.message import make_msgid
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
 
+from helpdesk.lib import degraded
 from tickets.links import redact_links
 from tickets.models import Customer, Message, Notice, OutboundEmail, Ticket
 
 logger = logging.getLogger(__name__)
-CLAIM_SECONDS = 300
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+# What publishing raises when the broker is away: Celery wraps connection errors in kombu's.
+BROKER_ERRORS = (KombuOperationalError, OSError)
+# Pauses between tries of "mark as sent" (about 8 s in all), cut short when the lease is near its end.
+MARK_SENT_PAUSES = (0.2, 0.5, 1.0, 2.0, 4.0)
+LEASE_MARGIN_SECONDS = 5
 BACKOFF_BASE_SECONDS = 30
 BACKOFF_MAX_SECONDS = 600
 
@@ -83,8 +99,6 @@ def outbox_enqueue(
     The address is ``to_email``, else the customer's: emails to agents (notices) have no customer.
     A ``hold`` email is recorded as HELD and no task is queued: it is never sent.
     """
-    from tickets.tasks import send_outbound_email as send_outbound_email_task
-
     address = to_email or (customer.email if customer is not None else "")
     if not address:
         raise ValueError("outbox_enqueue needs a customer or a to_email")
@@ -103,8 +117,23 @@ def outbox_enqueue(
         email.status = OutboundEmail.Status.HELD
     email.save(force_insert=True)
     if not hold:
-        transaction.on_commit(lambda: send_outbound_email_task.delay(email.pk), robust=True)
+        transaction.on_commit(partial(queue_send, email.pk), robust=True)
     return email
+
+
+def queue_send(email_id: int) -> None:
+    """Hand a committed row to the broker. When the broker is away, the row waits for the periodic
+    re-queue (docs/reliability.md §3 C2): logged once a minute, never raised into a request."""
+    from tickets.tasks import send_outbound_email as send_outbound_email_task
+
+    if degraded.recently_failed("broker"):
+        return  # it failed seconds ago: don't make this request wait on it again
+    try:
+        send_outbound_email_task.delay(email_id)
+    except BROKER_ERRORS as exc:  # anything else is a bug: on_commit(robust=True) logs it each time
+        degraded.report("broker", exc, doing="emails left to the periodic re-queue")
+    else:
+        degraded.recovered("broker")
 
 
 def outbox_acks_recent(*, to_email: str, since: datetime) -> int:
@@ -129,8 +158,6 @@ def outbox_enqueue_notices(*, notices: Iterable[Notice], batch_size: int = 500) 
     send tasks go to the broker after commit (and the periodic re-queue catches any the broker
     loses). Returns the ids of the rows this call wrote.
     """
-    from tickets.tasks import send_outbound_email as send_outbound_email_task
-
     now = timezone.now()
     rows = []
     for notice in notices:
@@ -156,7 +183,7 @@ def outbox_enqueue_notices(*, notices: Iterable[Notice], batch_size: int = 500) 
         .values_list("pk", flat=True)
     )
     for pk in ids:
-        transaction.on_commit(partial(send_outbound_email_task.delay, pk), robust=True)
+        transaction.on_commit(partial(queue_send, pk), robust=True)
     return ids
 
 
@@ -173,26 +200,38 @@ def _is_permanent(exc: Exception) -> bool:
     return False
 
 
-def _claim(pk: int) -> bool:
+def outbox_claim_token() -> str:
+    """A fresh lease end for one try of the send task, to microseconds: the try's proof of its claim."""
+    lease = timedelta(seconds=settings.OUTBOX_CLAIM_SECONDS, microseconds=random.randrange(1_000_000))  # noqa: S311
+    return (timezone.now() + lease).isoformat()
+
+
+def _claim(pk: int, until: datetime, earlier: list[datetime]) -> bool:
     now = timezone.now()
     claimable = Q(status=OutboundEmail.Status.PENDING, next_attempt_at__lte=now) | Q(
         status=OutboundEmail.Status.SENDING, claimed_until__lt=now
     )
+    if earlier:  # our own earlier try's claim, committed although its answer was lost
+        claimable |= Q(status=OutboundEmail.Status.SENDING, claimed_until__in=earlier)
     return (
         OutboundEmail.objects.filter(claimable, pk=pk).update(
-            status=OutboundEmail.Status.SENDING,
-            claimed_until=now + timedelta(seconds=CLAIM_SECONDS),
-            attempts=F("attempts") + 1,
+            status=OutboundEmail.Status.SENDING, claimed_until=until, attempts=F("attempts") + 1
         )
         == 1
     )
 
 
-def outbox_send(*, email_id: int) -> tuple[SendResult, int]:
-    """Send one outbox row if it is ours to send. Returns (result, retry delay in seconds)."""
+def outbox_send(*, email_id: int, claims: list[str] | None = None) -> tuple[SendResult, int]:
+    """Send one outbox row if it is ours to send. Returns (result, retry delay in seconds).
+
+    ``claims``: lease ends from ``outbox_claim_token``, the last one this try's, the others those
+    of earlier tries of the same task. A database error propagates: the task retries with them.
+    """
     from tickets.emails import build_email
 
-    if not _claim(email_id):
+    tokens = [datetime.fromisoformat(token) for token in claims or [outbox_claim_token()]]
+    until = tokens[-1]
+    if not _claim(email_id, until, tokens[:-1]):
         return SendResult.SKIPPED, 0
     email = OutboundEmail.objects.select_related(
         "ticket__customer",
@@ -205,17 +244,38 @@ def outbox_send(*, email_id: int) -> tuple[SendResult, int]:
     try:
         message = build_email(email)
         message.send()
+    except DATABASE_ERRORS:
+        raise  # building the email read the database: the task retries, the SMTP server saw nothing
     except Exception as exc:
         return _record_failure(email, exc)
-    OutboundEmail.objects.filter(pk=email.pk).update(
-        status=OutboundEmail.Status.SENT,
-        sent_at=timezone.now(),
-        claimed_until=None,
-        subject=message.subject[:300],
-        body_text=redact_links(str(message.body)),
-        last_error="",
-    )
+    _mark_sent(email.pk, until, subject=message.subject[:300], body_text=redact_links(str(message.body)))
     return SendResult.SENT, 0
+
+
+def _mark_sent(pk: int, until: datetime, *, subject: str, body_text: str) -> None:
+    """The SMTP server said 250: record it, retrying a database error while the lease lasts.
+
+    Giving up raises; the row then goes out again, with the same Message-ID, when the claim is
+    taken back or expires (docs/reliability.md §1: the one window no system closes).
+    """
+    for pause in (*MARK_SENT_PAUSES, None):
+        try:
+            OutboundEmail.objects.filter(pk=pk).update(
+                status=OutboundEmail.Status.SENT,
+                sent_at=timezone.now(),
+                claimed_until=None,
+                subject=subject,
+                body_text=body_text,
+                last_error="",
+            )
+            return
+        except DATABASE_ERRORS as exc:
+            left = (until - timezone.now()).total_seconds()
+            if pause is None or left < pause + LEASE_MARGIN_SECONDS:
+                raise
+            logger.warning("Email %s was sent but not yet marked sent; trying again in %ss: %s", pk, pause, exc)
+            connection.close()  # a broken connection is not reused; the next query opens a fresh one
+            time.sleep(pause)
 
 
 def _record_failure(email: OutboundEmail, exc: Exception) -> tuple[SendResult, int]:
@@ -267,8 +327,6 @@ def outbox_retry(*, email_ids: list[int]) -> list[int]:
     Rows being sent or already sent are left alone, so a click never sends an email
     twice. Returns the ids queued; the tasks go to the broker after commit.
     """
-    from tickets.tasks import send_outbound_email as send_outbound_email_task
-
     retryable = [OutboundEmail.Status.PENDING, OutboundEmail.Status.FAILED]
     with transaction.atomic():
         ids = list(
@@ -281,5 +339,5 @@ def outbox_retry(*, email_ids: list[int]) -> list[int]:
             status=OutboundEmail.Status.PENDING, next_attempt_at=timezone.now(), claimed_until=None
         )
         for pk in ids:
-            transaction.on_commit(partial(send_outbound_email_task.delay, pk), robust=True)
+            transaction.on_commit(partial(queue_send, pk), robust=True)
     return ids

@@ -8,8 +8,11 @@ and processors such as the desk's notice count would query it.
 
 from __future__ import annotations
 
+import sys
+
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
@@ -57,10 +60,34 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     return _page(request, "404", 404)
 
 
+RETRY_AFTER_SECONDS = 60
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
+    # A database outage raised outside any view (saving the session): the 503 page, not the 500.
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        return service_unavailable(request)
     # No render(request, ...): context processors may query a database that is down.
     context = {"look": look_for(request), "request": request, "desk_name": settings.HELPDESK_NAME}
     return HttpResponse(loader.get_template("errors/500.html").render(context), status=500)
+
+
+def service_unavailable(request: HttpRequest) -> HttpResponse:
+    """The database is away (docs/reliability.md §5): 503, Retry-After, and the text they typed.
+
+    Rendered like the 500 page, without context processors, since they may query the database.
+    """
+    context = {
+        "look": look_for(request),
+        "request": request,
+        "desk_name": settings.HELPDESK_NAME,
+        "typed": typed_text(request) if request.method == "POST" else [],
+        "had_files": request.method == "POST" and _has_files(request),
+        "form_url": form_page(request) if request.method == "POST" else "",
+    }
+    response = HttpResponse(loader.get_template("errors/503.html").render(context), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 def typed_text(request: HttpRequest) -> list[tuple[str, str]]:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from helpdesk.lib import ratelimit
 from helpdesk.lib.forms import add_service_errors
+from helpdesk.lib.outage import after_commit_step
 from knowledgebase import selectors as kb_selectors
 from knowledgebase.models import DeflectionEvent
 from knowledgebase.services import deflection_record
@@ -77,7 +78,12 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
                 # Only the id: the link is rebuilt from the ticket, so no token sits in the session store.
                 request.session[SESSION_SUBMITTED] = submitted.ticket.pk
                 # The submission key doubles as the form id of knowledge-base suggestions: "submitted anyway".
-                deflection_record(form_id=data["submission_key"], kind=DeflectionEvent.Kind.SUBMITTED)
+                after_commit_step(  # the ticket is saved: nothing after this may show an error page
+                    "deflection record",
+                    deflection_record,
+                    form_id=data["submission_key"],
+                    kind=DeflectionEvent.Kind.SUBMITTED,
+                )
                 return redirect("portal:submitted")
         return render(request, "tickets/portal/new.html", {"form": form}, status=400)
     # "Ask our team about this" on a help article prefills the subject (and names the article).
