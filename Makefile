@@ -38,12 +38,12 @@ run: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy helpdesk tickets knowledgebase canned_responses
+	$(VENV)/bin/mypy helpdesk tickets knowledgebase canned_responses portal desk
 	$(PY) manage.py makemigrations --check --dry-run
 	$(DEPLOY_CHECK_ENV) $(PY) manage.py check --deploy --fail-level WARNING
 
 typecheck: $(STAMP)
-	$(VENV)/bin/mypy helpdesk tickets knowledgebase canned_responses
+	$(VENV)/bin/mypy helpdesk tickets knowledgebase canned_responses portal desk
 
 test: lint
 	$(VENV)/bin/pytest $(PYTEST_ARGS)

@@ -1,10 +1,9 @@
-from django.conf import settings
+"""The desk's top bar, for every page under /desk/ (a context processor, see helpdesk.settings)."""
+
 from django.http import HttpRequest
 
-
-def site(request: HttpRequest) -> dict[str, str]:
-    return {"desk_name": settings.HELPDESK_NAME}
-
+from tickets.selectors import is_agent
+from tickets.services.availability import DeskAgent, desk_agent_for
 
 DESK_NAMESPACES = {"desk", "desk_kb", "canned"}  # pages under /desk/ that show the desk's top bar
 
@@ -15,9 +14,6 @@ def notices(request: HttpRequest) -> dict[str, object]:
     match = getattr(request, "resolver_match", None)
     if match is None or match.namespace not in DESK_NAMESPACES:
         return {}
-    from tickets.selectors import is_agent
-    from tickets.services.availability import DeskAgent, desk_agent_for
-
     user = getattr(request, "user", None)
     if user is None or not is_agent(user):
         return {}

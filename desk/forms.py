@@ -1,3 +1,5 @@
+"""The agent's forms: the reply composer, the ticket's update bar, the queue filters, /desk/me/."""
+
 from __future__ import annotations
 
 from typing import Any, cast
@@ -5,101 +7,17 @@ from zoneinfo import available_timezones
 
 from django import forms
 from django.conf import settings
-from django.core.files.uploadedfile import UploadedFile
 from django.utils.timezone import get_current_timezone
 
-from tickets.attachments import check_uploads
+from tickets.attachments import AttachmentsField
 from tickets.models import Ticket
 from tickets.models.promise import WEEKDAY_NAMES
-from tickets.models.ticket import CUSTOMER_KIND_LABELS
 from tickets.promise_text import zone_label
-from tickets.services.portal import BODY_MAX, NAME_MAX, SUBJECT_MAX
-
-EMAIL_ERRORS = {
-    "required": "Please give your email address: we send your reference and private link there.",
-    "invalid": "Please give an email address like name@example.com.",
-}
+from tickets.services.portal import BODY_MAX
 
 
 def _choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
     return cast(forms.ChoiceField, form.fields[name])
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class AttachmentsField(forms.FileField):
-    """Several files in one input, each checked for size and type by content."""
-
-    widget = MultipleFileInput
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("label", "Attachments")
-        kwargs.setdefault("help_text", "Optional. Up to 5 files, 10 MB each: images, PDF, text or Office files.")
-        super().__init__(**kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
-        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
-        check_uploads(files)
-        return files
-
-
-class TicketSubmitForm(forms.Form):
-    name = forms.CharField(
-        label="Your name",
-        max_length=NAME_MAX,
-        widget=forms.TextInput(attrs={"autocomplete": "name"}),
-        error_messages={"required": "Please tell us your name, so we know how to address you."},
-    )
-    email = forms.EmailField(
-        label="Your email address",
-        help_text="We'll send your reference and a private link here.",
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        error_messages=EMAIL_ERRORS,
-    )
-    kind = forms.ChoiceField(
-        label="What is this about?",
-        choices=[(kind.value, CUSTOMER_KIND_LABELS[kind]) for kind in Ticket.Kind],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Please choose the option that fits best."},
-    )
-    subject = forms.CharField(
-        label="Subject",
-        max_length=SUBJECT_MAX,
-        help_text="A few words that sum it up.",
-        error_messages={"required": "Please give your request a short subject."},
-    )
-    description = forms.CharField(
-        label="Tell us more",
-        max_length=BODY_MAX,
-        widget=forms.Textarea(attrs={"rows": 8}),
-        help_text="What happened, what you expected, and anything you've already tried.",
-        error_messages={"required": "Please tell us what happened, so we can help."},
-    )
-    attachments = AttachmentsField()
-    submission_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
-    # Filled in by the browser (static/js/portal.js) so promises read in the customer's own time.
-    timezone = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
-
-
-class CustomerReplyForm(forms.Form):
-    body = forms.CharField(
-        label="Your reply",
-        max_length=BODY_MAX,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"required": "Please write your reply before sending."},
-    )
-    attachments = AttachmentsField()
-
-
-class ResendLinksForm(forms.Form):
-    email = forms.EmailField(
-        label="Your email address",
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        error_messages=EMAIL_ERRORS,
-    )
 
 
 STATUS_AFTER_CHOICES = [

@@ -1,10 +1,10 @@
 from django.urls import path
 
-from knowledgebase import views_desk
+from desk.views import kb
 
 app_name = "desk_kb"
 urlpatterns = [
-    path("", views_desk.kb_list, name="list"),
-    path("a/<slug:slug>/", views_desk.kb_article, name="article"),
-    path("insert/<str:reference>/", views_desk.kb_insert, name="insert"),
+    path("", kb.kb_list, name="list"),
+    path("a/<slug:slug>/", kb.kb_article, name="article"),
+    path("insert/<str:reference>/", kb.kb_insert, name="insert"),
 ]

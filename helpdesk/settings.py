@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "tickets",
     "knowledgebase",
     "canned_responses",
+    "portal",
+    "desk",
 ]
 
 MIDDLEWARE = [
@@ -76,7 +78,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "helpdesk.context.site",
-                "helpdesk.context.notices",
+                "desk.context.notices",
             ],
         },
     },
@@ -215,7 +217,7 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-CSRF_FAILURE_VIEW = "tickets.views.errors.csrf_failure"  # our page: what to do, and the text they typed
+CSRF_FAILURE_VIEW = "portal.errors.csrf_failure"  # our page: what to do, and the text they typed
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

@@ -19,13 +19,13 @@ from helpdesk.lib.forms import add_service_errors
 from knowledgebase import selectors as kb_selectors
 from knowledgebase.models import DeflectionEvent
 from knowledgebase.services import deflection_record
+from portal.forms import CustomerReplyForm, ResendLinksForm, TicketSubmitForm
 from tickets import selectors, services
-from tickets.forms import CustomerReplyForm, ResendLinksForm, TicketSubmitForm
+from tickets.downloads import attachment_response
 from tickets.links import link_path
 from tickets.models import Ticket
 from tickets.promise_text import customer_promise_text, customer_zone, intake_promise_text
 from tickets.services.portal import SUBJECT_MAX
-from tickets.views.files import attachment_response
 
 SESSION_SUBMITTED = "portal_submitted"
 RATELIMIT_REVOKE = (5, 3600)  # per client address and ticket: each one sends an email
@@ -47,7 +47,7 @@ def _private(response: HttpResponse) -> HttpResponse:
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "tickets/portal/home.html")
+    return render(request, "portal/home.html")
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -57,7 +57,7 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
         if not ratelimit.hit(request, "submit", settings.RATELIMIT_PUBLIC_FORM):
             form.is_valid()
             form.add_error(None, "We've received many requests from your address. Please try again in an hour.")
-            return render(request, "tickets/portal/new.html", {"form": form}, status=429)
+            return render(request, "portal/new.html", {"form": form}, status=429)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -79,14 +79,14 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
                 # The submission key doubles as the form id of knowledge-base suggestions: "submitted anyway".
                 deflection_record(form_id=data["submission_key"], kind=DeflectionEvent.Kind.SUBMITTED)
                 return redirect("portal:submitted")
-        return render(request, "tickets/portal/new.html", {"form": form}, status=400)
+        return render(request, "portal/new.html", {"form": form}, status=400)
     # "Ask our team about this" on a help article prefills the subject (and names the article).
     initial = {"submission_key": uuid.uuid4().hex, "subject": request.GET.get("subject", "")[:SUBJECT_MAX]}
     article = kb_selectors.article_public_or_none(request.GET.get("article", ""))
     if article is not None:
         initial["description"] = f"About the help article “{article.title}”: "
     form = TicketSubmitForm(initial=initial)
-    return render(request, "tickets/portal/new.html", {"form": form})
+    return render(request, "portal/new.html", {"form": form})
 
 
 @never_cache
@@ -101,7 +101,7 @@ def ticket_submitted(request: HttpRequest) -> HttpResponse:
         "ticket_path": link_path(ticket),
         "promise_sentence": intake_promise_text(ticket, timezone.now()),  # the acknowledgement's words
     }
-    return _private(render(request, "tickets/portal/submitted.html", context))
+    return _private(render(request, "portal/submitted.html", context))
 
 
 @never_cache
@@ -148,7 +148,7 @@ def _ticket_page(
         **extra,
     }
     with timezone.override(customer_zone(ticket)):  # every time on the page in the customer's own zone
-        response = render(request, "tickets/portal/ticket.html", context, status=status)
+        response = render(request, "portal/ticket.html", context, status=status)
     return _private(response)
 
 
@@ -169,7 +169,7 @@ def link_revoke(request: HttpRequest, reference: str, token: str) -> HttpRespons
         return _ticket_page(request, ticket, token, form=CustomerReplyForm(), status=429, revoke_error=error)
     ticket = services.link_revoke(ticket=ticket)
     response = render(
-        request, "tickets/portal/link_revoked.html", {"ticket": ticket, "email": masked_email(ticket.customer.email)}
+        request, "portal/link_revoked.html", {"ticket": ticket, "email": masked_email(ticket.customer.email)}
     )
     return _private(response)
 
@@ -187,10 +187,10 @@ def links_resend_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if not ratelimit.hit(request, "links", settings.RATELIMIT_RESEND_LINKS):
             form.add_error(None, "You've asked several times already. Please check your inbox or try again later.")
-            return render(request, "tickets/portal/links.html", {"form": form}, status=429)
+            return render(request, "portal/links.html", {"form": form}, status=429)
         if form.is_valid():
             services.links_resend(email=form.cleaned_data["email"])
             # Same answer whether or not we know the address.
-            return render(request, "tickets/portal/links_sent.html", {"email": form.cleaned_data["email"]})
-        return render(request, "tickets/portal/links.html", {"form": form}, status=400)
-    return render(request, "tickets/portal/links.html", {"form": form})
+            return render(request, "portal/links_sent.html", {"email": form.cleaned_data["email"]})
+        return render(request, "portal/links.html", {"form": form}, status=400)
+    return render(request, "portal/links.html", {"form": form})

@@ -11,7 +11,7 @@ from tickets.models import Ticket
 register = template.Library()
 
 
-@register.inclusion_tag("knowledgebase/desk/_insert_picker.html")
+@register.inclusion_tag("desk/kb/_insert_picker.html")
 def kb_insert_picker(ticket: Ticket) -> dict[str, Any]:
     """The composer's "Insert article link": the best public articles for the ticket's subject."""
     return {

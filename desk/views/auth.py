@@ -36,7 +36,7 @@ def account_throttled_message(until: datetime) -> str:
 
 
 class DeskLoginView(auth_views.LoginView):
-    template_name = "tickets/desk/login.html"
+    template_name = "desk/login.html"
     redirect_authenticated_user = True
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

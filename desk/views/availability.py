@@ -6,8 +6,8 @@ from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from desk.access import AgentRequest, agent_required
 from tickets.services.availability import agent_availability_set
-from tickets.views.desk import AgentRequest, agent_required
 
 
 @require_POST

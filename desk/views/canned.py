@@ -13,15 +13,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from canned_responses import selectors, services
 from canned_responses.forms import CannedResponseForm
+from desk.access import AgentRequest, agent_required
 from tickets import selectors as ticket_selectors
-from tickets.views.desk import AgentRequest, agent_required
 
 
 @require_GET
 @agent_required
 def canned_list(request: AgentRequest) -> HttpResponse:
     responses = selectors.canned_list_for_agent(request.user)
-    return render(request, "canned_responses/list.html", {"responses": responses})
+    return render(request, "desk/canned/list.html", {"responses": responses})
 
 
 def _save(request: AgentRequest, form: CannedResponseForm, response: Any = None) -> bool:
@@ -48,7 +48,7 @@ def canned_create(request: AgentRequest) -> HttpResponse:
     if request.method == "POST" and _save(request, form):
         messages.success(request, "Response saved.")
         return redirect("canned:list")
-    return render(request, "canned_responses/form.html", {"form": form}, status=400 if form.errors else 200)
+    return render(request, "desk/canned/form.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @require_http_methods(["GET", "POST"])
@@ -61,7 +61,7 @@ def canned_edit(request: AgentRequest, pk: int) -> HttpResponse:
         messages.success(request, "Response saved.")
         return redirect("canned:list")
     context = {"form": form, "response": response}
-    return render(request, "canned_responses/form.html", context, status=400 if form.errors else 200)
+    return render(request, "desk/canned/form.html", context, status=400 if form.errors else 200)
 
 
 @require_POST

@@ -8,13 +8,14 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from desk.access import AgentRequest, agent_required
+from desk.forms import AgentReplyForm
+from desk.views.tickets import _ticket_context
 from knowledgebase import selectors
 from knowledgebase.forms import SearchForm
 from knowledgebase.models import AUDIENCE_AGENT, Article
 from knowledgebase.views import paginate
 from tickets import selectors as ticket_selectors
-from tickets.forms import AgentReplyForm
-from tickets.views.desk import AgentRequest, _ticket_context, agent_required
 
 
 @agent_required
@@ -27,14 +28,14 @@ def kb_list(request: AgentRequest) -> HttpResponse:
     else:
         page = paginate(request, selectors.article_recent(audience=AUDIENCE_AGENT))
     context = {"form": form, "query": query, "page": page, "hits": selectors.search_hits(page.object_list, query)}
-    return render(request, "knowledgebase/desk/list.html", context)
+    return render(request, "desk/kb/list.html", context)
 
 
 @agent_required
 @require_GET
 def kb_article(request: AgentRequest, slug: str) -> HttpResponse:
     article = selectors.article_get(slug, audience=AUDIENCE_AGENT)
-    return render(request, "knowledgebase/desk/article.html", {"article": article})
+    return render(request, "desk/kb/article.html", {"article": article})
 
 
 @agent_required
@@ -49,4 +50,4 @@ def kb_insert(request: AgentRequest, reference: str) -> HttpResponse:
         body = f"{body.rstrip()}\n\n[{chosen.title}]({url})".lstrip()
     initial = {key: request.POST.get(key, "") for key in ("visibility", "status_after", "next_update")}
     form = AgentReplyForm(initial={**initial, "body": body, "visibility": initial["visibility"] or "public"})
-    return render(request, "tickets/desk/ticket.html", _ticket_context(request, ticket, reply_form=form))
+    return render(request, "desk/ticket.html", _ticket_context(request, ticket, reply_form=form))

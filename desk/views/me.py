@@ -9,10 +9,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from desk.access import AgentRequest, agent_required
+from desk.forms import AgentSettingsForm
 from helpdesk.lib.forms import add_service_errors
-from tickets.forms import AgentSettingsForm
 from tickets.services.availability import agent_settings_initial, agent_settings_set
-from tickets.views.desk import AgentRequest, agent_required
 
 
 @require_http_methods(["GET", "POST"])
@@ -37,6 +37,6 @@ def me(request: AgentRequest) -> HttpResponse:
                 now = timezone.now().astimezone(profile.zone)
                 messages.success(request, f"Saved. It's {now:%H:%M} in your zone; you're on duty {hours}.")
                 return redirect("desk:me")
-        return render(request, "tickets/desk/me.html", {"form": form}, status=400)
+        return render(request, "desk/me.html", {"form": form}, status=400)
     form = AgentSettingsForm(initial=agent_settings_initial(request.user))
-    return render(request, "tickets/desk/me.html", {"form": form})
+    return render(request, "desk/me.html", {"form": form})

@@ -9,15 +9,15 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from desk.access import PAGE_SIZE, AgentRequest, agent_required
 from tickets.services.notices import notice_list_for_user, notices_mark_read
-from tickets.views.desk import PAGE_SIZE, AgentRequest, agent_required
 
 
 @require_GET
 @agent_required
 def notice_list(request: AgentRequest) -> HttpResponse:
     page = Paginator(notice_list_for_user(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "tickets/desk/notices.html", {"page": page, "now": timezone.now()})
+    return render(request, "desk/notices.html", {"page": page, "now": timezone.now()})
 
 
 @require_POST

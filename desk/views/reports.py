@@ -7,8 +7,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from desk.access import AgentRequest, agent_required
 from tickets.reports import KEPT_TARGET_PERCENT, PERIODS, desk_report, period_days
-from tickets.views.desk import AgentRequest, agent_required
 
 
 @require_GET
@@ -16,4 +16,4 @@ from tickets.views.desk import AgentRequest, agent_required
 def reports(request: AgentRequest) -> HttpResponse:
     report = desk_report(user=request.user, days=period_days(request.GET.get("days")), now=timezone.now())
     context = {"report": report, "periods": PERIODS, "target": KEPT_TARGET_PERCENT}
-    return render(request, "tickets/desk/reports.html", context)
+    return render(request, "desk/reports.html", context)

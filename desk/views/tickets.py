@@ -2,62 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.models import User
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.http.response import HttpResponseBase
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.timezone import get_current_timezone as tz
 from django.views.decorators.http import require_GET, require_POST
 
-from canned_responses.composer import composer_apply, composer_choices_set, composer_use_record
 from canned_responses.services import courtesy_flags
+from desk.access import AgentRequest, agent_required
+from desk.composer import composer_apply, composer_choices_set, composer_use_record
+from desk.forms import AgentReplyForm, QueueFilterForm, TicketUpdateForm
 from helpdesk.lib.forms import add_service_errors
 from helpdesk.lib.pagination import CappedPaginator
 from tickets import selectors, services
-from tickets.forms import AgentReplyForm, QueueFilterForm, TicketUpdateForm
+from tickets.downloads import attachment_response
 from tickets.models import Ticket
 from tickets.promise_text import agent_waiting_note, pauses_when_waiting, zone_label
-from tickets.services.availability import desk_agent_for
 from tickets.services.promises import policy_for
-from tickets.views.files import attachment_response
 
 PAGE_SIZE = 25
-
-
-class AgentRequest(HttpRequest):
-    """A request that passed ``agent_required``: its user is a signed-in agent."""
-
-    user: User
-
-
-def agent_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-    """Anonymous visitors go to the login page; signed-in non-agents find nothing here.
-
-    The view runs in the agent's own time zone (their profile's, else settings.TIME_ZONE):
-    every time it shows is in that zone, and a date and time the agent types is read in it.
-    """
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not selectors.is_agent(request.user):
-            raise Http404
-        agent = desk_agent_for(request.user)  # type: ignore[arg-type]
-        request.desk_agent = agent  # type: ignore[attr-defined]  # the top bar reads it (helpdesk.context)
-        with timezone.override(agent.zone):
-            return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 @require_GET
@@ -88,7 +56,7 @@ def queue(request: AgentRequest) -> HttpResponse:
         "now": timezone.now(),
         "soon": timezone.now() + timedelta(hours=1),
     }
-    return render(request, "tickets/desk/queue.html", context)
+    return render(request, "desk/queue.html", context)
 
 
 def _ticket_context(request: AgentRequest, ticket: Ticket, **forms: Any) -> dict[str, Any]:
@@ -121,7 +89,7 @@ def _ticket_context(request: AgentRequest, ticket: Ticket, **forms: Any) -> dict
 @agent_required
 def ticket_detail(request: AgentRequest, reference: str) -> HttpResponse:
     ticket = selectors.ticket_get_for_agent(user=request.user, reference=reference)
-    return render(request, "tickets/desk/ticket.html", _ticket_context(request, ticket))
+    return render(request, "desk/ticket.html", _ticket_context(request, ticket))
 
 
 def _courtesy_prompt(
@@ -137,7 +105,7 @@ def _courtesy_prompt(
     if not flagged:
         return None
     context = {**_ticket_context(request, ticket, reply_form=form), "courtesy_flags": flagged}
-    return render(request, "tickets/desk/ticket.html", context)
+    return render(request, "desk/ticket.html", context)
 
 
 def _reply_done(ticket: Ticket, *, internal: bool) -> str:
@@ -159,7 +127,7 @@ def ticket_reply(request: AgentRequest, reference: str) -> HttpResponse:
     ticket = selectors.ticket_get_for_agent(user=request.user, reference=reference)
     if "apply_canned" in request.POST:  # "Insert" a canned response: nothing is sent
         form = composer_apply(request=request, user=request.user, ticket=ticket, form_class=AgentReplyForm)
-        return render(request, "tickets/desk/ticket.html", _ticket_context(request, ticket, reply_form=form))
+        return render(request, "desk/ticket.html", _ticket_context(request, ticket, reply_form=form))
     form = AgentReplyForm(request.POST, request.FILES)
     if form.is_valid():
         internal = form.cleaned_data["visibility"] == "note"
@@ -191,7 +159,7 @@ def ticket_reply(request: AgentRequest, reference: str) -> HttpResponse:
             messages.success(request, _reply_done(ticket, internal=internal))
             return redirect("desk:ticket", reference=ticket.reference)
     context = _ticket_context(request, ticket, reply_form=form)
-    return render(request, "tickets/desk/ticket.html", context, status=400)
+    return render(request, "desk/ticket.html", context, status=400)
 
 
 @require_POST
@@ -216,7 +184,7 @@ def ticket_update(request: AgentRequest, reference: str) -> HttpResponse:
             return redirect("desk:ticket", reference=ticket.reference)
     ticket.refresh_from_db()
     context = _ticket_context(request, ticket, update_form=form)
-    return render(request, "tickets/desk/ticket.html", context, status=400)
+    return render(request, "desk/ticket.html", context, status=400)
 
 
 @require_GET

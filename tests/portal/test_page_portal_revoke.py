@@ -58,7 +58,7 @@ def test_revoke_needs_the_csrf_token(customer_link):
 
 
 def test_revoke_is_rate_limited(ticket, customer_link, client, monkeypatch):
-    monkeypatch.setattr("tickets.views.portal.RATELIMIT_REVOKE", (1, 3600))
+    monkeypatch.setattr("portal.views.RATELIMIT_REVOKE", (1, 3600))
     client.post(revoke_url(customer_link))
     ticket.refresh_from_db()
     second_link = link_path(ticket)

@@ -19,7 +19,7 @@ def test_the_success_page_keeps_the_private_link_to_our_origin(desk, client):
     assert response.status_code == 302
     page = client.get("/support/new/done/")
     assert link_path(Ticket.objects.get()) in page.content.decode()
-    # same-origin, not no-referrer: see tickets.views.portal._private.
+    # same-origin, not no-referrer: see portal.views._private.
     assert page["Referrer-Policy"] == "same-origin"
     head = client.head("/support/new/done/")
     assert head.status_code == 200 and head.content == b""
