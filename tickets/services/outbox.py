@@ -13,8 +13,8 @@ import smtplib
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from enum import Enum
-from functools import partial
 
+from celery import current_app
 from django.conf import settings
 from django.core.mail.message import make_msgid
 from django.db import transaction
@@ -29,6 +29,24 @@ logger = logging.getLogger(__name__)
 CLAIM_SECONDS = 300
 BACKOFF_BASE_SECONDS = 30
 BACKOFF_MAX_SECONDS = 600
+
+
+# Queueing the send task. The task calls this module (``tickets.tasks.send_outbound_email`` runs
+# ``outbox_send``), so this module never imports the task back: it queues it by its registered
+# name, as beat does, and no import cycle exists (import-linter checks it). Inside a transaction
+# use ``send_after_commit``; outside one, ``send_now``. See docs/architecture.md, "Tasks".
+SEND_TASK_NAME = "tickets.tasks.send_outbound_email"
+
+
+def send_now(email_id: int) -> None:
+    """Queue the send task for one row now; the task claims the row, so a duplicate is harmless."""
+    current_app.tasks[SEND_TASK_NAME].delay(email_id)
+
+
+def send_after_commit(email_id: int) -> None:
+    """Queue the send task when the caller's transaction commits: nothing goes out for a rollback."""
+    # A lambda, not functools.partial: a robust on_commit logs a failing callback by its __qualname__.
+    transaction.on_commit(lambda: send_now(email_id), robust=True)
 
 
 class SendResult(Enum):
@@ -83,8 +101,6 @@ def outbox_enqueue(
     The address is ``to_email``, else the customer's: emails to agents (notices) have no customer.
     A ``hold`` email is recorded as HELD and no task is queued: it is never sent.
     """
-    from tickets.tasks import send_outbound_email as send_outbound_email_task
-
     address = to_email or (customer.email if customer is not None else "")
     if not address:
         raise ValueError("outbox_enqueue needs a customer or a to_email")
@@ -103,7 +119,7 @@ def outbox_enqueue(
         email.status = OutboundEmail.Status.HELD
     email.save(force_insert=True)
     if not hold:
-        transaction.on_commit(lambda: send_outbound_email_task.delay(email.pk), robust=True)
+        send_after_commit(email.pk)
     return email
 
 
@@ -129,8 +145,6 @@ def outbox_enqueue_notices(*, notices: Iterable[Notice], batch_size: int = 500) 
     send tasks go to the broker after commit (and the periodic re-queue catches any the broker
     loses). Returns the ids of the rows this call wrote.
     """
-    from tickets.tasks import send_outbound_email as send_outbound_email_task
-
     now = timezone.now()
     rows = []
     for notice in notices:
@@ -156,7 +170,7 @@ def outbox_enqueue_notices(*, notices: Iterable[Notice], batch_size: int = 500) 
         .values_list("pk", flat=True)
     )
     for pk in ids:
-        transaction.on_commit(partial(send_outbound_email_task.delay, pk), robust=True)
+        send_after_commit(pk)
     return ids
 
 
@@ -253,11 +267,9 @@ def outbox_due_ids(limit: int = 500) -> list[int]:
 
 def outbox_requeue_due() -> int:
     """Queue a send task for each stuck row; claims keep this safe to run anywhere, any time."""
-    from tickets.tasks import send_outbound_email as send_outbound_email_task
-
     ids = outbox_due_ids()
     for pk in ids:
-        send_outbound_email_task.delay(pk)
+        send_now(pk)
     return len(ids)
 
 
@@ -267,8 +279,6 @@ def outbox_retry(*, email_ids: list[int]) -> list[int]:
     Rows being sent or already sent are left alone, so a click never sends an email
     twice. Returns the ids queued; the tasks go to the broker after commit.
     """
-    from tickets.tasks import send_outbound_email as send_outbound_email_task
-
     retryable = [OutboundEmail.Status.PENDING, OutboundEmail.Status.FAILED]
     with transaction.atomic():
         ids = list(
@@ -281,5 +291,5 @@ def outbox_retry(*, email_ids: list[int]) -> list[int]:
             status=OutboundEmail.Status.PENDING, next_attempt_at=timezone.now(), claimed_until=None
         )
         for pk in ids:
-            transaction.on_commit(partial(send_outbound_email_task.delay, pk), robust=True)
+            send_after_commit(pk)
     return ids
