@@ -1,10 +1,10 @@
 from django.urls import path
 
-from desk.views import auth, availability, me, notices, reports, tickets
+from desk.views import auth, availability, me, notices, queue, reports, tickets
 
 app_name = "desk"
 urlpatterns = [
-    path("", tickets.queue, name="queue"),
+    path("", queue.queue, name="queue"),
     path("login/", auth.DeskLoginView.as_view(), name="login"),
     path("logout/", auth.DeskLogoutView.as_view(), name="logout"),
     path("notices/", notices.notice_list, name="notices"),

@@ -14,6 +14,7 @@ from django.http import Http404
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from knowledgebase.links import article_markdown_link
 from knowledgebase.models import AUDIENCE_PUBLIC, Article, Category, DeflectionEvent
 
 QUERY_MAX = 200  # longer queries are cut: nobody types more, and a 10,000-character one must not hurt
@@ -209,6 +210,7 @@ def article_suggest(query: str, *, limit: int = 5) -> list[dict[str, str]]:
             "title": a.title,
             "slug": a.slug,
             "url": reverse("kb:article", kwargs={"slug": a.slug}),
+            "markdown": article_markdown_link(a),  # what the desk's composer inserts (static/js/kb-insert.js)
             "snippet": a.summary[:160],
         }
         for a in articles

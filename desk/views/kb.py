@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from desk.access import AgentRequest, agent_required
-from desk.forms import AgentReplyForm
-from desk.views.tickets import _ticket_context
+from desk.composer import article_insert
+from desk.views.tickets import composer_again
+from helpdesk.lib.pagination import paginate
 from knowledgebase import selectors
 from knowledgebase.forms import SearchForm
-from knowledgebase.models import AUDIENCE_AGENT, Article
-from knowledgebase.views import paginate
+from knowledgebase.models import AUDIENCE_AGENT
 from tickets import selectors as ticket_selectors
+
+PAGE_SIZE = 20  # as the public knowledge base's lists
 
 
 @agent_required
@@ -24,9 +24,9 @@ def kb_list(request: AgentRequest) -> HttpResponse:
     form = SearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""
     if query:
-        page = paginate(request, selectors.article_search(query, audience=AUDIENCE_AGENT))
+        page = paginate(request, selectors.article_search(query, audience=AUDIENCE_AGENT), PAGE_SIZE)
     else:
-        page = paginate(request, selectors.article_recent(audience=AUDIENCE_AGENT))
+        page = paginate(request, selectors.article_recent(audience=AUDIENCE_AGENT), PAGE_SIZE)
     context = {"form": form, "query": query, "page": page, "hits": selectors.search_hits(page.object_list, query)}
     return render(request, "desk/kb/list.html", context)
 
@@ -41,13 +41,7 @@ def kb_article(request: AgentRequest, slug: str) -> HttpResponse:
 @agent_required
 @require_POST
 def kb_insert(request: AgentRequest, reference: str) -> HttpResponse:
-    """Without JavaScript: put a Markdown link to the chosen article into the reply, keep the rest, re-show."""
+    """The address "Insert article link" once posted to; the composer now posts it to ``desk:reply``
+    (desk/composer.py). Kept so that a page still open in a browser does the same thing."""
     ticket = ticket_selectors.ticket_get_for_agent(user=request.user, reference=reference)
-    body = request.POST.get("body", "")
-    chosen = Article.objects.public().filter(slug=request.POST.get("kb_article", "")[:200]).first()
-    if chosen is not None:
-        url = settings.SITE_URL + reverse("kb:article", kwargs={"slug": chosen.slug})
-        body = f"{body.rstrip()}\n\n[{chosen.title}]({url})".lstrip()
-    initial = {key: request.POST.get(key, "") for key in ("visibility", "status_after", "next_update")}
-    form = AgentReplyForm(initial={**initial, "body": body, "visibility": initial["visibility"] or "public"})
-    return render(request, "desk/ticket.html", _ticket_context(request, ticket, reply_form=form))
+    return composer_again(request, ticket, article_insert(post=request.POST))

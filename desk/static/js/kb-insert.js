@@ -29,6 +29,7 @@
               var option = document.createElement("option");
               option.value = item.slug;
               option.dataset.url = item.url;
+              option.dataset.markdown = item.markdown;
               option.textContent = item.title;
               select.appendChild(option);
             });
@@ -42,7 +43,8 @@
     var option = select.options[select.selectedIndex];
     if (!option || !option.value) { return; }
     event.preventDefault();
-    var link = "[" + option.textContent.trim() + "](" + site + option.dataset.url + ")";
+    // The server writes the link (knowledgebase/links.py), so every way of inserting one agrees.
+    var link = option.dataset.markdown || "[" + option.textContent.trim() + "](" + site + option.dataset.url + ")";
     var start = body.selectionStart || body.value.length;
     var end = body.selectionEnd || start;
     var before = body.value.slice(0, start);
