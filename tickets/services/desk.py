@@ -16,11 +16,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from tickets.models import Message, OutboundEmail, Ticket, TicketEvent
-from tickets.services.common import attachments_save, status_apply, text_required
+from tickets.services.common import attachments_save, text_required, ticket_save
 from tickets.services.events import event_record
 from tickets.services.outbox import outbox_enqueue
 from tickets.services.portal import BODY_MAX
 from tickets.services.promises import promise_on_public_reply
+from tickets.services.status import STATUS_FIELDS, status_apply
 
 
 def _locked(ticket: Ticket) -> Ticket:
@@ -79,7 +80,7 @@ def agent_reply_post(
         if internal and status_after:
             status_apply(ticket=ticket, status=status_after, at=now, actor=agent)
         ticket.updated_at = now
-        ticket.save()
+        ticket_save(ticket, "first_response_at", *STATUS_FIELDS)
     return message
 
 
@@ -92,7 +93,7 @@ def ticket_status_change(*, ticket: Ticket, agent: User, status: str) -> bool:
         changed = status_apply(ticket=ticket, status=status, at=now, actor=agent)
         if changed:
             ticket.updated_at = now
-            ticket.save()
+            ticket_save(ticket, *STATUS_FIELDS)
     return changed
 
 
@@ -114,7 +115,7 @@ def ticket_priority_change(*, ticket: Ticket, agent: User, priority: int) -> boo
         )
         ticket.priority = priority
         ticket.updated_at = now
-        ticket.save()
+        ticket_save(ticket, "priority")
     return True
 
 
@@ -150,7 +151,7 @@ def ticket_assign(*, ticket: Ticket, agent: User, assignee_id: int | None) -> bo
         )
         ticket.assignee = assignee
         ticket.updated_at = now
-        ticket.save()
+        ticket_save(ticket, "assignee")
     return True
 
 

@@ -1,7 +1,9 @@
 """Promise bookkeeping: made at intake and by agents, kept or broken, paused while we wait.
 
-Every function here runs inside the caller's transaction with the ticket row locked,
-and keeps ``Ticket.next_due_at`` equal to the pending promise's due time.
+Every function here runs inside the caller's transaction with the ticket row locked, and keeps
+``Ticket.next_due_at`` (the queue's sort key) equal to the pending promise's due time, writing
+it to the row itself through ``_due_sync``: no caller has to remember to save it. The rules
+are in docs/promises.md.
 """
 
 from __future__ import annotations
@@ -53,6 +55,12 @@ def pending_promise(ticket: Ticket) -> Promise | None:
     return Promise.objects.pending_for(ticket)
 
 
+def _due_sync(ticket: Ticket, due_at: datetime | None) -> None:
+    """Set the ticket's ``next_due_at`` in memory and in its row (one UPDATE of that column)."""
+    ticket.next_due_at = due_at
+    Ticket.objects.filter(pk=ticket.pk).update(next_due_at=due_at)
+
+
 def _remind_at(due_at: datetime, policy: SlaPolicy | None, at: datetime) -> datetime:
     lead = timedelta(minutes=policy.remind_before_minutes if policy else 30)
     return max(due_at - lead, at)
@@ -82,7 +90,7 @@ def promise_make(
         remind_at=_remind_at(due_at, policy, at),
         created_at=at,
     )
-    ticket.next_due_at = due_at
+    _due_sync(ticket, due_at)
     event_record(ticket=ticket, kind=TicketEvent.Kind.PROMISE_MADE, at=at, actor=agent, new=due_value(due_at))
     return promise
 
@@ -111,7 +119,7 @@ def _promise_make_paused(*, ticket: Ticket, at: datetime, policy: SlaPolicy, age
         remaining_seconds=policy.next_update_minutes * 60,
         created_at=at,
     )
-    ticket.next_due_at = None
+    _due_sync(ticket, None)
     value = _waiting_value(policy.next_update_minutes)
     event_record(ticket=ticket, kind=TicketEvent.Kind.PROMISE_MADE, at=at, actor=agent, new=value)
     return promise
@@ -202,7 +210,7 @@ def promise_on_public_reply(
             _mark_broken(current, at)
             event_record(ticket=ticket, kind=TicketEvent.Kind.PROMISE_BROKEN, at=at)
     ticket.promises.filter(state=Promise.State.BROKEN, fulfilled_at__isnull=True).update(fulfilled_at=at)
-    ticket.next_due_at = None
+    _due_sync(ticket, None)
     if status_after in (Ticket.Status.RESOLVED, Ticket.Status.CLOSED):
         return
     if waiting_pauses:
@@ -238,7 +246,7 @@ def promise_pause(*, ticket: Ticket, at: datetime, actor: User | None = None) ->
     promise.due_at = None
     promise.remind_at = None
     promise.save(update_fields=["remaining_seconds", "paused_at", "due_at", "remind_at"])
-    ticket.next_due_at = None
+    _due_sync(ticket, None)
     value = _waiting_value(resume_minutes(promise))
     event_record(ticket=ticket, kind=TicketEvent.Kind.PROMISE_PAUSED, at=at, actor=actor, new=value)
 
@@ -264,14 +272,14 @@ def promise_resume(*, ticket: Ticket, at: datetime, fresh: bool, actor: User | N
     promise.paused_at = None
     promise.remaining_seconds = None
     promise.save(update_fields=["due_at", "remind_at", "paused_at", "remaining_seconds"])
-    ticket.next_due_at = due_at
+    _due_sync(ticket, due_at)
     event_record(ticket=ticket, kind=TicketEvent.Kind.PROMISE_RESUMED, at=at, actor=actor, new=due_value(due_at))
 
 
 def promise_end(*, ticket: Ticket, at: datetime, actor: User | None = None) -> None:
     """Solving or closing the ticket ends its pending promise (neither kept nor broken)."""
     promise = pending_promise(ticket)
-    ticket.next_due_at = None
+    _due_sync(ticket, None)
     if promise is None:
         return
     _settle(promise, Promise.State.ENDED, at)
