@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 from django.utils import timezone
 
-from tickets import selectors
+from tickets.models.agent import is_agent
 from tickets.services.availability import desk_agent_for
 
 PAGE_SIZE = 25
@@ -35,7 +35,7 @@ def agent_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpR
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not selectors.is_agent(request.user):
+        if not is_agent(request.user):
             raise Http404
         agent = desk_agent_for(request.user)  # type: ignore[arg-type]
         request.desk_agent = agent  # type: ignore[attr-defined]  # the top bar reads it (desk.context)

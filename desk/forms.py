@@ -11,7 +11,7 @@ from django.utils.timezone import get_current_timezone
 
 from tickets.attachments import AttachmentsField
 from tickets.models import Ticket
-from tickets.models.promise import WEEKDAY_NAMES
+from tickets.models.agent import WEEKDAY_NAMES
 from tickets.promise_text import zone_label
 from tickets.services.portal import BODY_MAX
 

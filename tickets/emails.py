@@ -13,9 +13,10 @@ from django.utils import timezone
 
 from knowledgebase.selectors import articles_for_ack
 from tickets.links import link_url
-from tickets.models import Notice, OutboundEmail, Promise, Ticket
+from tickets.models import Notice, OutboundEmail, Ticket
 from tickets.models.ticket import CUSTOMER_STATUS_LABELS
 from tickets.promise_text import customer_promise_text, intake_sentence, relative
+from tickets.selectors import promise_pending
 
 TEMPLATES = {
     OutboundEmail.Kind.ACKNOWLEDGEMENT: "emails/ticket_ack",
@@ -79,7 +80,7 @@ def _promise_context(email: OutboundEmail, now: datetime) -> dict[str, Any]:
     ticket = email.ticket
     if ticket is None:
         return {}
-    promise = Promise.objects.select_related("policy").pending_for(ticket)
+    promise = promise_pending(ticket)
     due, waits = customer_promise_text(ticket, promise, now)
     context: dict[str, Any] = {"busy": bool(email.context.get("busy")), "promise_due": due, "promise_waits": waits}
     if due and email.kind == OutboundEmail.Kind.ACKNOWLEDGEMENT:

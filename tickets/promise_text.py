@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.conf import settings
 
 from tickets.models import OutboundEmail, Promise, SlaPolicy, Ticket
+from tickets.selectors import promise_pending
 
 
 def customer_zone(ticket: Ticket) -> ZoneInfo:
@@ -116,7 +117,7 @@ def agent_waiting_note(*, customer_first_name: str, policy: SlaPolicy | None) ->
 def intake_promise_text(ticket: Ticket, now: datetime) -> str:
     """The acknowledgement's promise sentence, as the email states it (and the success page repeats it):
     the pending promise's time in the customer's zone, and whether the desk was busy at intake."""
-    promise = Promise.objects.pending_for(ticket)
+    promise = promise_pending(ticket)
     if promise is None or promise.due_at is None:
         return ""
     ack = ticket.emails.filter(kind=OutboundEmail.Kind.ACKNOWLEDGEMENT).values_list("context", flat=True).first()

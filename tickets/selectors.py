@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -14,12 +13,9 @@ from django.utils import timezone
 
 from tickets.links import link_matches
 from tickets.models import Attachment, Message, Promise, Queue, Ticket, TicketEvent
+from tickets.models.agent import agents
 
 AnyUser = User | AnonymousUser
-
-
-def is_agent(user: AnyUser) -> bool:
-    return bool(user.is_authenticated and user.is_active and (user.is_staff or user.is_superuser))
 
 
 def queues_for_agent(user: User) -> QuerySet[Queue]:
@@ -106,20 +102,11 @@ def ticket_list_for_agent(*, user: User, filters: QueueFilters) -> QuerySet[Tick
 
 
 def agents_for_queues(queues: QuerySet[Queue]) -> QuerySet[Any]:
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, is_staff=True, helpdesk_queues__in=queues)
-        .distinct()
-        .order_by("first_name", "username")
-    )
+    return agents().of_queues(queues).order_by("first_name", "username")
 
 
 def agents_for_ticket(ticket: Ticket) -> QuerySet[Any]:
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, is_staff=True, helpdesk_queues=ticket.queue_id)
-        .order_by("first_name", "username")
-    )
+    return agents().of_queue(ticket.queue_id).order_by("first_name", "username")
 
 
 @dataclass(frozen=True)
@@ -172,6 +159,7 @@ def attachment_get_for_link(*, reference: str, token: str, attachment_id: int) -
 
 
 def promise_pending(ticket: Ticket) -> Promise | None:
+    """The ticket's one pending promise (running or paused), with its policy: the one way to ask."""
     return Promise.objects.select_related("policy").pending_for(ticket)
 
 

@@ -1,6 +1,6 @@
 """An agent's availability and desk settings: who is on duty, their zone and on-duty hours.
 
-"On duty" has one definition, ``AgentProfile.on_duty_at``: the top bar's switch is on AND now
+"On duty" has one definition, ``AgentProfile.on_duty_at`` (``tickets.models.agent``): the top bar's switch is on AND now
 falls within the agent's on-duty hours (in their zone) when they set some. An agent without a
 profile is on duty. The sweep's notices for unassigned tickets, the load behind honest promises
 (``busy_factor``) and the top bar all ask ``agents_on_duty`` / ``desk_agent_for``.
@@ -15,33 +15,21 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from tickets.models import AgentProfile
+from tickets.models.agent import is_on_duty, profile_of
 from tickets.models.sla import validate_zone
 from tickets.promise_text import zone_label
 
 # --- Reads ---------------------------------------------------------------------------------
 
 
-def profile_of(user: User) -> AgentProfile | None:
-    """The agent's profile (preloaded with ``select_related("agent_profile")`` where it matters)."""
-    try:
-        return user.agent_profile  # type: ignore[no-any-return]
-    except ObjectDoesNotExist:
-        return None
-
-
-def is_on_duty(user: User, at: datetime) -> bool:
-    profile = profile_of(user)
-    return profile is None or profile.on_duty_at(at)
-
-
 def agents_on_duty(users: QuerySet[User] | Iterable[User], *, at: datetime | None = None) -> list[User]:
-    """The users who are on duty at ``at`` (now by default). Pass a QuerySet, or users whose
-    ``agent_profile`` is already loaded; hours depend on each agent's zone, so the last step is Python."""
+    """The users among ``users`` who are on duty at ``at`` (now by default). Pass a QuerySet, or
+    users whose ``agent_profile`` is already loaded. For a queue's: ``agents().of_queue(q).on_duty(at)``."""
     at = at or timezone.now()
     if isinstance(users, QuerySet):
         users = users.select_related("agent_profile")

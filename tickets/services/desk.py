@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -16,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tickets.models import Message, OutboundEmail, Ticket, TicketEvent
+from tickets.models.agent import agents
 from tickets.services.common import attachments_save, text_required, ticket_save
 from tickets.services.events import event_record
 from tickets.services.outbox import outbox_enqueue
@@ -133,11 +133,7 @@ def ticket_assign(*, ticket: Ticket, agent: User, assignee_id: int | None) -> bo
             return False
         assignee = None
         if assignee_id is not None:
-            assignee = (
-                get_user_model()
-                .objects.filter(pk=assignee_id, is_active=True, is_staff=True, helpdesk_queues=ticket.queue_id)
-                .first()
-            )
+            assignee = agents().of_queue(ticket.queue_id).filter(pk=assignee_id).first()
             if assignee is None:
                 raise ValidationError({"assignee": "Pick an agent who works in this ticket's queue."})
         now = timezone.now()

@@ -15,11 +15,13 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils import timezone
 
 from tickets.business_hours import Schedule, add_business_minutes, always_open, business_minutes_between, is_open
 from tickets.models import Promise, SlaPolicy, Ticket, TicketEvent
+from tickets.models.agent import agents
 from tickets.promise_text import business_duration, pauses_when_waiting, resume_minutes
-from tickets.services.availability import agents_on_duty
+from tickets.selectors import promise_pending
 from tickets.services.events import event_record
 
 MAX_PROMISE_AHEAD = timedelta(days=365)
@@ -51,10 +53,6 @@ def schedule_for(ticket: Ticket, policy: SlaPolicy | None) -> Schedule:
     return queue_calendar.schedule() if queue_calendar else always_open()
 
 
-def pending_promise(ticket: Ticket) -> Promise | None:
-    return Promise.objects.pending_for(ticket)
-
-
 def _due_sync(ticket: Ticket, due_at: datetime | None) -> None:
     """Set the ticket's ``next_due_at`` in memory and in its row (one UPDATE of that column)."""
     ticket.next_due_at = due_at
@@ -76,7 +74,7 @@ def promise_make(
     agent: User | None = None,
 ) -> Promise:
     """Record a new pending promise; any pending one is superseded first."""
-    previous = pending_promise(ticket)
+    previous = promise_pending(ticket)
     if previous is not None:
         _settle(previous, Promise.State.SUPERSEDED, at)
         event_record(ticket=ticket, kind=TicketEvent.Kind.PROMISE_SUPERSEDED, at=at, actor=agent)
@@ -137,7 +135,7 @@ def busy_factor(ticket: Ticket, at: datetime | None = None) -> float:
     if not threshold:
         return 1.0
     waiting = Ticket.objects.open().filter(queue=ticket.queue_id, assignee__isnull=True).count()
-    on_duty = len(agents_on_duty(ticket.queue.agents.filter(is_active=True), at=at))
+    on_duty = len(agents().of_queue(ticket.queue_id).on_duty(at or timezone.now()))
     load = waiting / max(on_duty, 1)
     return min(load / threshold, MAX_STRETCH) if load > threshold else 1.0
 
@@ -198,7 +196,7 @@ def promise_on_public_reply(
         if waiting_pauses:
             raise ValidationError({"next_update_at": WAITING_REFUSAL.format(name=ticket.customer.first_name)})
         validate_agent_due(next_due_at, at)
-    current = pending_promise(ticket)
+    current = promise_pending(ticket)
     if current is not None:
         on_time = current.due_at is None or at <= current.due_at
         if on_time:
@@ -234,7 +232,7 @@ def _mark_broken(promise: Promise, at: datetime) -> None:
 
 def promise_pause(*, ticket: Ticket, at: datetime, actor: User | None = None) -> None:
     """Waiting on the customer: stop the clock and carry the remaining business time forward."""
-    promise = pending_promise(ticket)
+    promise = promise_pending(ticket)
     if promise is None or promise.is_paused or promise.due_at is None:
         return
     policy = promise.policy
@@ -255,7 +253,7 @@ def promise_resume(*, ticket: Ticket, at: datetime, fresh: bool, actor: User | N
     """Restart a paused clock. After a customer reply (``fresh``) the target runs at least a whole
     next-update interval from that reply, so a reopened ticket never breaches on the spot (rule 5/6).
     With no pending promise (e.g. a reopened solved ticket) a fresh one is made from the policy."""
-    promise = pending_promise(ticket)
+    promise = promise_pending(ticket)
     if promise is None:
         due_at, policy = default_next_update(ticket, at)
         if due_at is not None:
@@ -278,7 +276,7 @@ def promise_resume(*, ticket: Ticket, at: datetime, fresh: bool, actor: User | N
 
 def promise_end(*, ticket: Ticket, at: datetime, actor: User | None = None) -> None:
     """Solving or closing the ticket ends its pending promise (neither kept nor broken)."""
-    promise = pending_promise(ticket)
+    promise = promise_pending(ticket)
     _due_sync(ticket, None)
     if promise is None:
         return
