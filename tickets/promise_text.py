@@ -66,7 +66,7 @@ def business_duration(minutes: int | None) -> str:
 
 # --- The promise in words: one wording for the emails, the portal, the success page and the desk ---
 #
-# The rule these sentences state (README, "The promise"): while a ticket waits on the customer
+# The rule these sentences state (docs/promises.md, "Waiting on the customer"): while a ticket waits on the customer
 # under a policy that pauses, no update time is promised; once the customer answers, we promise
 # an update within ``resume_minutes`` business minutes.
 

@@ -178,7 +178,7 @@ def test_the_customers_zone_is_remembered_and_junk_ignored(policy):
     assert other.customer.timezone == ""
 
 
-# --- The rule: waiting on the customer (README, "The promise") ---------------------------------
+# --- The rule: waiting on the customer (docs/promises.md, "Waiting on the customer") ---
 
 
 def reply_email_text(ticket) -> str:

@@ -184,7 +184,7 @@ def promise_on_public_reply(
 ) -> None:
     """A public reply keeps (or belatedly fulfils) the outstanding promise and makes the next one.
 
-    The rule (README, "The promise"): when the reply leaves the ticket waiting on the customer
+    The rule (docs/promises.md, "Waiting on the customer"): when the reply leaves the ticket waiting on the customer
     and its policy pauses while waiting, no update time is promised: the next promise starts
     paused and the customer's answer starts a whole next-update interval. A time the agent
     picked would be told to nobody, so that combination is refused. When the policy doesn't
