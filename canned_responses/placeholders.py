@@ -25,7 +25,8 @@ from helpdesk.lib.markdown import md_escape
 from knowledgebase.links import article_markdown_link
 from tickets.links import link_url
 from tickets.models import Ticket
-from tickets.promise_text import customer_zone, wall_clock
+from tickets.promise_text import customer_zone
+from tickets.time_text import wall_clock
 
 OPEN, CLOSE = "{{", "}}"
 NAME = re.compile(r"[a-z]+\.[a-z_]+")

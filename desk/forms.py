@@ -12,8 +12,8 @@ from django.utils.timezone import get_current_timezone
 from tickets.attachments import AttachmentsField
 from tickets.models import Ticket
 from tickets.models.agent import WEEKDAY_NAMES
-from tickets.promise_text import zone_label
 from tickets.services.portal import BODY_MAX
+from tickets.time_text import zone_label
 
 
 def _choice_field(form: forms.Form, name: str) -> forms.ChoiceField:

@@ -28,8 +28,9 @@ from knowledgebase.links import article_markdown_link
 from tickets import selectors, services
 from tickets.downloads import attachment_response
 from tickets.models import Ticket
-from tickets.promise_text import agent_waiting_note, pauses_when_waiting, zone_label
+from tickets.promise_text import agent_waiting_note, pauses_when_waiting
 from tickets.services.promises import policy_for
+from tickets.time_text import weekday_clock
 
 
 def ticket_page(
@@ -101,7 +102,7 @@ def _reply_done(ticket: Ticket, posted: ReplyPosted, *, internal: bool) -> str:
     done = f"Reply sent to {ticket.customer.name}."
     promise = posted.promise
     if promise is not None and promise.due_at is not None:
-        done += f" Next update promised by {promise.due_at.astimezone(tz()):%a %H:%M} ({zone_label(tz())})."
+        done += f" Next update promised by {weekday_clock(promise.due_at, tz())}."  # type: ignore[arg-type]
     elif promise is not None and promise.is_paused:
         done += f" The clock waits for {ticket.customer.first_name}'s answer; no update time is promised."
     return done

@@ -22,7 +22,7 @@ from django.utils import timezone
 from tickets.models import AgentProfile
 from tickets.models.agent import is_on_duty, profile_of
 from tickets.models.sla import validate_zone
-from tickets.promise_text import zone_label
+from tickets.time_text import zone_label
 
 # --- Reads ---------------------------------------------------------------------------------
 

@@ -20,9 +20,10 @@ from django.utils import timezone
 from tickets.business_hours import Schedule, add_business_minutes, always_open, business_minutes_between, is_open
 from tickets.models import Promise, SlaPolicy, Ticket, TicketEvent
 from tickets.models.agent import agents
-from tickets.promise_text import business_duration, pauses_when_waiting, resume_minutes
+from tickets.promise_text import pauses_when_waiting, resume_minutes
 from tickets.selectors import promise_pending
 from tickets.services.events import event_record
+from tickets.time_text import business_duration
 
 MAX_PROMISE_AHEAD = timedelta(days=365)
 MAX_STRETCH = 5.0
