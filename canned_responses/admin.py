@@ -280,7 +280,7 @@ class CannedResponseAdmin(admin.ModelAdmin):
             upload = form.cleaned_data["file"]
             try:
                 rows = transfer.parse(upload.read(transfer.IMPORT_MAX_BYTES + 1), upload.name or "")
-                created, updated = transfer.import_rows(rows=rows, actor=request.user)  # type: ignore[arg-type]
+                created, updated = transfer.import_rows(rows=rows, actor=request.user)
             except ValidationError as exc:
                 errors = exc.messages
             else:

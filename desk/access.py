@@ -13,7 +13,7 @@ from django.http.response import HttpResponseBase
 from django.utils import timezone
 
 from tickets.models.agent import is_agent
-from tickets.services.availability import desk_agent_for
+from tickets.selectors import desk_agent_for
 
 PAGE_SIZE = 25
 
@@ -37,7 +37,7 @@ def agent_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpR
             return redirect_to_login(request.get_full_path())
         if not is_agent(request.user):
             raise Http404
-        agent = desk_agent_for(request.user)  # type: ignore[arg-type]
+        agent = desk_agent_for(request.user)
         request.desk_agent = agent  # type: ignore[attr-defined]  # the top bar reads it (desk.context)
         with timezone.override(agent.zone):
             return view(request, *args, **kwargs)

@@ -63,7 +63,7 @@ def composer_choices_set(*, form: Form, user: User, ticket: Ticket) -> None:
         choices.append(("Suggested for this ticket", suggested))
     if others:
         choices.append(("Other responses", others))
-    form.fields["canned"].widget.choices = choices  # type: ignore[attr-defined]
+    form.fields["canned"].widget.choices = choices
 
 
 def canned_insert(*, post: QueryDict, user: User, ticket: Ticket, at: datetime) -> Inserted:

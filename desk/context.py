@@ -3,7 +3,7 @@
 from django.http import HttpRequest
 
 from tickets.models.agent import is_agent
-from tickets.services.availability import DeskAgent, desk_agent_for
+from tickets.selectors import DeskAgent, desk_agent_for
 
 DESK_NAMESPACES = {"desk", "desk_kb", "canned"}  # pages under /desk/ that show the desk's top bar
 

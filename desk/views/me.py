@@ -12,7 +12,8 @@ from django.views.decorators.http import require_http_methods
 from desk.access import AgentRequest, agent_required
 from desk.forms import AgentSettingsForm
 from helpdesk.lib.forms import add_service_errors
-from tickets.services.availability import agent_settings_initial, agent_settings_set
+from tickets.selectors import agent_settings_initial
+from tickets.services.availability import agent_settings_set
 
 
 @require_http_methods(["GET", "POST"])

@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from desk.access import PAGE_SIZE, AgentRequest, agent_required
-from tickets.services.notices import notice_list_for_user, notices_mark_read
+from tickets.selectors import notice_list_for_user
+from tickets.services.notices import notices_mark_read
 
 
 @require_GET

@@ -102,7 +102,7 @@ def _reply_done(ticket: Ticket, posted: ReplyPosted, *, internal: bool) -> str:
     done = f"Reply sent to {ticket.customer.name}."
     promise = posted.promise
     if promise is not None and promise.due_at is not None:
-        done += f" Next update promised by {weekday_clock(promise.due_at, tz())}."  # type: ignore[arg-type]
+        done += f" Next update promised by {weekday_clock(promise.due_at, tz())}."
     elif promise is not None and promise.is_paused:
         done += f" The clock waits for {ticket.customer.first_name}'s answer; no update time is promised."
     return done

@@ -39,7 +39,7 @@ def is_agent(user: User | AnonymousUser) -> bool:
 def profile_of(user: User) -> AgentProfile | None:
     """The agent's profile (preloaded with ``select_related("agent_profile")`` where it matters)."""
     try:
-        return user.agent_profile  # type: ignore[no-any-return]
+        return user.agent_profile
     except ObjectDoesNotExist:
         return None
 

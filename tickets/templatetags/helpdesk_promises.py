@@ -80,7 +80,7 @@ def event_value(value: str) -> str:
         return value
     if when.tzinfo is None:
         return value
-    return due_label(when, timezone.get_current_timezone())  # type: ignore[arg-type]
+    return due_label(when, timezone.get_current_timezone())
 
 
 @register.simple_tag
