@@ -19,6 +19,8 @@ COPY helpdesk ./helpdesk
 COPY tickets ./tickets
 COPY knowledgebase ./knowledgebase
 COPY canned_responses ./canned_responses
+COPY portal ./portal
+COPY desk ./desk
 COPY templates ./templates
 COPY static ./static
 

@@ -19,7 +19,8 @@ DEPLOY_CHECK_ENV := DEBUG=false \
 help:
 	@echo "make run        install, migrate, seed demo data, start web + worker + beat"
 	@echo "make test       lint, then pytest (extra arguments: PYTEST_ARGS='-k name')"
-	@echo "make lint       ruff, mypy, missing-migrations check, check --deploy"
+	@echo "make lint       ruff, mypy, import contracts (docs/architecture.md), missing-migrations check,"
+	@echo "                check --deploy"
 	@echo "make typecheck  mypy on the application code"
 	@echo "make install    create $(VENV) and install requirements-dev.txt"
 	@echo "make bench      seed 1,000,000 tickets and 100,000 help articles on PostgreSQL; time the sweep,"
@@ -38,12 +39,13 @@ run: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy helpdesk tickets knowledgebase canned_responses
+	$(VENV)/bin/mypy helpdesk tickets knowledgebase canned_responses portal desk
+	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 	$(DEPLOY_CHECK_ENV) $(PY) manage.py check --deploy --fail-level WARNING
 
 typecheck: $(STAMP)
-	$(VENV)/bin/mypy helpdesk tickets knowledgebase canned_responses
+	$(VENV)/bin/mypy helpdesk tickets knowledgebase canned_responses portal desk
 
 test: lint
 	$(VENV)/bin/pytest $(PYTEST_ARGS)

@@ -19,18 +19,18 @@ from datetime import datetime
 from typing import Any
 
 from django.apps import apps
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.urls import NoReverseMatch, reverse
 
+from helpdesk.lib.markdown import md_escape
+from knowledgebase.links import article_markdown_link
 from tickets.links import link_url
 from tickets.models import Ticket
-from tickets.promise_text import customer_zone, wall_clock
+from tickets.promise_text import customer_zone
+from tickets.time_text import wall_clock
 
 OPEN, CLOSE = "{{", "}}"
 NAME = re.compile(r"[a-z]+\.[a-z_]+")
 KB = re.compile(r"kb:([a-z0-9]+(?:-[a-z0-9]+)*)")
-MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]])")
 
 
 @dataclass(frozen=True)
@@ -86,11 +86,6 @@ VALID = [*(f"{{{{ {name} }}}}" for name in PLACEHOLDERS), "{{ kb:<slug> }}"]
 
 class PlaceholderError(ValueError):
     pass
-
-
-def md_escape(value: str) -> str:
-    """A value as inert Markdown text on one line."""
-    return MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(value.split()))
 
 
 def tokenize(text: str) -> list[Token]:
@@ -171,21 +166,8 @@ def render(text: str, ctx: Context) -> str:
     return "".join(parts)
 
 
-def _article_path(article: Any, slug: str) -> str:
-    get_url = getattr(article, "get_absolute_url", None)
-    if callable(get_url):
-        return str(get_url())
-    try:
-        return reverse("kb:article", kwargs={"slug": slug})
-    except NoReverseMatch:
-        return ""
-
-
 def _kb_link(slug: str) -> str:
     article = _article(slug)
-    path = _article_path(article, slug) if article is not None else ""
-    if not path:
+    if article is None:
         return md_escape(slug)
-    title = md_escape(str(getattr(article, "title", slug)))
-    href = f"{settings.SITE_URL}{path}".replace("(", "%28").replace(")", "%29").replace(" ", "%20")
-    return f"[{title}]({href})"
+    return article_markdown_link(article)

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
+from django.http import Http404
+from django.utils import timezone
 
-from canned_responses import placeholders
+from canned_responses import placeholders, selectors
 from canned_responses.models import (
     BODY_MAX,
     SUGGESTED_NEXT_UPDATE_CHOICES,
@@ -21,7 +25,9 @@ from canned_responses.models import (
     CannedResponse,
     CannedResponseUse,
 )
-from tickets.models import Queue, Ticket
+from tickets import selectors as ticket_selectors
+from tickets.models import Message, Promise, Queue, Ticket
+from tickets.services import agent_reply_post
 
 SHORTCUT = re.compile(r"/[a-z0-9][a-z0-9_-]{0,30}")
 KINDS = {kind.value for kind in Ticket.Kind}
@@ -184,6 +190,49 @@ def canned_response_use_record(
     with transaction.atomic():
         CannedResponse.objects.filter(pk=response.pk).update(usage_count=F("usage_count") + 1, last_used_at=at)
         return CannedResponseUse.objects.create(response=response, agent=agent, ticket=ticket, used_at=at)
+
+
+@dataclass(frozen=True)
+class ReplyPosted:
+    message: Message
+    promise: Promise | None  # the ticket's pending promise after the reply (None: none pending)
+    canned_use: CannedResponseUse | None
+
+
+def canned_reply_post(
+    *,
+    ticket: Ticket,
+    agent: User,
+    body: str,
+    internal: bool = False,
+    status_after: str | None = None,
+    files: list[UploadedFile] | None = None,
+    next_due_at: datetime | None = None,
+    canned_id: int | None = None,
+) -> ReplyPosted:
+    """The desk's "Send": ``agent_reply_post`` and, in the same transaction, one use of the
+    canned response the body came from (``canned_id``; ignored if this agent may not use it
+    on this ticket). Returns the new pending promise, so the page can say what was promised."""
+    with transaction.atomic():
+        message = agent_reply_post(
+            ticket=ticket,
+            agent=agent,
+            body=body,
+            internal=internal,
+            status_after=status_after,
+            files=files,
+            next_due_at=next_due_at,
+        )
+        use = None
+        if canned_id:
+            try:
+                response = selectors.canned_get_for_ticket(user=agent, ticket=ticket, pk=canned_id)
+            except Http404:
+                response = None
+            if response is not None:
+                use = canned_response_use_record(response=response, agent=agent, ticket=ticket, at=timezone.now())
+        promise = ticket_selectors.promise_pending(ticket)
+    return ReplyPosted(message=message, promise=promise, canned_use=use)
 
 
 def _phrase_pattern(phrase: str) -> re.Pattern[str]:

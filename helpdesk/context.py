@@ -4,30 +4,3 @@ from django.http import HttpRequest
 
 def site(request: HttpRequest) -> dict[str, str]:
     return {"desk_name": settings.HELPDESK_NAME}
-
-
-DESK_NAMESPACES = {"desk", "desk_kb", "canned"}  # pages under /desk/ that show the desk's top bar
-
-
-def notices(request: HttpRequest) -> dict[str, object]:
-    """The top bar: unread notices, on duty or not, the agent's zone. One query, only for an agent
-    on a desk page, and none when ``agent_required`` already read it for this request."""
-    match = getattr(request, "resolver_match", None)
-    if match is None or match.namespace not in DESK_NAMESPACES:
-        return {}
-    from tickets.selectors import is_agent
-    from tickets.services.availability import DeskAgent, desk_agent_for
-
-    user = getattr(request, "user", None)
-    if user is None or not is_agent(user):
-        return {}
-    agent = getattr(request, "desk_agent", None)
-    if not isinstance(agent, DeskAgent):
-        agent = desk_agent_for(user)
-    return {
-        "unread_notices": agent.unread,
-        "on_duty": agent.on_duty,
-        "duty_switch_on": agent.switch_on,
-        "duty_hours": agent.hours_label,
-        "desk_zone_label": agent.zone_label,
-    }

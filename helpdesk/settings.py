@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "tickets",
     "knowledgebase",
     "canned_responses",
+    "portal",
+    "desk",
 ]
 
 MIDDLEWARE = [
@@ -78,7 +80,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "helpdesk.context.site",
-                "helpdesk.context.notices",
+                "desk.context.notices",
             ],
         },
     },
@@ -230,7 +232,8 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-CSRF_FAILURE_VIEW = "tickets.views.errors.csrf_failure"  # our page: what to do, and the text they typed
+CSRF_FAILURE_VIEW = "portal.errors.csrf_failure"  # our page: what to do, and the text they typed
+SERVICE_UNAVAILABLE_VIEW = "portal.errors.service_unavailable"  # a database outage: 503, the typed text kept
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

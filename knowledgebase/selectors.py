@@ -8,12 +8,13 @@ from typing import Any
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, TrigramWordSimilarity
 from django.db import connection
-from django.db.models import BooleanField, Case, Count, F, FloatField, Func, Q, Value, When
+from django.db.models import BooleanField, Case, Count, F, FloatField, Func, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from knowledgebase.links import article_markdown_link
 from knowledgebase.models import AUDIENCE_PUBLIC, Article, Category, DeflectionEvent
 
 QUERY_MAX = 200  # longer queries are cut: nobody types more, and a 10,000-character one must not hurt
@@ -81,7 +82,7 @@ def _terms(query: str) -> list[str]:
     return list(dict.fromkeys(_stem(w) for w in words))[:MAX_WORDS]
 
 
-def article_search(query: str, *, audience: str = AUDIENCE_PUBLIC, match_any: bool = False) -> Any:
+def article_search(query: str, *, audience: str = AUDIENCE_PUBLIC, match_any: bool = False) -> QuerySet[Article]:
     """Published articles matching ``query`` that ``audience`` may read, best first (annotated ``rank``).
 
     PostgreSQL: weighted full-text search (title > summary and tags > body) through a GIN index,
@@ -95,42 +96,51 @@ def article_search(query: str, *, audience: str = AUDIENCE_PUBLIC, match_any: bo
     articles = Article.objects.for_audience(audience).select_related("category")
     if not text:
         return articles.none()
-    if _is_postgres():
-        tsquery = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
-        words = _WORD.findall(text)[:MAX_WORDS]
-        if match_any and words:
-            tsquery = SearchQuery(words[0], search_type="plain", config=SEARCH_CONFIG)
-            for word in words[1:]:
-                tsquery |= SearchQuery(word, search_type="plain", config=SEARCH_CONFIG)
-        matches = Q(search_vector=tsquery)
-        # Typo tolerance on titles. A search: only when its words find nothing (a cheap check), since trigram
-        # candidates are many for short words and would blur operators such as "-driver". Suggestions
-        # (match_any): always, in the same query; the candidate cap below bounds the cost.
-        if len(text) <= TYPO_QUERY_MAX and (match_any or not articles.filter(matches).order_by().exists()):
-            matches |= Q(_WordSimilar(Value(text), F("title")))
-        # Ranking reads each row's whole vector: rank a bounded set of candidates, never every match of a
-        # very common word. Title hits come through their own small index so they are never crowded out.
-        title_hits = articles.filter(title_vector=tsquery).order_by().values("pk")[:CANDIDATES]
-        any_hits = articles.filter(matches).order_by().values("pk")[:CANDIDATES]
-        return (
-            Article.objects.filter(pk__in=title_hits.union(any_hits))
-            .select_related("category")
-            .annotate(
-                rank=Coalesce(SearchRank(F("search_vector"), tsquery), 0.0, output_field=FloatField())
-                + TrigramWordSimilarity(text, "title") * 0.5,
-                headline=SearchHeadline(
-                    Coalesce(F("summary"), Value("")),
-                    tsquery,
-                    config=SEARCH_CONFIG,
-                    start_sel=_START,
-                    stop_sel=_STOP,
-                    max_words=30,
-                    min_words=12,
-                    highlight_all=False,
-                ),
-            )
-            .order_by("-rank", "-view_count", "id")
+    search = _search_postgres if _is_postgres() else _search_portable
+    return search(articles, text, match_any=match_any)
+
+
+def _search_postgres(articles: QuerySet[Article], text: str, *, match_any: bool) -> QuerySet[Article]:
+    """Full-text search with ranking, headlines and trigram typo tolerance (see ``article_search``)."""
+    tsquery = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+    words = _WORD.findall(text)[:MAX_WORDS]
+    if match_any and words:
+        tsquery = SearchQuery(words[0], search_type="plain", config=SEARCH_CONFIG)
+        for word in words[1:]:
+            tsquery |= SearchQuery(word, search_type="plain", config=SEARCH_CONFIG)
+    matches = Q(search_vector=tsquery)
+    # Typo tolerance on titles. A search: only when its words find nothing (a cheap check), since trigram
+    # candidates are many for short words and would blur operators such as "-driver". Suggestions
+    # (match_any): always, in the same query; the candidate cap below bounds the cost.
+    if len(text) <= TYPO_QUERY_MAX and (match_any or not articles.filter(matches).order_by().exists()):
+        matches |= Q(_WordSimilar(Value(text), F("title")))
+    # Ranking reads each row's whole vector: rank a bounded set of candidates, never every match of a
+    # very common word. Title hits come through their own small index so they are never crowded out.
+    title_hits = articles.filter(title_vector=tsquery).order_by().values("pk")[:CANDIDATES]
+    any_hits = articles.filter(matches).order_by().values("pk")[:CANDIDATES]
+    return (
+        Article.objects.filter(pk__in=title_hits.union(any_hits))
+        .select_related("category")
+        .annotate(
+            rank=Coalesce(SearchRank(F("search_vector"), tsquery), 0.0, output_field=FloatField())
+            + TrigramWordSimilarity(text, "title") * 0.5,
+            headline=SearchHeadline(
+                Coalesce(F("summary"), Value("")),
+                tsquery,
+                config=SEARCH_CONFIG,
+                start_sel=_START,
+                stop_sel=_STOP,
+                max_words=30,
+                min_words=12,
+                highlight_all=False,
+            ),
         )
+        .order_by("-rank", "-view_count", "id")
+    )
+
+
+def _search_portable(articles: QuerySet[Article], text: str, *, match_any: bool) -> QuerySet[Article]:
+    """Any database: every word (crudely stemmed) somewhere, title hits first (see ``article_search``)."""
     terms = _terms(text)
     if match_any:
         terms = [t for t in terms if len(t) > 2 and t not in _STOPWORDS]
@@ -209,6 +219,7 @@ def article_suggest(query: str, *, limit: int = 5) -> list[dict[str, str]]:
             "title": a.title,
             "slug": a.slug,
             "url": reverse("kb:article", kwargs={"slug": a.slug}),
+            "markdown": article_markdown_link(a),  # what the desk's composer inserts (static/js/kb-insert.js)
             "snippet": a.summary[:160],
         }
         for a in articles

@@ -11,4 +11,5 @@ urlpatterns = [
     path("c/<slug:slug>/", views.category, name="category"),
     path("a/<slug:slug>/", views.article, name="article"),
     path("a/<slug:slug>/feedback/", views.feedback, name="feedback"),
+    path("a/<slug:slug>/viewed/", views.viewed, name="viewed"),
 ]

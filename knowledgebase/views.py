@@ -28,6 +28,7 @@ VISITOR_SALT = "knowledgebase.visitor"
 RATELIMIT_SUGGEST = (120, 60)
 RATELIMIT_FEEDBACK = (30, 3600)
 RATELIMIT_DEFLECTION = (120, 3600)
+RATELIMIT_VIEWED = (120, 3600)
 
 
 def paginate(request: HttpRequest, rows: object) -> Page:
@@ -63,7 +64,6 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def article(request: HttpRequest, slug: str) -> HttpResponse:
     found = selectors.article_get(slug, audience=AUDIENCE_PUBLIC)
-    services.article_viewed(article=found)
     vote = request.GET.get("feedback")
     ask_url = reverse("portal:new") + "?" + urlencode({"subject": found.title, "article": found.slug})
     context = {
@@ -74,6 +74,19 @@ def article(request: HttpRequest, slug: str) -> HttpResponse:
         "ask_url": ask_url,
     }
     return render(request, "knowledgebase/article.html", context)
+
+
+@require_POST
+def viewed(request: HttpRequest, slug: str) -> HttpResponse:
+    """A read of the article, counted from a POST beacon the page sends (static/js/kb-viewed.js).
+
+    Never counted on GET: link prefetchers, crawlers and the page shown again after a vote would
+    inflate "most read", which orders suggestions and the agents' article picker.
+    """
+    found = selectors.article_get(slug, audience=AUDIENCE_PUBLIC)
+    if ratelimit.hit(request, "kb-viewed", RATELIMIT_VIEWED):
+        services.article_viewed(article=found)
+    return HttpResponse(status=204)
 
 
 def _visitor_id(request: HttpRequest) -> tuple[str, bool]:

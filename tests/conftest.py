@@ -3,11 +3,17 @@ ticket link, and a stranger (anonymous)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.test import Client
 
+from canned_responses.models import CannedResponse
+from canned_responses.services import canned_response_create
+from knowledgebase.models import Article, Category
+from knowledgebase.services import article_create
 from tests.factories import QueueFactory, TicketFactory, UserFactory
 from tickets.links import link_path
 from tickets.models import Queue, Ticket
@@ -90,3 +96,44 @@ def admin_client_(desk) -> Client:
 @pytest.fixture
 def stranger() -> Client:
     return Client()
+
+
+# Canned responses and knowledge-base articles, for the domain tests and the desk's pages.
+
+
+@pytest.fixture
+def make_response(desk):
+    """Make a canned response through the service: shared (by the admin) unless ``owner`` is given."""
+
+    def make(*, owner: Any = None, **fields: Any) -> CannedResponse:
+        fields.setdefault("title", "Refund on its way")
+        fields.setdefault("body", "Hi {{ customer.first_name }}, your refund is on its way.")
+        if owner is None:
+            return canned_response_create(actor=desk.admin, shared=True, **fields)
+        return canned_response_create(actor=owner, shared=False, **fields)
+
+    return make
+
+
+@pytest.fixture
+def no_seeded_responses(db):
+    """The data migration seeds shared responses; tests that count rows start from none."""
+    CannedResponse.objects.all().delete()
+
+
+@pytest.fixture
+def category(db) -> Category:
+    return Category.objects.create(name="Printing", slug="printing", position=1)
+
+
+@pytest.fixture
+def make_article(category) -> Callable[..., Article]:
+    counter = {"n": 0}
+
+    def make(title: str = "", body: str = "Some text.", **kwargs: Any) -> Article:
+        counter["n"] += 1
+        kwargs.setdefault("status", Article.Status.PUBLISHED)
+        kwargs.setdefault("category", category)
+        return article_create(title=title or f"Article {counter['n']}", body=body, **kwargs)
+
+    return make

@@ -76,7 +76,7 @@ def test_a_failing_deflection_record_still_shows_the_success_page(desk, monkeypa
     def database_gone(**kwargs):
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr("tickets.views.portal.deflection_record", database_gone)
+    monkeypatch.setattr("portal.views.deflection_record", database_gone)
     client = Client()
     response = submit(client, 1)
     assert response.status_code == 302 and response["Location"] == reverse("portal:submitted")

@@ -31,6 +31,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DAY_MINUTES = 1440
+WEEK_MINUTES = 7 * DAY_MINUTES
 MAX_IDLE_DAYS = 400  # a calendar closed this long in a row is treated as having no opening at all
 _DAY = timedelta(days=1)
 _SECOND = timedelta(seconds=1)
@@ -265,3 +266,21 @@ def business_minutes_between(schedule: Schedule, start: datetime, end: datetime)
     """Open time between two instants, in minutes (exact to the microsecond); 0 if ``end <= start``."""
     pieces = _pieces(schedule, _aware("start", start), _aware("end", end))
     return sum((high - low for low, high in pieces), timedelta()) / timedelta(minutes=1)
+
+
+def weekly_open_minutes(schedule: Schedule) -> int:
+    """Open minutes in an ordinary week (holidays aside), overlapping intervals counted once."""
+    spans: list[tuple[int, int]] = []
+    for interval in schedule.intervals:
+        start = interval.weekday * DAY_MINUTES + interval.start
+        end = start + interval.minutes
+        if end > WEEK_MINUTES:  # Sunday night into Monday morning
+            spans += [(start, WEEK_MINUTES), (0, end - WEEK_MINUTES)]
+        elif end > start:
+            spans.append((start, end))
+    total = reached = 0
+    for start, end in sorted(spans):
+        if end > reached:
+            total += end - max(start, reached)
+            reached = end
+    return total

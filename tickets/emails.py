@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -13,9 +13,11 @@ from django.utils import timezone
 
 from knowledgebase.selectors import articles_for_ack
 from tickets.links import link_url
-from tickets.models import Notice, OutboundEmail, Promise, Ticket
+from tickets.models import Notice, OutboundEmail, Ticket
 from tickets.models.ticket import CUSTOMER_STATUS_LABELS
-from tickets.promise_text import customer_promise_text, intake_sentence, relative
+from tickets.promise_text import customer_promise_text, intake_sentence
+from tickets.selectors import promise_pending
+from tickets.time_text import relative, utc_label
 
 TEMPLATES = {
     OutboundEmail.Kind.ACKNOWLEDGEMENT: "emails/ticket_ack",
@@ -24,11 +26,6 @@ TEMPLATES = {
     OutboundEmail.Kind.NEW_LINK: "emails/link_new",
     OutboundEmail.Kind.NOTICE: "emails/promise_notice",
 }
-
-
-def _utc_label(at: datetime) -> str:
-    at = at.astimezone(UTC)
-    return f"{at:%a} {at.day} {at:%b %Y, %H:%M} UTC"
 
 
 def _notice_reason(notice: Notice, ticket: Ticket) -> str:
@@ -64,7 +61,7 @@ def _notice_context(email: OutboundEmail, now: datetime) -> dict[str, Any]:
         "headline": headline,
         "is_breach": breach,
         "overdue": due_at <= now,
-        "due_utc": _utc_label(due_at),
+        "due_utc": utc_label(due_at),
         "due_relative": due_relative,
         "ticket_url": settings.SITE_URL + reverse("desk:ticket", kwargs={"reference": ticket.reference}),
         "notices_url": settings.SITE_URL + reverse("desk:notices"),
@@ -79,7 +76,7 @@ def _promise_context(email: OutboundEmail, now: datetime) -> dict[str, Any]:
     ticket = email.ticket
     if ticket is None:
         return {}
-    promise = Promise.objects.select_related("policy").pending_for(ticket)
+    promise = promise_pending(ticket)
     due, waits = customer_promise_text(ticket, promise, now)
     context: dict[str, Any] = {"busy": bool(email.context.get("busy")), "promise_due": due, "promise_waits": waits}
     if due and email.kind == OutboundEmail.Kind.ACKNOWLEDGEMENT:

@@ -1,13 +1,17 @@
-"""Promises in the reader's words: wall-clock times in their zone, relative times for agents."""
+"""Promises in the reader's words: one wording for the emails, the portal and the desk.
+
+The time and duration formatters they use are in ``tickets.time_text``."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 
 from tickets.models import OutboundEmail, Promise, SlaPolicy, Ticket
+from tickets.selectors import promise_pending
+from tickets.time_text import business_duration, wall_clock
 
 
 def customer_zone(ticket: Ticket) -> ZoneInfo:
@@ -22,50 +26,9 @@ def customer_zone(ticket: Ticket) -> ZoneInfo:
     return ZoneInfo("UTC")
 
 
-def zone_label(zone: ZoneInfo) -> str:
-    """'New York time' for America/New_York; 'UTC' stays 'UTC'."""
-    key = str(zone.key)
-    if "/" not in key:
-        return key
-    return key.rsplit("/", 1)[1].replace("_", " ") + " time"
-
-
-def wall_clock(when: datetime, zone: ZoneInfo, now: datetime) -> str:
-    """'today at 14:00 (London time)', 'tomorrow at 10:00 (...)', 'Tuesday 24 November at 14:00 (...)'."""
-    local, today = when.astimezone(zone), now.astimezone(zone).date()
-    clock = f"{local:%H:%M} ({zone_label(zone)})"
-    if local.date() == today:
-        return f"today at {clock}"
-    if local.date() == today + timedelta(days=1):
-        return f"tomorrow at {clock}"
-    return f"{local:%A} {local.day} {local:%B} at {clock}"
-
-
-def relative(when: datetime, now: datetime) -> str:
-    """'in 25 min', 'in 3 h', 'overdue 1 h' (agents read these at a glance)."""
-    seconds = (when - now).total_seconds()
-    size = abs(seconds)
-    if size < 3600:
-        amount = f"{max(round(size / 60), 1)} min"
-    elif size < 48 * 3600:
-        amount = f"{round(size / 3600)} h"
-    else:
-        amount = f"{round(size / 86400)} d"
-    return f"in {amount}" if seconds >= 0 else f"overdue {amount}"
-
-
-def business_duration(minutes: int | None) -> str:
-    """120 -> '2 business hours'; 90 -> '90 business minutes'."""
-    minutes = minutes or 0
-    if minutes and minutes % 60 == 0:
-        hours = minutes // 60
-        return f"{hours} business hour{'s' if hours != 1 else ''}"
-    return f"{minutes} business minutes"
-
-
 # --- The promise in words: one wording for the emails, the portal, the success page and the desk ---
 #
-# The rule these sentences state (README, "The promise"): while a ticket waits on the customer
+# The rule these sentences state (docs/promises.md, "Waiting on the customer"): while a ticket waits on the customer
 # under a policy that pauses, no update time is promised; once the customer answers, we promise
 # an update within ``resume_minutes`` business minutes.
 
@@ -116,7 +79,7 @@ def agent_waiting_note(*, customer_first_name: str, policy: SlaPolicy | None) ->
 def intake_promise_text(ticket: Ticket, now: datetime) -> str:
     """The acknowledgement's promise sentence, as the email states it (and the success page repeats it):
     the pending promise's time in the customer's zone, and whether the desk was busy at intake."""
-    promise = Promise.objects.pending_for(ticket)
+    promise = promise_pending(ticket)
     if promise is None or promise.due_at is None:
         return ""
     ack = ticket.emails.filter(kind=OutboundEmail.Kind.ACKNOWLEDGEMENT).values_list("context", flat=True).first()

@@ -16,6 +16,7 @@ from django.db.models.functions import RowNumber
 
 from tickets import selectors
 from tickets.models import Promise, Queue, Ticket
+from tickets.models.agent import is_agent
 
 PERIODS = (7, 30, 90)
 DEFAULT_PERIOD = 30
@@ -186,7 +187,7 @@ class DeskReport:
 
 def desk_report(*, user: User, days: int, now: datetime) -> DeskReport:
     """Everything on /desk/reports/ for this viewer: only the queues they may see."""
-    queues = selectors.queues_for_agent(user) if selectors.is_agent(user) else Queue.objects.none()
+    queues = selectors.queues_for_agent(user) if is_agent(user) else Queue.objects.none()
     since = now - timedelta(days=days)
     promises = promises_by_queue(queues, since)
     responses = first_response_by_queue(queues, since)

@@ -5,21 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from django.contrib.auth import get_user_model
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from tickets.links import link_matches
-from tickets.models import Attachment, Message, Promise, Queue, Ticket, TicketEvent
+from tickets.models import AgentProfile, Attachment, Message, Notice, Promise, Queue, Ticket, TicketEvent
+from tickets.models.agent import agents, profile_of
+from tickets.time_text import zone_label
 
 AnyUser = User | AnonymousUser
-
-
-def is_agent(user: AnyUser) -> bool:
-    return bool(user.is_authenticated and user.is_active and (user.is_staff or user.is_superuser))
 
 
 def queues_for_agent(user: User) -> QuerySet[Queue]:
@@ -106,20 +105,11 @@ def ticket_list_for_agent(*, user: User, filters: QueueFilters) -> QuerySet[Tick
 
 
 def agents_for_queues(queues: QuerySet[Queue]) -> QuerySet[Any]:
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, is_staff=True, helpdesk_queues__in=queues)
-        .distinct()
-        .order_by("first_name", "username")
-    )
+    return agents().of_queues(queues).order_by("first_name", "username")
 
 
 def agents_for_ticket(ticket: Ticket) -> QuerySet[Any]:
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, is_staff=True, helpdesk_queues=ticket.queue_id)
-        .order_by("first_name", "username")
-    )
+    return agents().of_queue(ticket.queue_id).order_by("first_name", "username")
 
 
 @dataclass(frozen=True)
@@ -177,6 +167,7 @@ def attachment_get_for_link(*, reference: str, token: str, attachment_id: int) -
 
 
 def promise_pending(ticket: Ticket) -> Promise | None:
+    """The ticket's one pending promise (running or paused), with its policy: the one way to ask."""
     return Promise.objects.select_related("policy").pending_for(ticket)
 
 
@@ -199,3 +190,58 @@ def promise_stats_for_ticket(ticket: Ticket) -> PromiseStats:
         broken=Count("id", filter=Q(state=Promise.State.BROKEN)),
     )
     return PromiseStats(**counts)
+
+
+# --- The agent: the desk's top bar, /desk/me/ and the notices under the bell ---------------------
+
+
+@dataclass(frozen=True)
+class DeskAgent:
+    """What every desk page needs to know about the signed-in agent (one query)."""
+
+    unread: int
+    switch_on: bool
+    on_duty: bool
+    zone: ZoneInfo
+    hours_label: str
+
+    @property
+    def zone_label(self) -> str:
+        return zone_label(self.zone)
+
+
+def desk_agent_for(user: User, at: datetime | None = None) -> DeskAgent:
+    """The top bar and the zone desk pages are shown in: unread notices, the switch, on duty, zone."""
+    at = at or timezone.now()
+    row = (
+        User.objects.filter(pk=user.pk)
+        .select_related("agent_profile")
+        .annotate(unread=Count("helpdesk_notices", filter=Q(helpdesk_notices__read_at__isnull=True)))
+        .first()
+    )
+    profile = profile_of(row) if row is not None else None
+    return DeskAgent(
+        unread=row.unread if row is not None else 0,
+        switch_on=profile is None or profile.on_duty,
+        on_duty=profile is None or profile.on_duty_at(at),
+        zone=profile.zone if profile is not None else ZoneInfo(settings.TIME_ZONE),
+        hours_label=profile.hours_label if profile is not None else "",
+    )
+
+
+def agent_settings_initial(user: User) -> dict[str, object]:
+    """The agent's settings as /desk/me/ shows them (empty for an agent who never saved any)."""
+    profile = AgentProfile.objects.filter(user=user).first()
+    if profile is None:
+        return {}
+    return {
+        "timezone": profile.timezone,
+        "duty_days": [int(day) for day in profile.duty_days],
+        "duty_start": profile.duty_start,
+        "duty_end": profile.duty_end,
+    }
+
+
+def notice_list_for_user(user: User) -> QuerySet[Notice]:
+    """The user's notices, newest first, with what the list shows (ticket, customer, promise)."""
+    return Notice.objects.filter(user=user).select_related("ticket__customer", "promise").order_by("-created_at", "-id")

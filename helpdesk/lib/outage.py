@@ -9,10 +9,12 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib.sessions import middleware as sessions
 from django.contrib.sessions.exceptions import SessionInterrupted
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse
+from django.utils.module_loading import import_string
 
 from helpdesk.lib import degraded
 
@@ -40,8 +42,8 @@ class DatabaseUnavailableMiddleware:
         if not isinstance(exception, DATABASE_UNAVAILABLE):
             return None
         degraded.report("database", exception, doing="answering 503 with the typed text")
-        from tickets.views.errors import service_unavailable
-
+        # Named by a setting, like CSRF_FAILURE_VIEW: the page belongs to a way in, above this helper.
+        service_unavailable = import_string(settings.SERVICE_UNAVAILABLE_VIEW)
         return service_unavailable(request)
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Any
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
+from django.http import HttpRequest
 
 
 class CappedPaginator(Paginator):
@@ -23,3 +24,8 @@ class CappedPaginator(Paginator):
     @property
     def capped(self) -> bool:
         return self.count > self.cap
+
+
+def paginate(request: HttpRequest, rows: Any, per_page: int) -> Page:
+    """The page of ``rows`` the request's ``?page=`` asks for (the last one if past the end)."""
+    return CappedPaginator(rows, per_page).get_page(request.GET.get("page"))

@@ -18,11 +18,10 @@ import pytest
 from django.db import connections, transaction
 from django.utils import timezone
 
-import tickets.tasks
 from tests.factories import TicketFactory, UserFactory
 from tests.services import require_postgres
 from tickets.models import Notice, OutboundEmail, Promise, TicketEvent
-from tickets.services import sweep
+from tickets.services import outbox, sweep
 from tickets.services.sweep import SweepResult, promise_sweep
 
 pytestmark = [pytest.mark.postgres]
@@ -46,7 +45,7 @@ class RecordingTask:
 @pytest.fixture
 def send_task(monkeypatch: pytest.MonkeyPatch) -> RecordingTask:
     task = RecordingTask()
-    monkeypatch.setattr(tickets.tasks, "send_outbound_email", task)
+    monkeypatch.setattr(outbox, "send_now", task.delay)
     return task
 
 

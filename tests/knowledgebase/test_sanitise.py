@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.tickets.test_page_portal_new import Tags
+from tests.portal.test_page_portal_new import Tags
 
 pytestmark = pytest.mark.django_db
 

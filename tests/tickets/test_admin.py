@@ -220,7 +220,7 @@ def test_send_again_now_puts_failed_email_back_in_line(
     before = timezone.now()
 
     with (
-        mock.patch("tickets.tasks.send_outbound_email.delay") as delay,
+        mock.patch("tickets.services.outbox.send_now") as delay,
         django_capture_on_commit_callbacks(execute=True),
     ):
         response = _send_again(admin_client_, failed, sent)

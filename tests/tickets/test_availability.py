@@ -12,7 +12,7 @@ import time_machine
 
 from tests.factories import TicketFactory, UserFactory
 from tickets.models import AgentProfile, Notice, Promise
-from tickets.services.availability import agents_on_duty
+from tickets.models.agent import agents
 from tickets.services.promises import busy_factor
 from tickets.services.sweep import promise_sweep
 
@@ -23,9 +23,8 @@ JULY_MONDAY = datetime(2026, 7, 13, tzinfo=UTC)  # summer: London is UTC+1
 
 
 def on_duty_names(at: datetime) -> set[str]:
-    from django.contrib.auth.models import User
 
-    return {user.username for user in agents_on_duty(User.objects.filter(is_staff=True), at=at)}
+    return {user.username for user in agents().on_duty(at)}
 
 
 @pytest.fixture

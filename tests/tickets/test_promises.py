@@ -178,7 +178,7 @@ def test_the_customers_zone_is_remembered_and_junk_ignored(policy):
     assert other.customer.timezone == ""
 
 
-# --- The rule: waiting on the customer (README, "The promise") ---------------------------------
+# --- The rule: waiting on the customer (docs/promises.md, "Waiting on the customer") ---
 
 
 def reply_email_text(ticket) -> str:
@@ -259,3 +259,17 @@ def test_pausing_a_longer_promise_tells_the_time_the_answer_will_really_get(poli
     with time_machine.travel(MONDAY_10 + timedelta(days=1), tick=False):
         services.customer_reply_post(ticket=ticket, body="Here you go")
     assert pending(ticket).due_at == MONDAY_10 + timedelta(days=1, hours=4)
+
+
+@pytest.mark.django_db
+def test_the_promise_services_write_the_queue_sort_key_themselves(policy, desk):
+    """``next_due_at`` orders the queue: each promise service writes it to the row, with no save by the caller."""
+    from tickets.services.promises import promise_pause, promise_resume
+
+    with time_machine.travel(MONDAY_10, tick=False):
+        ticket = submit()
+        due = pending(ticket).due_at
+        promise_pause(ticket=ticket, at=MONDAY_10)  # nobody saves the ticket after this
+        assert Ticket.objects.get(pk=ticket.pk).next_due_at is None
+        promise_resume(ticket=ticket, at=MONDAY_10, fresh=False)
+        assert Ticket.objects.get(pk=ticket.pk).next_due_at == due == pending(ticket).due_at

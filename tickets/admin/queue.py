@@ -4,7 +4,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.contrib.auth import get_user_model
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
@@ -12,6 +11,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from tickets.models import Queue, Ticket
+from tickets.models.agent import agents
 
 
 class QueueForm(forms.ModelForm):
@@ -85,5 +85,5 @@ class QueueAdmin(admin.ModelAdmin):
 
 
 def _staff() -> QuerySet[Any]:
-    """Only staff accounts can work in the desk, so only they can join or lead a queue."""
-    return get_user_model().objects.filter(is_staff=True, is_active=True).order_by("username")
+    """Only agents can work in the desk, so only they can join or lead a queue."""
+    return agents().order_by("username")

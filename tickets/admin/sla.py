@@ -23,48 +23,22 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from tickets.business_hours import (
-    DAY_MINUTES,
     Closure,
     OpeningInterval,
     Schedule,
     ScheduleError,
     add_business_minutes,
+    weekly_open_minutes,
 )
 from tickets.models import BusinessCalendar, Holiday, OpeningHours, Queue, SlaPolicy
 
 # The model's own reading of wall-clock times (00:00 as an end means 24:00), so that what the
 # form checks is exactly what the saved calendar will compute.
 from tickets.models.sla import _minutes
+from tickets.time_text import short_duration, short_moment
 
-WEEK_MINUTES = 7 * DAY_MINUTES
 KEPT_AS_MADE = "Edits apply to promises made from now on; promises already made keep their due times."
 TARGET_FIELDS = ("first_response_minutes", "next_update_minutes", "resolution_minutes", "remind_before_minutes")
-
-
-def duration(minutes: int) -> str:
-    """``90`` -> ``"1h 30m"``: short enough for a list column."""
-    hours, rest = divmod(minutes, 60)
-    if not hours:
-        return f"{rest}m"
-    return f"{hours}h {rest}m" if rest else f"{hours}h"
-
-
-def weekly_open_minutes(schedule: Schedule) -> int:
-    """Open minutes in an ordinary week (holidays aside), overlapping intervals counted once."""
-    spans: list[tuple[int, int]] = []
-    for interval in schedule.intervals:
-        start = interval.weekday * DAY_MINUTES + interval.start
-        end = start + interval.minutes
-        if end > WEEK_MINUTES:  # Sunday night into Monday morning
-            spans += [(start, WEEK_MINUTES), (0, end - WEEK_MINUTES)]
-        elif end > start:
-            spans.append((start, end))
-    total = reached = 0
-    for start, end in sorted(spans):
-        if end > reached:
-            total += end - max(start, reached)
-            reached = end
-    return total
 
 
 def _wall_minutes(value: time, *, end: bool = False) -> int:
@@ -170,7 +144,7 @@ class BusinessCalendarAdmin(admin.ModelAdmin):
     @admin.display(description="Open per week")
     def weekly_hours(self, calendar: BusinessCalendar) -> str:
         try:
-            return duration(weekly_open_minutes(calendar.schedule()))
+            return short_duration(weekly_open_minutes(calendar.schedule()))
         except ScheduleError:
             return "No opening hours"
 
@@ -243,7 +217,7 @@ class SlaPolicyAdmin(admin.ModelAdmin):
     )
 
     def _target(self, policy: SlaPolicy, minutes: int) -> str:
-        return f"{duration(minutes)} {'calendar' if policy.calendar_hours else 'business'}"
+        return f"{short_duration(minutes)} {'calendar' if policy.calendar_hours else 'business'}"
 
     @admin.display(description="First response", ordering="first_response_minutes")
     def first_response(self, policy: SlaPolicy) -> str:
@@ -266,13 +240,6 @@ class SlaPolicyAdmin(admin.ModelAdmin):
     @admin.display(description="Due times if a ticket arrived now")
     def preview(self, policy: SlaPolicy) -> str:
         return policy_preview(policy, timezone.now())
-
-
-def _when(moment: datetime, zone: str, now: datetime) -> str:
-    """``Tue 24 Nov 14:00`` in ``zone``, with the year only when it isn't this one."""
-    local, today = moment.astimezone(ZoneInfo(zone)), now.astimezone(ZoneInfo(zone))
-    year = f" {local.year}" if local.year != today.year else ""
-    return f"{local:%a} {local.day} {local:%b}{year} {local:%H:%M}"
 
 
 def policy_preview(policy: SlaPolicy, now: datetime) -> str:
@@ -299,8 +266,9 @@ def policy_preview(policy: SlaPolicy, now: datetime) -> str:
         clock = "Neither the policy nor the queue has a calendar, so every hour of the day counts."
     else:
         clock = f"Counted in the open hours of “{calendar.name}”."
+    first, resolution = short_moment(first_due, ZoneInfo(zone), now), short_moment(resolution_due, ZoneInfo(zone), now)
     return (
-        f"{article} {kind} created now{where} would be due for a first response at "
-        f"{_when(first_due, zone, now)} ({zone}) and then updated every {duration(policy.next_update_minutes)}; "
-        f"its resolution would be due at {_when(resolution_due, zone, now)}. {clock}"
+        f"{article} {kind} created now{where} would be due for a first response at {first} ({zone}) "
+        f"and then updated every {short_duration(policy.next_update_minutes)}; "
+        f"its resolution would be due at {resolution}. {clock}"
     )

@@ -1,8 +1,9 @@
+from tickets.models.agent import AgentProfile
 from tickets.models.customer import Customer
 from tickets.models.event import TicketEvent
 from tickets.models.message import Attachment, Message
 from tickets.models.outbox import OutboundEmail
-from tickets.models.promise import AgentProfile, Notice, Promise
+from tickets.models.promise import Notice, Promise
 from tickets.models.queue import Queue
 from tickets.models.sla import BusinessCalendar, Holiday, OpeningHours, SlaPolicy
 from tickets.models.ticket import Ticket

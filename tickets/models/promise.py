@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
-
 from django.conf import settings
-from django.core.validators import RegexValidator
 from django.db import models
-
-from tickets.models.sla import validate_zone
 
 
 class PromiseQuerySet(models.QuerySet["Promise"]):
@@ -117,79 +111,3 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} to {self.user_id} for ticket {self.ticket_id}"
-
-
-WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-
-
-class AgentProfile(models.Model):
-    """An agent's desk settings, set by the agent at /desk/me/ (or by an admin).
-
-    "On duty" (counted for load, told of unassigned tickets' reminders and breaches) means the
-    top bar's switch is on AND, when the agent set on-duty hours, now falls within them in the
-    agent's own zone. ``on_duty_at`` is the one definition; everything that asks "who is on
-    duty?" goes through ``tickets.services.availability``.
-    """
-
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="agent_profile")
-    on_duty = models.BooleanField(default=True, help_text="The top bar's On duty / Off duty switch.")
-    timezone = models.CharField(max_length=64, blank=True, validators=[validate_zone])
-    duty_days = models.CharField(
-        max_length=7,
-        blank=True,
-        validators=[RegexValidator(r"^[0-6]*$", "Days are digits 0 (Monday) to 6 (Sunday).")],
-        help_text="Weekdays of the on-duty hours, 0 = Monday … 6 = Sunday; empty: every day.",
-    )
-    duty_start = models.TimeField(null=True, blank=True, help_text="In the agent's zone; empty: all day.")
-    duty_end = models.TimeField(
-        null=True, blank=True, help_text="Before the start for a shift past midnight (22:00 to 06:00)."
-    )
-
-    def __str__(self) -> str:
-        return f"Profile of {self.user_id}"
-
-    @property
-    def zone(self) -> ZoneInfo:
-        """The agent's zone; the desk's (settings.TIME_ZONE) when they haven't chosen one."""
-        return ZoneInfo(self.timezone or settings.TIME_ZONE)
-
-    @property
-    def has_hours(self) -> bool:
-        return bool(self.duty_days) or (self.duty_start is not None and self.duty_end is not None)
-
-    def within_hours(self, at: datetime) -> bool:
-        """Is ``at`` inside the agent's on-duty hours? No hours set: always.
-
-        A shift that ends before it starts runs past midnight and belongs to the day it starts.
-        """
-        if not self.has_hours:
-            return True
-        local = at.astimezone(self.zone)
-        days = {int(d) for d in self.duty_days} if self.duty_days else set(range(7))
-        if self.duty_start is None or self.duty_end is None:
-            return local.weekday() in days
-        clock = local.time().replace(tzinfo=None)
-        if self.duty_start <= self.duty_end:
-            return local.weekday() in days and self.duty_start <= clock < self.duty_end
-        if clock >= self.duty_start:
-            return local.weekday() in days
-        return clock < self.duty_end and (local - timedelta(days=1)).weekday() in days
-
-    def on_duty_at(self, at: datetime) -> bool:
-        return self.on_duty and self.within_hours(at)
-
-    @property
-    def hours_label(self) -> str:
-        """'Mon-Fri, 09:00-17:00', 'every day, 22:00-06:00', '' when always on duty."""
-        if not self.has_hours:
-            return ""
-        days = sorted(int(d) for d in set(self.duty_days)) if self.duty_days else list(range(7))
-        if days == list(range(7)):
-            day_text = "every day"
-        elif days == list(range(days[0], days[-1] + 1)) and len(days) > 2:
-            day_text = f"{WEEKDAY_NAMES[days[0]]}-{WEEKDAY_NAMES[days[-1]]}"
-        else:
-            day_text = ", ".join(WEEKDAY_NAMES[d] for d in days)
-        if self.duty_start is None or self.duty_end is None:
-            return day_text
-        return f"{day_text}, {self.duty_start:%H:%M}-{self.duty_end:%H:%M}"

@@ -4,6 +4,9 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import models
 
+from tickets.models.agent import is_agent
+from tickets.models.queue import Queue
+
 REFERENCE_OFFSET = 1000
 
 
@@ -12,10 +15,8 @@ class TicketQuerySet(models.QuerySet["Ticket"]):
         """Tickets an agent may see: all for superusers, else those of the agent's queues."""
         if user.is_superuser:
             return self
-        if not user.is_active or not user.is_staff:
+        if not is_agent(user) or isinstance(user, AnonymousUser):
             return self.none()
-        from tickets.models.queue import Queue
-
         return self.filter(queue__in=Queue.objects.for_agent(user).values("pk"))
 
     def open(self) -> TicketQuerySet:

@@ -1,98 +1,23 @@
-"""An agent's availability and desk settings: who is on duty, their zone and on-duty hours.
+"""An agent's availability and desk settings: the on-duty switch, their zone and on-duty hours.
 
-"On duty" has one definition, ``AgentProfile.on_duty_at``: the top bar's switch is on AND now
-falls within the agent's on-duty hours (in their zone) when they set some. An agent without a
-profile is on duty. The sweep's notices for unassigned tickets, the load behind honest promises
-(``busy_factor``) and the top bar all ask ``agents_on_duty`` / ``desk_agent_for``.
+"On duty" has one definition, ``AgentProfile.on_duty_at`` (``tickets.models.agent``): the top
+bar's switch is on AND now falls within the agent's on-duty hours (in their zone) when they set
+some. An agent without a profile is on duty. Reads (the top bar, /desk/me/) are in
+``tickets.selectors``; a queue's on-duty agents are ``agents().of_queue(q).on_duty(at)``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime, time
-from zoneinfo import ZoneInfo
+from datetime import time
 
-from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.db.models import Count, Q, QuerySet
-from django.utils import timezone
+from django.core.exceptions import ValidationError
 
 from tickets.models import AgentProfile
 from tickets.models.sla import validate_zone
-from tickets.promise_text import zone_label
 
 # --- Reads ---------------------------------------------------------------------------------
-
-
-def profile_of(user: User) -> AgentProfile | None:
-    """The agent's profile (preloaded with ``select_related("agent_profile")`` where it matters)."""
-    try:
-        return user.agent_profile  # type: ignore[no-any-return]
-    except ObjectDoesNotExist:
-        return None
-
-
-def is_on_duty(user: User, at: datetime) -> bool:
-    profile = profile_of(user)
-    return profile is None or profile.on_duty_at(at)
-
-
-def agents_on_duty(users: QuerySet[User] | Iterable[User], *, at: datetime | None = None) -> list[User]:
-    """The users who are on duty at ``at`` (now by default). Pass a QuerySet, or users whose
-    ``agent_profile`` is already loaded; hours depend on each agent's zone, so the last step is Python."""
-    at = at or timezone.now()
-    if isinstance(users, QuerySet):
-        users = users.select_related("agent_profile")
-    return [user for user in users if is_on_duty(user, at)]
-
-
-@dataclass(frozen=True)
-class DeskAgent:
-    """What every desk page needs to know about the signed-in agent (one query)."""
-
-    unread: int
-    switch_on: bool
-    on_duty: bool
-    zone: ZoneInfo
-    hours_label: str
-
-    @property
-    def zone_label(self) -> str:
-        return zone_label(self.zone)
-
-
-def desk_agent_for(user: User, at: datetime | None = None) -> DeskAgent:
-    """The top bar and the zone desk pages are shown in: unread notices, the switch, on duty, zone."""
-    at = at or timezone.now()
-    row = (
-        User.objects.filter(pk=user.pk)
-        .select_related("agent_profile")
-        .annotate(unread=Count("helpdesk_notices", filter=Q(helpdesk_notices__read_at__isnull=True)))
-        .first()
-    )
-    profile = profile_of(row) if row is not None else None
-    return DeskAgent(
-        unread=row.unread if row is not None else 0,  # type: ignore[attr-defined]
-        switch_on=profile is None or profile.on_duty,
-        on_duty=profile is None or profile.on_duty_at(at),
-        zone=profile.zone if profile is not None else ZoneInfo(settings.TIME_ZONE),
-        hours_label=profile.hours_label if profile is not None else "",
-    )
-
-
-def agent_settings_initial(user: User) -> dict[str, object]:
-    """The agent's settings as /desk/me/ shows them (empty for an agent who never saved any)."""
-    profile = AgentProfile.objects.filter(user=user).first()
-    if profile is None:
-        return {}
-    return {
-        "timezone": profile.timezone,
-        "duty_days": [int(day) for day in profile.duty_days],
-        "duty_start": profile.duty_start,
-        "duty_end": profile.duty_end,
-    }
 
 
 # --- Writes --------------------------------------------------------------------------------

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -16,11 +15,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from tickets.models import Message, OutboundEmail, Ticket, TicketEvent
-from tickets.services.common import attachments_save, status_apply, text_required
+from tickets.models.agent import agents
+from tickets.services.common import attachments_save, text_required, ticket_save
 from tickets.services.events import event_record
 from tickets.services.outbox import outbox_enqueue
 from tickets.services.portal import BODY_MAX
 from tickets.services.promises import promise_on_public_reply
+from tickets.services.status import STATUS_FIELDS, status_apply
 
 
 def _locked(ticket: Ticket) -> Ticket:
@@ -79,7 +80,7 @@ def agent_reply_post(
         if internal and status_after:
             status_apply(ticket=ticket, status=status_after, at=now, actor=agent)
         ticket.updated_at = now
-        ticket.save()
+        ticket_save(ticket, "first_response_at", *STATUS_FIELDS)
     return message
 
 
@@ -92,7 +93,7 @@ def ticket_status_change(*, ticket: Ticket, agent: User, status: str) -> bool:
         changed = status_apply(ticket=ticket, status=status, at=now, actor=agent)
         if changed:
             ticket.updated_at = now
-            ticket.save()
+            ticket_save(ticket, *STATUS_FIELDS)
     return changed
 
 
@@ -114,7 +115,7 @@ def ticket_priority_change(*, ticket: Ticket, agent: User, priority: int) -> boo
         )
         ticket.priority = priority
         ticket.updated_at = now
-        ticket.save()
+        ticket_save(ticket, "priority")
     return True
 
 
@@ -132,11 +133,7 @@ def ticket_assign(*, ticket: Ticket, agent: User, assignee_id: int | None) -> bo
             return False
         assignee = None
         if assignee_id is not None:
-            assignee = (
-                get_user_model()
-                .objects.filter(pk=assignee_id, is_active=True, is_staff=True, helpdesk_queues=ticket.queue_id)
-                .first()
-            )
+            assignee = agents().of_queue(ticket.queue_id).filter(pk=assignee_id).first()
             if assignee is None:
                 raise ValidationError({"assignee": "Pick an agent who works in this ticket's queue."})
         now = timezone.now()
@@ -150,7 +147,7 @@ def ticket_assign(*, ticket: Ticket, agent: User, assignee_id: int | None) -> bo
         )
         ticket.assignee = assignee
         ticket.updated_at = now
-        ticket.save()
+        ticket_save(ticket, "assignee")
     return True
 
 

@@ -9,23 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.contrib.auth.models import User
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from tickets.models import Notice
-
-# --- Reads ---------------------------------------------------------------------------------
-
-
-def notices_unread_count(user: User) -> int:
-    """The number under the bell: one COUNT served by the index ``notice_user_unread``."""
-    return Notice.objects.filter(user=user, read_at__isnull=True).count()
-
-
-def notice_list_for_user(user: User) -> QuerySet[Notice]:
-    """The user's notices, newest first, with what the list shows (ticket, customer, promise)."""
-    return Notice.objects.filter(user=user).select_related("ticket__customer", "promise").order_by("-created_at", "-id")
-
 
 # --- Writes --------------------------------------------------------------------------------
 

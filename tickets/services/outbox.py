@@ -22,8 +22,8 @@ import time
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from enum import Enum
-from functools import partial
 
+from celery import current_app
 from django.conf import settings
 from django.core.mail.message import make_msgid
 from django.db import InterfaceError, OperationalError, connection, transaction
@@ -45,6 +45,35 @@ MARK_SENT_PAUSES = (0.2, 0.5, 1.0, 2.0, 4.0)
 LEASE_MARGIN_SECONDS = 5
 BACKOFF_BASE_SECONDS = 30
 BACKOFF_MAX_SECONDS = 600
+
+
+# Queueing the send task. The task calls this module (``tickets.tasks.send_outbound_email`` runs
+# ``outbox_send``), so this module never imports the task back: it queues it by its registered
+# name, as beat does, and no import cycle exists (import-linter checks it). Inside a transaction
+# use ``send_after_commit``; outside one, ``send_now``. See docs/architecture.md, "Tasks".
+SEND_TASK_NAME = "tickets.tasks.send_outbound_email"
+
+
+def send_now(email_id: int) -> None:
+    """Queue the send task for one row now; the task claims the row, so a duplicate is harmless.
+
+    When the broker is away, the row waits for the periodic re-queue (docs/reliability.md §3 C2):
+    logged once a minute, never raised into a request.
+    """
+    if degraded.recently_failed("broker"):
+        return  # it failed seconds ago: don't make this request wait on it again
+    try:
+        current_app.tasks[SEND_TASK_NAME].delay(email_id)
+    except BROKER_ERRORS as exc:  # anything else is a bug: on_commit(robust=True) logs it each time
+        degraded.report("broker", exc, doing="emails left to the periodic re-queue")
+    else:
+        degraded.recovered("broker")
+
+
+def send_after_commit(email_id: int) -> None:
+    """Queue the send task when the caller's transaction commits: nothing goes out for a rollback."""
+    # A lambda, not functools.partial: a robust on_commit logs a failing callback by its __qualname__.
+    transaction.on_commit(lambda: send_now(email_id), robust=True)
 
 
 class SendResult(Enum):
@@ -117,23 +146,8 @@ def outbox_enqueue(
         email.status = OutboundEmail.Status.HELD
     email.save(force_insert=True)
     if not hold:
-        transaction.on_commit(partial(queue_send, email.pk), robust=True)
+        send_after_commit(email.pk)
     return email
-
-
-def queue_send(email_id: int) -> None:
-    """Hand a committed row to the broker. When the broker is away, the row waits for the periodic
-    re-queue (docs/reliability.md §3 C2): logged once a minute, never raised into a request."""
-    from tickets.tasks import send_outbound_email as send_outbound_email_task
-
-    if degraded.recently_failed("broker"):
-        return  # it failed seconds ago: don't make this request wait on it again
-    try:
-        send_outbound_email_task.delay(email_id)
-    except BROKER_ERRORS as exc:  # anything else is a bug: on_commit(robust=True) logs it each time
-        degraded.report("broker", exc, doing="emails left to the periodic re-queue")
-    else:
-        degraded.recovered("broker")
 
 
 def outbox_acks_recent(*, to_email: str, since: datetime) -> int:
@@ -183,7 +197,7 @@ def outbox_enqueue_notices(*, notices: Iterable[Notice], batch_size: int = 500) 
         .values_list("pk", flat=True)
     )
     for pk in ids:
-        transaction.on_commit(partial(queue_send, pk), robust=True)
+        send_after_commit(pk)
     return ids
 
 
@@ -313,11 +327,9 @@ def outbox_due_ids(limit: int = 500) -> list[int]:
 
 def outbox_requeue_due() -> int:
     """Queue a send task for each stuck row; claims keep this safe to run anywhere, any time."""
-    from tickets.tasks import send_outbound_email as send_outbound_email_task
-
     ids = outbox_due_ids()
     for pk in ids:
-        send_outbound_email_task.delay(pk)
+        send_now(pk)
     return len(ids)
 
 
@@ -339,5 +351,5 @@ def outbox_retry(*, email_ids: list[int]) -> list[int]:
             status=OutboundEmail.Status.PENDING, next_attempt_at=timezone.now(), claimed_until=None
         )
         for pk in ids:
-            transaction.on_commit(partial(queue_send, pk), robust=True)
+            send_after_commit(pk)
     return ids

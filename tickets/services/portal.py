@@ -16,10 +16,11 @@ from django.utils import timezone
 
 from tickets.links import link_token, new_link_secret
 from tickets.models import Customer, Message, OutboundEmail, Queue, Ticket, TicketEvent
-from tickets.services.common import attachments_save, status_apply, text_required
+from tickets.services.common import attachments_save, text_required, ticket_save
 from tickets.services.events import event_record
 from tickets.services.outbox import outbox_acks_recent, outbox_enqueue
 from tickets.services.promises import promise_at_intake
+from tickets.services.status import STATUS_FIELDS, status_apply
 
 SUBJECT_MAX = 200
 BODY_MAX = 50_000
@@ -140,8 +141,7 @@ def _ticket_create(
     )
     attachments_save(message=message, files=files, at=now)
     event_record(ticket=ticket, kind=TicketEvent.Kind.CREATED, at=now, by_customer=True)
-    intake = promise_at_intake(ticket=ticket, at=now)
-    ticket.save(update_fields=["next_due_at"])
+    intake = promise_at_intake(ticket=ticket, at=now)  # writes the ticket's next_due_at itself
     held = ack_cap_reached(customer=customer, at=now)
     outbox_enqueue(
         key=f"ack:{ticket.pk}",
@@ -201,7 +201,7 @@ def customer_reply_post(*, ticket: Ticket, body: str, files: list[UploadedFile] 
             # Back to the desk; a paused clock restarts with a fresh target from this reply.
             status_apply(ticket=ticket, status=Ticket.Status.OPEN, at=now, by_customer=True)
         ticket.updated_at = now
-        ticket.save()
+        ticket_save(ticket, *STATUS_FIELDS)
     return message
 
 

@@ -1,7 +1,9 @@
 """Promise bookkeeping: made at intake and by agents, kept or broken, paused while we wait.
 
-Every function here runs inside the caller's transaction with the ticket row locked,
-and keeps ``Ticket.next_due_at`` equal to the pending promise's due time.
+Every function here runs inside the caller's transaction with the ticket row locked, and keeps
+``Ticket.next_due_at`` (the queue's sort key) equal to the pending promise's due time, writing
+it to the row itself through ``_due_sync``: no caller has to remember to save it. The rules
+are in docs/promises.md.
 """
 
 from __future__ import annotations
@@ -13,12 +15,15 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils import timezone
 
 from tickets.business_hours import Schedule, add_business_minutes, always_open, business_minutes_between, is_open
 from tickets.models import Promise, SlaPolicy, Ticket, TicketEvent
-from tickets.promise_text import business_duration, pauses_when_waiting, resume_minutes
-from tickets.services.availability import agents_on_duty
+from tickets.models.agent import agents
+from tickets.promise_text import pauses_when_waiting, resume_minutes
+from tickets.selectors import promise_pending
 from tickets.services.events import event_record
+from tickets.time_text import business_duration
 
 MAX_PROMISE_AHEAD = timedelta(days=365)
 MAX_STRETCH = 5.0
@@ -49,8 +54,10 @@ def schedule_for(ticket: Ticket, policy: SlaPolicy | None) -> Schedule:
     return queue_calendar.schedule() if queue_calendar else always_open()
 
 
-def pending_promise(ticket: Ticket) -> Promise | None:
-    return Promise.objects.pending_for(ticket)
+def _due_sync(ticket: Ticket, due_at: datetime | None) -> None:
+    """Set the ticket's ``next_due_at`` in memory and in its row (one UPDATE of that column)."""
+    ticket.next_due_at = due_at
+    Ticket.objects.filter(pk=ticket.pk).update(next_due_at=due_at)
 
 
 def _remind_at(due_at: datetime, policy: SlaPolicy | None, at: datetime) -> datetime:
@@ -68,7 +75,7 @@ def promise_make(
     agent: User | None = None,
 ) -> Promise:
     """Record a new pending promise; any pending one is superseded first."""
-    previous = pending_promise(ticket)
+    previous = promise_pending(ticket)
     if previous is not None:
         _settle(previous, Promise.State.SUPERSEDED, at)
         event_record(ticket=ticket, kind=TicketEvent.Kind.PROMISE_SUPERSEDED, at=at, actor=agent)
@@ -82,7 +89,7 @@ def promise_make(
         remind_at=_remind_at(due_at, policy, at),
         created_at=at,
     )
-    ticket.next_due_at = due_at
+    _due_sync(ticket, due_at)
     event_record(ticket=ticket, kind=TicketEvent.Kind.PROMISE_MADE, at=at, actor=agent, new=due_value(due_at))
     return promise
 
@@ -111,7 +118,7 @@ def _promise_make_paused(*, ticket: Ticket, at: datetime, policy: SlaPolicy, age
         remaining_seconds=policy.next_update_minutes * 60,
         created_at=at,
     )
-    ticket.next_due_at = None
+    _due_sync(ticket, None)
     value = _waiting_value(policy.next_update_minutes)
     event_record(ticket=ticket, kind=TicketEvent.Kind.PROMISE_MADE, at=at, actor=agent, new=value)
     return promise
@@ -129,7 +136,7 @@ def busy_factor(ticket: Ticket, at: datetime | None = None) -> float:
     if not threshold:
         return 1.0
     waiting = Ticket.objects.open().filter(queue=ticket.queue_id, assignee__isnull=True).count()
-    on_duty = len(agents_on_duty(ticket.queue.agents.filter(is_active=True), at=at))
+    on_duty = len(agents().of_queue(ticket.queue_id).on_duty(at or timezone.now()))
     load = waiting / max(on_duty, 1)
     return min(load / threshold, MAX_STRETCH) if load > threshold else 1.0
 
@@ -178,7 +185,7 @@ def promise_on_public_reply(
 ) -> None:
     """A public reply keeps (or belatedly fulfils) the outstanding promise and makes the next one.
 
-    The rule (README, "The promise"): when the reply leaves the ticket waiting on the customer
+    The rule (docs/promises.md, "Waiting on the customer"): when the reply leaves the ticket waiting on the customer
     and its policy pauses while waiting, no update time is promised: the next promise starts
     paused and the customer's answer starts a whole next-update interval. A time the agent
     picked would be told to nobody, so that combination is refused. When the policy doesn't
@@ -190,7 +197,7 @@ def promise_on_public_reply(
         if waiting_pauses:
             raise ValidationError({"next_update_at": WAITING_REFUSAL.format(name=ticket.customer.first_name)})
         validate_agent_due(next_due_at, at)
-    current = pending_promise(ticket)
+    current = promise_pending(ticket)
     if current is not None:
         on_time = current.due_at is None or at <= current.due_at
         if on_time:
@@ -202,7 +209,7 @@ def promise_on_public_reply(
             _mark_broken(current, at)
             event_record(ticket=ticket, kind=TicketEvent.Kind.PROMISE_BROKEN, at=at)
     ticket.promises.filter(state=Promise.State.BROKEN, fulfilled_at__isnull=True).update(fulfilled_at=at)
-    ticket.next_due_at = None
+    _due_sync(ticket, None)
     if status_after in (Ticket.Status.RESOLVED, Ticket.Status.CLOSED):
         return
     if waiting_pauses:
@@ -226,7 +233,7 @@ def _mark_broken(promise: Promise, at: datetime) -> None:
 
 def promise_pause(*, ticket: Ticket, at: datetime, actor: User | None = None) -> None:
     """Waiting on the customer: stop the clock and carry the remaining business time forward."""
-    promise = pending_promise(ticket)
+    promise = promise_pending(ticket)
     if promise is None or promise.is_paused or promise.due_at is None:
         return
     policy = promise.policy
@@ -238,7 +245,7 @@ def promise_pause(*, ticket: Ticket, at: datetime, actor: User | None = None) ->
     promise.due_at = None
     promise.remind_at = None
     promise.save(update_fields=["remaining_seconds", "paused_at", "due_at", "remind_at"])
-    ticket.next_due_at = None
+    _due_sync(ticket, None)
     value = _waiting_value(resume_minutes(promise))
     event_record(ticket=ticket, kind=TicketEvent.Kind.PROMISE_PAUSED, at=at, actor=actor, new=value)
 
@@ -247,7 +254,7 @@ def promise_resume(*, ticket: Ticket, at: datetime, fresh: bool, actor: User | N
     """Restart a paused clock. After a customer reply (``fresh``) the target runs at least a whole
     next-update interval from that reply, so a reopened ticket never breaches on the spot (rule 5/6).
     With no pending promise (e.g. a reopened solved ticket) a fresh one is made from the policy."""
-    promise = pending_promise(ticket)
+    promise = promise_pending(ticket)
     if promise is None:
         due_at, policy = default_next_update(ticket, at)
         if due_at is not None:
@@ -264,14 +271,14 @@ def promise_resume(*, ticket: Ticket, at: datetime, fresh: bool, actor: User | N
     promise.paused_at = None
     promise.remaining_seconds = None
     promise.save(update_fields=["due_at", "remind_at", "paused_at", "remaining_seconds"])
-    ticket.next_due_at = due_at
+    _due_sync(ticket, due_at)
     event_record(ticket=ticket, kind=TicketEvent.Kind.PROMISE_RESUMED, at=at, actor=actor, new=due_value(due_at))
 
 
 def promise_end(*, ticket: Ticket, at: datetime, actor: User | None = None) -> None:
     """Solving or closing the ticket ends its pending promise (neither kept nor broken)."""
-    promise = pending_promise(ticket)
-    ticket.next_due_at = None
+    promise = promise_pending(ticket)
+    _due_sync(ticket, None)
     if promise is None:
         return
     _settle(promise, Promise.State.ENDED, at)

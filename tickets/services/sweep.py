@@ -20,7 +20,6 @@ A reminder whose due time has passed is never sent: the breach notice covers it.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -29,8 +28,8 @@ from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from tickets.models import Notice, Promise, Queue, TicketEvent
-from tickets.services.availability import is_on_duty
+from tickets.models import Notice, Promise, TicketEvent
+from tickets.models.agent import agents_on_duty_by_queue
 from tickets.services.outbox import outbox_enqueue_notices
 
 logger = logging.getLogger(__name__)
@@ -127,28 +126,11 @@ def _active(user: User | None) -> User | None:
     return user if user is not None and user.is_active else None
 
 
-def _queue_agents(queue_ids: Iterable[int], *, at: datetime) -> dict[int, list[User]]:
-    """Each queue's active agents who are on duty at ``at`` (switch and hours): one query for all the queues."""
-    ids = set(queue_ids)
-    if not ids:
-        return {}
-    memberships = (
-        Queue.agents.through.objects.filter(queue_id__in=ids, user__is_active=True, user__is_staff=True)
-        .select_related("user__agent_profile")
-        .order_by("queue_id", "user_id")
-    )
-    agents: dict[int, list[User]] = {}
-    for membership in memberships:
-        if is_on_duty(membership.user, at):
-            agents.setdefault(membership.queue_id, []).append(membership.user)
-    return agents
-
-
 def _recipients(promises: list[Promise], *, kind: str, at: datetime) -> dict[int, list[User]]:
     """Who hears of each promise: the assignee, or the queue's agents on duty when there is none
     (or the assignee is no longer active); for a breach, the queue's team lead as well."""
     unassigned = {p.ticket.queue_id for p in promises if _active(p.ticket.assignee) is None}
-    queue_agents = _queue_agents(unassigned, at=at)
+    queue_agents = agents_on_duty_by_queue(unassigned, at=at)
     recipients: dict[int, list[User]] = {}
     for promise in promises:
         ticket = promise.ticket

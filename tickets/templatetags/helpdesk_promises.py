@@ -8,7 +8,10 @@ from django.utils.safestring import SafeString, mark_safe
 
 from tickets import promise_text
 from tickets.models import Promise, Ticket
-from tickets.promise_text import customer_zone, relative, wall_clock
+from tickets.promise_text import customer_zone
+from tickets.time_text import ago as ago_text
+from tickets.time_text import business_duration as business_duration_text
+from tickets.time_text import due_label, hours_minutes, relative, wall_clock
 
 register = template.Library()
 
@@ -37,15 +40,13 @@ def due_class(when: datetime | None, now: datetime, soon: datetime) -> str:
 @register.filter
 def seconds_as_hours(seconds: int | None) -> str:
     """7380 -> '2 h 3 min' of business time."""
-    minutes = round((seconds or 0) / 60)
-    hours, rest = divmod(minutes, 60)
-    return f"{hours} h {rest} min" if hours else f"{rest} min"
+    return hours_minutes(seconds)
 
 
 @register.filter
 def business_duration(minutes: int | None) -> str:
     """120 -> '2 business hours'; 90 -> '90 business minutes'."""
-    return promise_text.business_duration(minutes)
+    return business_duration_text(minutes)
 
 
 _KIND_BADGES = {
@@ -66,7 +67,7 @@ def ago(when: datetime | None, now: datetime) -> str:
     """'5 min ago', '3 h ago', '2 d ago' (cheaper than timesince on a long list)."""
     if when is None:
         return ""
-    return relative(now, when).replace("in ", "", 1) + " ago" if when <= now else "just now"
+    return ago_text(when, now)
 
 
 @register.filter
@@ -79,12 +80,10 @@ def event_value(value: str) -> str:
         return value
     if when.tzinfo is None:
         return value
-    zone = timezone.get_current_timezone()
-    local = when.astimezone(zone)
-    return f"due {local:%a} {local.day} {local:%b %H:%M} ({promise_text.zone_label(zone)})"  # type: ignore[arg-type]
+    return due_label(when, timezone.get_current_timezone())
 
 
 @register.simple_tag
 def resume_text(promise: Promise) -> str:
     """'2 business hours': what a paused promise gets once the customer answers."""
-    return promise_text.business_duration(promise_text.resume_minutes(promise))
+    return business_duration_text(promise_text.resume_minutes(promise))

@@ -1,0 +1,179 @@
+"""A ticket on the desk (/desk/t/<reference>/): the page, its reply composer, the change form.
+
+One function renders the page (``ticket_page``), whatever led to it: a plain visit, an insert in
+the composer without JavaScript, a courtesy check or a form error. Every change is a POST; every
+lookup is scoped to the agent.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.timezone import get_current_timezone as tz
+from django.views.decorators.http import require_GET, require_POST
+
+from canned_responses.services import ReplyPosted, canned_reply_post, courtesy_flags
+from desk import composer
+from desk.access import AgentRequest, agent_required
+from desk.forms import AgentReplyForm, TicketUpdateForm
+from helpdesk.lib.forms import add_service_errors
+from knowledgebase import selectors as kb_selectors
+from knowledgebase.links import article_markdown_link
+from tickets import selectors, services
+from tickets.downloads import attachment_response
+from tickets.models import Ticket
+from tickets.promise_text import agent_waiting_note, pauses_when_waiting
+from tickets.services.promises import policy_for
+from tickets.time_text import weekday_clock
+
+
+def ticket_page(
+    request: AgentRequest, ticket: Ticket, *, status: int = 200, extra: dict[str, Any] | None = None, **forms: Any
+) -> HttpResponse:
+    """The ticket page with the given forms (fresh ones where none is given)."""
+    agents = selectors.agents_for_ticket(ticket)
+    update_form = forms.get("update_form") or TicketUpdateForm(
+        agents=agents,
+        initial={"status": ticket.status, "priority": ticket.priority, "assignee": ticket.assignee_id},
+    )
+    reply_form = forms.get("reply_form") or AgentReplyForm()
+    composer.composer_choices_set(form=reply_form, user=request.user, ticket=ticket)  # one query
+    policy = policy_for(ticket, with_calendar=False)
+    status_after = reply_form["status_after"].value() or ticket.status  # "Keep the current status"
+    context = {
+        "ticket": ticket,
+        "promise": selectors.promise_pending(ticket),
+        # What "Waiting on customer" will do to the promise, shown before sending (static/js/promise-pick.js).
+        "waiting_pauses": pauses_when_waiting(policy),
+        "waiting_note": agent_waiting_note(customer_first_name=ticket.customer.first_name, policy=policy),
+        "waiting_chosen": status_after == Ticket.Status.WAITING,
+        "promise_stats": selectors.promise_stats_for_ticket(ticket),
+        "now": timezone.now(),
+        "timeline": selectors.ticket_timeline_for_agent(ticket),
+        "reply_form": reply_form,
+        "update_form": update_form,
+        # The composer's "Insert a help article link": the best public articles for the subject.
+        "kb_articles": [(a, article_markdown_link(a)) for a in kb_selectors.articles_for_agent_picker(ticket.subject)],
+        "site_url": settings.SITE_URL,
+        **(extra or {}),
+    }
+    return render(request, "desk/ticket.html", context, status=status)
+
+
+@require_GET
+@agent_required
+def ticket_detail(request: AgentRequest, reference: str) -> HttpResponse:
+    ticket = selectors.ticket_get_for_agent(user=request.user, reference=reference)
+    return ticket_page(request, ticket)
+
+
+def composer_again(request: AgentRequest, ticket: Ticket, inserted: composer.Inserted) -> HttpResponse:
+    """An insert without JavaScript: the page again, the composer filled in, nothing sent."""
+    if inserted.note:
+        messages.info(request, inserted.note)
+    return ticket_page(request, ticket, reply_form=AgentReplyForm(initial=inserted.initial))
+
+
+def _courtesy_prompt(
+    request: AgentRequest, ticket: Ticket, form: AgentReplyForm, *, internal: bool
+) -> HttpResponse | None:
+    """Blunt phrases in a public reply to a complaint: the page again, gently asking; nothing sent.
+
+    "Send anyway" resubmits the same form with ``confirm_courtesy`` set.
+    """
+    if form.cleaned_data["confirm_courtesy"]:
+        return None
+    flagged = courtesy_flags(ticket=ticket, body=form.cleaned_data["body"], internal=internal)
+    if not flagged:
+        return None
+    return ticket_page(request, ticket, reply_form=form, extra={"courtesy_flags": flagged})
+
+
+def _reply_done(ticket: Ticket, posted: ReplyPosted, *, internal: bool) -> str:
+    """'Reply sent to Ada. Next update promised by Tue 14:00 (London time).' in the agent's zone."""
+    if internal:
+        return "Internal note added."
+    done = f"Reply sent to {ticket.customer.name}."
+    promise = posted.promise
+    if promise is not None and promise.due_at is not None:
+        done += f" Next update promised by {weekday_clock(promise.due_at, tz())}."
+    elif promise is not None and promise.is_paused:
+        done += f" The clock waits for {ticket.customer.first_name}'s answer; no update time is promised."
+    return done
+
+
+@require_POST
+@agent_required
+def ticket_reply(request: AgentRequest, reference: str) -> HttpResponse:
+    ticket = selectors.ticket_get_for_agent(user=request.user, reference=reference)
+    if "apply_canned" in request.POST:  # "Insert" a canned response: nothing is sent
+        inserted = composer.canned_insert(post=request.POST, user=request.user, ticket=ticket, at=timezone.now())
+        return composer_again(request, ticket, inserted)
+    if "insert_article" in request.POST:  # "Insert article link": nothing is sent
+        return composer_again(request, ticket, composer.article_insert(post=request.POST))
+    form = AgentReplyForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        internal = data["visibility"] == "note"
+        prompt = _courtesy_prompt(request, ticket, form, internal=internal)
+        if prompt is not None:
+            return prompt
+        try:
+            next_due_at = None
+            if not internal:
+                next_due_at = services.agent_due_choice(
+                    ticket=ticket, choice=data["next_update"], custom=data["next_update_at"], at=timezone.now()
+                )
+            posted = canned_reply_post(
+                ticket=ticket,
+                agent=request.user,
+                body=data["body"],
+                internal=internal,
+                status_after=data["status_after"] or None,
+                files=data["attachments"],
+                next_due_at=next_due_at,
+                canned_id=data["canned_id"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _reply_done(ticket, posted, internal=internal))
+            return redirect("desk:ticket", reference=ticket.reference)
+    return ticket_page(request, ticket, status=400, reply_form=form)
+
+
+@require_POST
+@agent_required
+def ticket_update(request: AgentRequest, reference: str) -> HttpResponse:
+    ticket = selectors.ticket_get_for_agent(user=request.user, reference=reference)
+    form = TicketUpdateForm(request.POST, agents=selectors.agents_for_ticket(ticket))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            changed = services.ticket_update(
+                ticket=ticket,
+                agent=request.user,
+                status=data["status"],
+                priority=data["priority"],
+                assignee_id=data["assignee"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Ticket updated." if changed else "Nothing to change.")
+            return redirect("desk:ticket", reference=ticket.reference)
+    ticket.refresh_from_db()
+    return ticket_page(request, ticket, status=400, update_form=form)
+
+
+@require_GET
+@agent_required
+def attachment_download(request: AgentRequest, reference: str, attachment_id: int) -> FileResponse:
+    attachment = selectors.attachment_get_for_agent(user=request.user, reference=reference, attachment_id=attachment_id)
+    return attachment_response(attachment)

@@ -1,0 +1,203 @@
+"""The customer portal (/support/): no accounts, a private link per ticket."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from helpdesk.lib import ratelimit
+from helpdesk.lib.forms import add_service_errors
+from helpdesk.lib.outage import after_commit_step
+from knowledgebase import selectors as kb_selectors
+from knowledgebase.models import DeflectionEvent
+from knowledgebase.services import deflection_record
+from portal.forms import CustomerReplyForm, ResendLinksForm, TicketSubmitForm
+from tickets import selectors, services
+from tickets.downloads import attachment_response
+from tickets.links import link_path
+from tickets.models import Ticket
+from tickets.promise_text import customer_promise_text, customer_zone, intake_promise_text
+from tickets.services.portal import SUBJECT_MAX
+
+SESSION_SUBMITTED = "portal_submitted"
+RATELIMIT_REVOKE = (5, 3600)  # per client address and ticket: each one sends an email
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    """Headers for a page that carries (or links to) a private ticket link.
+
+    The link is a capability, so it must never reach another site in a Referer header.
+    ``same-origin`` already guarantees that: browsers send no Referer at all on cross-site
+    requests, and these pages load nothing from other origins (every asset is ours, and
+    the CSP allows nothing else). ``no-referrer`` would be stricter in name only, and it
+    breaks the page: under it Chromium sends ``Origin: null`` on the page's own form POST,
+    and Django's CSRF check refuses every customer reply as "Origin checking failed".
+    """
+    response["Referrer-Policy"] = "same-origin"
+    return response
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/home.html")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def ticket_new(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        form = TicketSubmitForm(request.POST, request.FILES)
+        if not ratelimit.hit(request, "submit", settings.RATELIMIT_PUBLIC_FORM):
+            form.is_valid()
+            form.add_error(None, "We've received many requests from your address. Please try again in an hour.")
+            return render(request, "portal/new.html", {"form": form}, status=429)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                submitted = services.ticket_submit(
+                    name=data["name"],
+                    email=data["email"],
+                    kind=data["kind"],
+                    subject=data["subject"],
+                    description=data["description"],
+                    files=data["attachments"],
+                    submission_key=data["submission_key"] or None,
+                    timezone_name=data["timezone"],
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                # Only the id: the link is rebuilt from the ticket, so no token sits in the session store.
+                request.session[SESSION_SUBMITTED] = submitted.ticket.pk
+                # The submission key doubles as the form id of knowledge-base suggestions: "submitted anyway".
+                after_commit_step(  # the ticket is saved: nothing after this may show an error page
+                    "deflection record",
+                    deflection_record,
+                    form_id=data["submission_key"],
+                    kind=DeflectionEvent.Kind.SUBMITTED,
+                )
+                return redirect("portal:submitted")
+        return render(request, "portal/new.html", {"form": form}, status=400)
+    # "Ask our team about this" on a help article prefills the subject (and names the article).
+    initial = {"submission_key": uuid.uuid4().hex, "subject": request.GET.get("subject", "")[:SUBJECT_MAX]}
+    article = kb_selectors.article_public_or_none(request.GET.get("article", ""))
+    if article is not None:
+        initial["description"] = f"About the help article “{article.title}”: "
+    form = TicketSubmitForm(initial=initial)
+    return render(request, "portal/new.html", {"form": form})
+
+
+@never_cache
+@require_safe
+def ticket_submitted(request: HttpRequest) -> HttpResponse:
+    pk = request.session.get(SESSION_SUBMITTED)
+    ticket = selectors.ticket_get_by_id(pk) if isinstance(pk, int) else None
+    if ticket is None:
+        return redirect("portal:new")
+    context = {
+        "ticket": ticket,
+        "ticket_path": link_path(ticket),
+        "promise_sentence": intake_promise_text(ticket, timezone.now()),  # the acknowledgement's words
+        "ack_held": selectors.ticket_ack_held(ticket),
+    }
+    return _private(render(request, "portal/submitted.html", context))
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def ticket_detail(request: HttpRequest, reference: str, token: str) -> HttpResponse:
+    ticket = selectors.ticket_get_for_link(reference=reference, token=token)
+    form = CustomerReplyForm()
+    status = 200
+    if request.method == "POST":
+        form = CustomerReplyForm(request.POST, request.FILES)
+        if not ratelimit.hit(request, "reply", settings.RATELIMIT_CUSTOMER_REPLY, extra=reference):
+            form.is_valid()
+            form.add_error(None, "You've sent many replies in a short time. Please wait a little and try again.")
+            status = 429
+        elif form.is_valid():
+            try:
+                services.customer_reply_post(
+                    ticket=ticket, body=form.cleaned_data["body"], files=form.cleaned_data["attachments"]
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, "Thanks, your reply has been added. We'll be in touch.")
+                return redirect(request.path)
+        status = status if status != 200 else 400
+        ticket.refresh_from_db()
+    return _ticket_page(request, ticket, token, form=form, status=status)
+
+
+def _ticket_page(
+    request: HttpRequest, ticket: Ticket, token: str, *, form: CustomerReplyForm, status: int = 200, **extra: object
+) -> HttpResponse:
+    promise = selectors.promise_pending(ticket)
+    promise_due, promise_waits = customer_promise_text(ticket, promise, timezone.now())  # as the emails say it
+    context = {
+        "ticket": ticket,
+        "promise": promise,
+        "promise_due": promise_due,
+        "promise_waits": promise_waits,
+        "now": timezone.now(),
+        "conversation": selectors.ticket_conversation_for_customer(ticket),
+        "form": form,
+        "ticket_path": reverse("portal:ticket", kwargs={"reference": ticket.reference, "token": token}),
+        **extra,
+    }
+    with timezone.override(customer_zone(ticket)):  # every time on the page in the customer's own zone
+        response = render(request, "portal/ticket.html", context, status=status)
+    return _private(response)
+
+
+def masked_email(address: str) -> str:
+    """``dana@example.com`` as ``d***@example.com``: enough to recognise, not to harvest."""
+    local, _, domain = address.partition("@")
+    return f"{local[:1]}***@{domain}"
+
+
+@never_cache
+@require_POST
+def link_revoke(request: HttpRequest, reference: str, token: str) -> HttpResponse:
+    """ "Revoke this link and send me a new one": only the link's holder can ask, and the
+    new link goes to the customer's address, never onto this page."""
+    ticket = selectors.ticket_get_for_link(reference=reference, token=token)
+    if not ratelimit.hit(request, "revoke", RATELIMIT_REVOKE, extra=reference):
+        error = "You've asked for new links several times already. Please check your inbox or try again later."
+        return _ticket_page(request, ticket, token, form=CustomerReplyForm(), status=429, revoke_error=error)
+    ticket = services.link_revoke(ticket=ticket)
+    response = render(
+        request, "portal/link_revoked.html", {"ticket": ticket, "email": masked_email(ticket.customer.email)}
+    )
+    return _private(response)
+
+
+@never_cache
+@require_safe
+def attachment_download(request: HttpRequest, reference: str, token: str, attachment_id: int) -> FileResponse:
+    attachment = selectors.attachment_get_for_link(reference=reference, token=token, attachment_id=attachment_id)
+    return attachment_response(attachment)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def links_resend_view(request: HttpRequest) -> HttpResponse:
+    form = ResendLinksForm(request.POST or None)
+    if request.method == "POST":
+        if not ratelimit.hit(request, "links", settings.RATELIMIT_RESEND_LINKS):
+            form.add_error(None, "You've asked several times already. Please check your inbox or try again later.")
+            return render(request, "portal/links.html", {"form": form}, status=429)
+        if form.is_valid():
+            services.links_resend(email=form.cleaned_data["email"])
+            # Same answer whether or not we know the address.
+            return render(request, "portal/links_sent.html", {"email": form.cleaned_data["email"]})
+        return render(request, "portal/links.html", {"form": form}, status=400)
+    return render(request, "portal/links.html", {"form": form})
