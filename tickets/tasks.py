@@ -34,8 +34,9 @@ def database_backoff(retries: int) -> float:
     return delay / 2 + random.uniform(0, delay / 2)  # noqa: S311 - jitter, not crypto
 
 
-@shared_task(bind=True, max_retries=None, acks_late=True)
-def send_outbound_email(self, email_id: int, claims: list[str] | None = None) -> str:  # type: ignore[no-untyped-def]
+# Registered names stay as first published: queued messages and beat's rows refer to them.
+@shared_task(name="tickets.tasks.send_outbound_email", bind=True, max_retries=None, acks_late=True)
+def send_outbound_email_task(self, email_id: int, claims: list[str] | None = None) -> str:  # type: ignore[no-untyped-def]
     # Each try brings a fresh lease end; the earlier ones let it take back a claim that committed
     # although the database error hid it (tickets/services/outbox.py).
     claims = [*(claims or []), outbox_claim_token()]
@@ -53,13 +54,13 @@ def send_outbound_email(self, email_id: int, claims: list[str] | None = None) ->
     return result.value
 
 
-@shared_task(**PERIODIC_DB_RETRY)
-def requeue_stuck_emails() -> int:
+@shared_task(name="tickets.tasks.requeue_stuck_emails", **PERIODIC_DB_RETRY)
+def requeue_stuck_emails_task() -> int:
     return outbox_requeue_due()
 
 
-@shared_task(**PERIODIC_DB_RETRY)
-def promise_sweep() -> dict[str, int]:
+@shared_task(name="tickets.tasks.promise_sweep", **PERIODIC_DB_RETRY)
+def promise_sweep_task() -> dict[str, int]:
     """Reminders and breach notices due now; safe under two beats or a redelivered message."""
     result = sweep.promise_sweep()
     return {"reminders": result.reminders, "breaches": result.breaches}

@@ -20,7 +20,7 @@ from tests.e2e.conftest import Mailbox, Worker
 from tests.e2e.helpers import Screenshot, sign_in, text_body
 from tests.factories import TicketFactory
 from tickets.models import Notice, Promise, Ticket
-from tickets.tasks import promise_sweep
+from tickets.tasks import promise_sweep_task
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres, pytest.mark.redis]
 
@@ -65,7 +65,7 @@ def test_a_broken_promise_rings_the_bell_is_emailed_and_counts_in_the_reports(
         promise(answered, Promise.State.KEPT, hours_ago=40, by=desk.agent_a)
     promise(TicketFactory(queue=desk.queue_b), Promise.State.BROKEN, hours_ago=30)  # Bob's queue: not Alice's figures
 
-    promise_sweep.delay()  # what beat queues every minute
+    promise_sweep_task.delay()  # what beat queues every minute
     [notice_email] = smtp_server.wait_for(1)
     assert notice_email["To"] == "alice@desk.example"
     assert notice_email["Subject"] == f"Promise broken: {late.reference} Refund never arrived"

@@ -161,14 +161,14 @@ def test_internal_note_emails_nobody(
 def test_running_the_send_task_again_sends_nothing_more(
     desk: Any, smtp_server: Mailbox, celery_worker_process: Worker
 ) -> None:
-    from tickets.tasks import send_outbound_email
+    from tickets.tasks import send_outbound_email_task
 
     ticket = submitted()
     smtp_server.wait_for(1)
     row = OutboundEmail.objects.get(ticket=ticket)
 
-    send_outbound_email.delay(row.pk)
-    send_outbound_email.delay(row.pk)
+    send_outbound_email_task.delay(row.pk)
+    send_outbound_email_task.delay(row.pk)
 
     runs = celery_worker_process.wait_for_runs(3)
     assert [run.result for run in runs] == ["sent", "skipped", "skipped"]

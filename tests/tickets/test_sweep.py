@@ -317,7 +317,7 @@ def test_a_reminder_email_sent_late_says_how_things_stand(desk, ticket):
 def test_the_task_returns_the_counts_and_beat_runs_it_every_minute(desk, ticket):
     from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
-    from tickets.tasks import promise_sweep as promise_sweep_task
+    from tickets.tasks import promise_sweep_task
 
     promised(ticket)
     with time_machine.travel(DUE, tick=False):

@@ -63,11 +63,15 @@ def send_now(email_id: int) -> None:
     if degraded.recently_failed("broker"):
         return  # it failed seconds ago: don't make this request wait on it again
     try:
-        current_app.tasks[SEND_TASK_NAME].delay(email_id)
+        _publish(email_id)
     except BROKER_ERRORS as exc:  # anything else is a bug: on_commit(robust=True) logs it each time
         degraded.report("broker", exc, doing="emails left to the periodic re-queue")
     else:
         degraded.recovered("broker")
+
+
+def _publish(email_id: int) -> None:
+    current_app.tasks[SEND_TASK_NAME].delay(email_id)
 
 
 def send_after_commit(email_id: int) -> None:
@@ -329,7 +333,9 @@ def outbox_requeue_due() -> int:
     """Queue a send task for each stuck row; claims keep this safe to run anywhere, any time."""
     ids = outbox_due_ids()
     for pk in ids:
-        send_now(pk)
+        # Straight to the broker, never skipped for a recent failure: this is the repair path, and
+        # a broker still away fails the periodic task, which beat runs again in a minute.
+        _publish(pk)
     return len(ids)
 
 
