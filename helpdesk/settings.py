@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "canned_responses",
     "portal",
     "desk",
+    "mail",
 ]
 
 MIDDLEWARE = [
