@@ -89,10 +89,10 @@ def _route(inbound: InboundMessage, mailbox: Mailbox, parsed: Parsed) -> None:
         inbound.status, inbound.ticket, inbound.message = InboundMessage.Status.REPLY, ticket, message
     else:
         submitted = services.ticket_submit(
-            name=(parsed.sender_name or parsed.sender_email.partition("@")[0] or "Customer")[:NAME_MAX],
+            name=(parsed.sender_name.strip() or parsed.sender_email.partition("@")[0] or "Customer")[:NAME_MAX],
             email=parsed.sender_email,
             kind=mailbox.default_kind,
-            subject=(parsed.subject or NO_SUBJECT)[:SUBJECT_MAX],
+            subject=(parsed.subject.strip() or NO_SUBJECT)[:SUBJECT_MAX],
             description=body,
             files=files,
             channel=Ticket.Channel.EMAIL,
