@@ -50,7 +50,11 @@ class Ingested:
 
 
 def email_ingest(*, mailbox: Mailbox, raw: bytes) -> Ingested:
-    parsed = parse(raw)
+    try:
+        parsed, unreadable = parse(raw), ""
+    except Exception as exc:  # parse() is written not to raise; if a message still finds a way, keep it
+        logger.exception("Could not parse an email for mailbox %s", mailbox.name)
+        parsed, unreadable = Parsed("", "", "", "", "", [], [], ""), f"Unreadable message: {type(exc).__name__}: {exc}"
     key = parsed.message_id or fallback_key(raw)
     with transaction.atomic():
         inbound, created = InboundMessage.objects.get_or_create(
@@ -68,6 +72,10 @@ def email_ingest(*, mailbox: Mailbox, raw: bytes) -> Ingested:
         )
         if not created:
             return Ingested(inbound=inbound, duplicate=True)
+        if unreadable:
+            inbound.reason = unreadable[:2000]
+            inbound.save()
+            return Ingested(inbound=inbound)
         try:
             with transaction.atomic():  # a savepoint: a refused message leaves only its stored row
                 _route(inbound, mailbox, parsed)

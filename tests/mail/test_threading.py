@@ -158,3 +158,29 @@ def test_a_message_that_cannot_be_filed_is_quarantined_with_its_reason_and_raw_b
     assert inbound.ticket is None and inbound.raw == raw
     assert not Ticket.objects.exists()
     assert email_ingest(mailbox=mailbox, raw=raw).duplicate  # kept once, not piled up on retries
+
+
+@pytest.mark.django_db
+def test_a_message_the_parser_cannot_read_is_still_kept_in_quarantine(mailbox, monkeypatch):
+    from mail import services as intake
+
+    def broken(raw: bytes) -> None:
+        raise UnicodeError("a parser bug met a message it never saw")
+
+    monkeypatch.setattr(intake, "parse", broken)  # stands in for an unknown parser failure
+    raw = mail("Something no parser expected.")
+    inbound = email_ingest(mailbox=mailbox, raw=raw).inbound
+    assert inbound.status == InboundMessage.Status.QUARANTINED
+    assert inbound.reason.startswith("Unreadable message: UnicodeError")
+    assert inbound.raw == raw and not Ticket.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_per_recipient_acknowledgement_cap_holds_for_email_tickets(mailbox, settings):
+    settings.ACK_PER_RECIPIENT_PER_HOUR = 2
+    for n in range(4):
+        email_ingest(mailbox=mailbox, raw=mail(f"Request number {n}."))
+    acks = OutboundEmail.objects.filter(kind=OutboundEmail.Kind.ACKNOWLEDGEMENT).order_by("id")
+    statuses = list(acks.values_list("status", flat=True))
+    assert statuses == ["pending", "pending", "held", "held"]
+    assert Ticket.objects.count() == 4  # every request is filed; only the flood of emails is held
