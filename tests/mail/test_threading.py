@@ -184,3 +184,13 @@ def test_the_per_recipient_acknowledgement_cap_holds_for_email_tickets(mailbox, 
     statuses = list(acks.values_list("status", flat=True))
     assert statuses == ["pending", "pending", "held", "held"]
     assert Ticket.objects.count() == 4  # every request is filed; only the flood of emails is held
+
+
+@pytest.mark.django_db
+def test_a_follow_up_to_her_own_first_email_joins_but_not_from_someone_else(opened, mailbox):
+    first_id = InboundMessage.objects.get(ticket=opened).message_id_header
+    follow_up = mail("Forgot to say: it's the 2nd floor.", subject="Re: Help", References=first_id)
+    assert email_ingest(mailbox=mailbox, raw=follow_up).inbound.ticket == opened
+    copied = mail("Me too!", sender="ada@example.com", subject="Re: Help", In_Reply_To=first_id)
+    assert email_ingest(mailbox=mailbox, raw=copied).inbound.ticket != opened
+    assert customer_texts(opened) == ["My printer prints blank pages.", "Forgot to say: it's the 2nd floor."]
