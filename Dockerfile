@@ -21,6 +21,7 @@ COPY knowledgebase ./knowledgebase
 COPY canned_responses ./canned_responses
 COPY portal ./portal
 COPY desk ./desk
+COPY mail ./mail
 COPY templates ./templates
 COPY static ./static
 

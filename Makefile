@@ -39,13 +39,13 @@ run: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy helpdesk tickets knowledgebase canned_responses portal desk
+	$(VENV)/bin/mypy helpdesk tickets knowledgebase canned_responses portal desk mail
 	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 	$(DEPLOY_CHECK_ENV) $(PY) manage.py check --deploy --fail-level WARNING
 
 typecheck: $(STAMP)
-	$(VENV)/bin/mypy helpdesk tickets knowledgebase canned_responses portal desk
+	$(VENV)/bin/mypy helpdesk tickets knowledgebase canned_responses portal desk mail
 
 test: lint
 	$(VENV)/bin/pytest $(PYTEST_ARGS)

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "canned_responses",
     "portal",
     "desk",
+    "mail",
 ]
 
 MIDDLEWARE = [
@@ -165,6 +166,9 @@ EMAIL_FILE_PATH = _email.file_path or str(VAR_DIR / "sent-emails")
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Support <support@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address customers reply to; each ticket's emails carry a signed plus-address on it
+# (support+HD-1014-<signature>@host, tickets/reply_address.py). Empty: DEFAULT_FROM_EMAIL's address.
+REPLY_TO_ADDRESS = env_str("REPLY_TO_ADDRESS", "")
 HELPDESK_NAME = env_str("HELPDESK_NAME", "Support")
 TICKET_REFERENCE_PREFIX = "HD"
 

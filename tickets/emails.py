@@ -16,6 +16,7 @@ from tickets.links import link_url
 from tickets.models import Notice, OutboundEmail, Ticket
 from tickets.models.ticket import CUSTOMER_STATUS_LABELS
 from tickets.promise_text import customer_promise_text, intake_sentence
+from tickets.reply_address import reply_address
 from tickets.selectors import promise_pending
 from tickets.time_text import relative, utc_label
 
@@ -134,6 +135,13 @@ def _headers(email: OutboundEmail) -> dict[str, str]:
     return headers
 
 
+def _reply_to(email: OutboundEmail) -> list[str]:
+    """A customer's email about a ticket answers to that ticket's signed address (mail intake threads it)."""
+    if email.ticket is None or email.kind == OutboundEmail.Kind.NOTICE:
+        return []
+    return [reply_address(email.ticket)]
+
+
 def build_email(email: OutboundEmail) -> EmailMultiAlternatives:
     base = TEMPLATES[OutboundEmail.Kind(email.kind)]
     context = _context(email)
@@ -146,6 +154,7 @@ def build_email(email: OutboundEmail) -> EmailMultiAlternatives:
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[email.to_email],
         headers=_headers(email),
+        reply_to=_reply_to(email),
     )
     message.attach_alternative(html, "text/html")
     return message

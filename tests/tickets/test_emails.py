@@ -140,3 +140,28 @@ def test_a_reply_that_waits_on_the_customer_says_the_clock_waits(desk):
     for body in bodies(message):
         assert "The clock waits for you" in body
         assert "2 business hours" in body  # the default problem policy's next-update interval
+
+
+@pytest.mark.django_db
+def test_ack_and_reply_answer_to_the_tickets_signed_address_and_invite_a_reply(desk, settings):
+    from tickets.reply_address import reply_address, ticket_pk_from_reply_address
+
+    settings.DEFAULT_FROM_EMAIL = "Help <help@desk.example.com>"
+    ticket = submit()
+    ack = deliver(OutboundEmail.objects.get())
+    services.agent_reply_post(ticket=ticket, agent=desk.agent_a, body="Try a restart.")
+    reply = deliver(OutboundEmail.objects.get(kind="reply"))
+    address = reply_address(ticket)
+    assert address.startswith(f"help+{ticket.reference}-") and address.endswith("@desk.example.com")
+    for message in (ack, reply):
+        assert message.reply_to == [address]
+        assert "reply to this email" in message.body
+        assert "don't reply" not in message.body
+    assert ticket_pk_from_reply_address(address) == ticket.pk
+    assert ticket_pk_from_reply_address(address.upper()) == ticket.pk  # mail servers may change case
+    forged = address.replace(ticket.reference, f"HD-{int(ticket.reference[3:]) + 1}")
+    assert ticket_pk_from_reply_address(forged) is None  # another ticket's number, this signature
+    assert ticket_pk_from_reply_address(f"help+{ticket.reference}-aaaaaaaaaa@desk.example.com") is None
+    assert ticket_pk_from_reply_address(address.replace("help+", "other+")) is None
+    settings.SECRET_KEY = "another-key-" * 5
+    assert ticket_pk_from_reply_address(address) is None  # the signature is under the site's key

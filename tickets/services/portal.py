@@ -59,12 +59,17 @@ def ticket_submit(
     channel: str = Ticket.Channel.WEB,
     submission_key: str | None = None,
     timezone_name: str = "",
+    queue: Queue | None = None,
+    acknowledge: bool = True,
 ) -> Submitted:
     """Open a ticket for a customer and owe them an acknowledgement.
 
     Customer, ticket, first message, attachments, event and the outbox row commit
     together; the email task is queued after commit. A repeated ``submission_key``
     (a double-clicked form) returns the first ticket instead of making a second.
+    ``queue``: where the ticket starts (a mailbox's queue), else the default queue.
+    ``acknowledge=False``: no acknowledgement at all, for a message written by a machine
+    (an autoresponder, a mailing list: RFC 3834), which must never be answered automatically.
     """
     name = text_required(name, "name", "your name", NAME_MAX)
     email = email.strip()
@@ -92,6 +97,8 @@ def ticket_submit(
                 channel=channel,
                 submission_key=submission_key or None,
                 timezone_name=timezone_name,
+                queue=queue,
+                acknowledge=acknowledge,
             )
     except IntegrityError:
         # Another request with the same key won the race: answer with its ticket.
@@ -112,6 +119,8 @@ def _ticket_create(
     channel: str,
     submission_key: str | None,
     timezone_name: str,
+    queue: Queue | None,
+    acknowledge: bool,
 ) -> Submitted:
     now = timezone.now()
     customer = _customer_for(email=email, name=name)
@@ -123,7 +132,7 @@ def _ticket_create(
         kind=kind,
         priority=Ticket.Priority.HIGH if kind == Ticket.Kind.COMPLAINT else Ticket.Priority.NORMAL,
         channel=channel,
-        queue=_default_queue(),
+        queue=queue or _default_queue(),
         customer=customer,
         subject=subject,
         link_salt=salt,
@@ -142,6 +151,8 @@ def _ticket_create(
     attachments_save(message=message, files=files, at=now)
     event_record(ticket=ticket, kind=TicketEvent.Kind.CREATED, at=now, by_customer=True)
     intake = promise_at_intake(ticket=ticket, at=now)  # writes the ticket's next_due_at itself
+    if not acknowledge:
+        return Submitted(ticket=ticket, token=link_token(ticket))
     held = ack_cap_reached(customer=customer, at=now)
     outbox_enqueue(
         key=f"ack:{ticket.pk}",
@@ -178,8 +189,15 @@ def ack_cap_reached(*, customer: Customer, at: datetime) -> bool:
     return outbox_acks_recent(to_email=customer.email, since=since) >= settings.ACK_PER_RECIPIENT_PER_HOUR
 
 
-def customer_reply_post(*, ticket: Ticket, body: str, files: list[UploadedFile] | None = None) -> Message:
-    """The customer answers through the private link; the ticket comes back to the desk."""
+def customer_reply_post(
+    *, ticket: Ticket, body: str, files: list[UploadedFile] | None = None, automatic: bool = False
+) -> Message:
+    """The customer answers (through the private link or by email); the ticket comes back to the desk.
+
+    ``automatic``: the message was written by a machine on the customer's side (an out-of-office
+    reply, RFC 3834). It is kept on the ticket for the agent to read, but it is not the customer's
+    answer: a waiting or resolved ticket stays as it is, so an autoresponder cannot restart a clock.
+    """
     body = text_required(body, "body", "a message", BODY_MAX)
     with transaction.atomic():
         ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
@@ -197,7 +215,7 @@ def customer_reply_post(*, ticket: Ticket, body: str, files: list[UploadedFile] 
         )
         attachments_save(message=message, files=files or [], at=now)
         event_record(ticket=ticket, kind=TicketEvent.Kind.CUSTOMER_REPLIED, at=now, by_customer=True)
-        if ticket.status in (Ticket.Status.WAITING, Ticket.Status.RESOLVED):
+        if not automatic and ticket.status in (Ticket.Status.WAITING, Ticket.Status.RESOLVED):
             # Back to the desk; a paused clock restarts with a fresh target from this reply.
             status_apply(ticket=ticket, status=Ticket.Status.OPEN, at=now, by_customer=True)
         ticket.updated_at = now

@@ -1,0 +1,46 @@
+"""Mailboxes are configured here; every message that came in can be read and downloaded here."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+
+from mail.models import InboundMessage, Mailbox
+
+
+@admin.register(Mailbox)
+class MailboxAdmin(admin.ModelAdmin):
+    list_display = ["name", "address", "queue", "default_kind", "is_active"]
+    list_filter = ["is_active", "queue"]
+
+
+@admin.register(InboundMessage)
+class InboundMessageAdmin(admin.ModelAdmin):
+    """Read-only: the record of what arrived. Quarantined messages show why; the raw message downloads."""
+
+    list_display = ["received_at", "mailbox", "sender", "subject", "status", "automatic", "ticket"]
+    list_filter = ["status", "automatic", "mailbox"]
+    search_fields = ["sender", "subject", "message_id_header"]
+    readonly_fields = [
+        "mailbox", "dedup_key", "message_id_header", "sender", "subject", "raw_size", "status", "reason",
+        "automatic", "ticket", "message", "received_at",
+    ]  # fmt: skip
+    exclude = ["raw_compressed"]
+    actions = ["download_raw"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: InboundMessage | None = None) -> bool:
+        return False
+
+    @admin.action(description="Download the raw message (.eml)")
+    def download_raw(self, request: HttpRequest, queryset: QuerySet[InboundMessage]) -> HttpResponse | None:
+        if queryset.count() != 1:
+            self.message_user(request, "Select exactly one message to download.", level=messages.WARNING)
+            return None
+        inbound = queryset.get()
+        response = HttpResponse(inbound.raw, content_type="message/rfc822")
+        response["Content-Disposition"] = f'attachment; filename="inbound-{inbound.pk}.eml"'
+        return response

@@ -1,0 +1,166 @@
+"""One raw RFC 5322 message in, the parts intake needs out; never raises on bad content.
+
+Any charset and transfer encoding: a part is decoded with its declared charset, else UTF-8, else
+Windows-1252, with replacement characters for bytes that fit none, so a broken message still
+shows what can be read. The text is the text/plain body, else the HTML body turned into text.
+"""
+
+from __future__ import annotations
+
+import codecs
+import email
+import email.policy
+import hashlib
+from dataclasses import dataclass, field
+from email.header import decode_header
+from email.message import Message
+from email.utils import getaddresses, parseaddr
+
+from mail.html_text import html_to_text
+
+# RFC 3834 and the headers autoresponders and list servers actually send.
+_BULK_PRECEDENCE = {"bulk", "junk", "list"}
+_MACHINE_SENDERS = ("mailer-daemon@", "postmaster@")
+# Where a signed reply address may appear: the headers a client writes and the ones an MTA adds.
+_RECIPIENT_HEADERS = ("To", "Cc", "Delivered-To", "X-Original-To")
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: bytes
+
+
+@dataclass
+class Parsed:
+    message_id: str
+    sender_email: str
+    sender_name: str
+    subject: str
+    text: str
+    recipients: list[str]
+    references: list[str]
+    automatic: str  # why a machine wrote it ("Auto-Submitted: auto-replied"), or ""
+    attachments: list[Attachment] = field(default_factory=list)
+
+
+def _clean(value: object) -> str:
+    """Raw 8-bit header bytes arrive as surrogates: read them as UTF-8, replacing what isn't."""
+    return str(value).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def _header(msg: Message, name: str) -> str:
+    """A header's raw value on one line (compat32 never decodes, so it never fails on a bad one)."""
+    value = msg.get(name)
+    return " ".join(_clean(value).split()) if value is not None else ""
+
+
+def _all_headers(msg: Message, name: str) -> list[str]:
+    return [_clean(v) for v in msg.get_all(name) or []]
+
+
+def decode_bytes(payload: bytes, charset: str | None) -> str:
+    for candidate in (charset, "utf-8"):
+        if not candidate:
+            continue
+        try:
+            codecs.lookup(candidate)
+            return payload.decode(candidate)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return payload.decode("cp1252", errors="replace")
+
+
+def _part_text(part: Message) -> str:
+    payload = part.get_payload(decode=True)
+    if not isinstance(payload, bytes):
+        return ""
+    try:
+        charset = part.get_content_charset()
+    except Exception:
+        charset = None
+    return decode_bytes(payload, charset)
+
+
+def _is_attachment(part: Message) -> bool:
+    disposition = (part.get("Content-Disposition") or "").split(";")[0].strip().lower()
+    return disposition == "attachment" or (bool(part.get_filename()) and part.get_content_maintype() != "text")
+
+
+def _walk(msg: Message) -> tuple[str, str, list[Attachment]]:
+    plain, html, attachments = "", "", []
+    for part in msg.walk():
+        if part.is_multipart():
+            continue
+        try:
+            name = part.get_filename()
+        except Exception:
+            name = None
+        if _is_attachment(part) or (name and part.get_content_type() not in ("text/plain", "text/html")):
+            payload = part.get_payload(decode=True)
+            content = payload if isinstance(payload, bytes) else b""
+            attachments.append(Attachment(filename=_decoded(_clean(name or "attachment")), content=content))
+        elif part.get_content_type() == "text/plain" and not plain:
+            plain = _part_text(part)
+        elif part.get_content_type() == "text/html" and not html:
+            html = _part_text(part)
+    return plain, html, attachments
+
+
+def _message_ids(values: list[str]) -> list[str]:
+    ids: list[str] = []
+    for value in values:
+        ids.extend(token for token in value.replace(",", " ").split() if token.startswith("<") and token.endswith(">"))
+    return ids
+
+
+def _automatic(msg: Message, sender: str) -> str:
+    auto = _header(msg, "Auto-Submitted").split(";")[0].strip().lower()
+    if auto and auto != "no":
+        return f"Auto-Submitted: {auto}"
+    precedence = _header(msg, "Precedence").strip().lower()
+    if precedence in _BULK_PRECEDENCE:
+        return f"Precedence: {precedence}"
+    for name in ("X-Autoreply", "X-Autorespond", "List-Id"):
+        if msg.get(name) is not None:
+            return f"{name} present"
+    if sender.startswith(_MACHINE_SENDERS):
+        return f"sent by {sender}"
+    return ""
+
+
+def parse(raw: bytes) -> Parsed:
+    msg = email.message_from_bytes(raw, policy=email.policy.compat32)
+    name, address = parseaddr(_header(msg, "From"))
+    sender = address.strip().lower()
+    plain, html, attachments = _walk(msg)
+    text = plain if plain.strip() else html_to_text(html)
+    headers = [value for name in _RECIPIENT_HEADERS for value in _all_headers(msg, name)]
+    recipients = [addr.lower() for _, addr in getaddresses(headers) if addr]
+    return Parsed(
+        message_id=next(iter(_message_ids([_header(msg, "Message-ID")])), "")[:255],
+        sender_email=sender,
+        sender_name=_decoded(name),
+        subject=_decoded(_header(msg, "Subject")),
+        text=text.replace("\r\n", "\n").replace("\x00", ""),
+        recipients=recipients,
+        references=_message_ids([_header(msg, "In-Reply-To"), _header(msg, "References")]),
+        automatic=_automatic(msg, sender),
+        attachments=attachments,
+    )
+
+
+def _decoded(value: str) -> str:
+    """An RFC 2047 header (=?iso-2022-jp?B?...?=) as text, with replacement for unknown charsets."""
+    try:
+        chunks = decode_header(value)
+    except Exception:
+        return value
+    out = []
+    for chunk, charset in chunks:
+        out.append(decode_bytes(chunk, charset) if isinstance(chunk, bytes) else chunk)
+    return " ".join("".join(out).split())
+
+
+def fallback_key(raw: bytes) -> str:
+    return "sha256:" + hashlib.sha256(raw).hexdigest()
