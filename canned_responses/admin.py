@@ -24,7 +24,7 @@ from tickets.models import Ticket
 RECENT_DAYS = 30
 
 
-class CannedResponseAdminForm(forms.ModelForm):
+class CannedResponseAdminForm(forms.ModelForm[CannedResponse]):
     kinds = forms.MultipleChoiceField(
         choices=Ticket.Kind.choices, required=False, widget=forms.CheckboxSelectMultiple, help_text="None: all kinds."
     )
@@ -120,7 +120,7 @@ def _download(content: str, filename: str, content_type: str) -> HttpResponse:
 
 
 @admin.register(CannedResponse)
-class CannedResponseAdmin(admin.ModelAdmin):
+class CannedResponseAdmin(admin.ModelAdmin[CannedResponse]):
     form = CannedResponseAdminForm
     list_display = (
         "title",
@@ -300,7 +300,7 @@ class CannedResponseAdmin(admin.ModelAdmin):
 
 
 @admin.register(BluntPhrase)
-class BluntPhraseAdmin(admin.ModelAdmin):
+class BluntPhraseAdmin(admin.ModelAdmin[BluntPhrase]):
     list_display = ("phrase", "suggestion", "is_active")
     list_editable = ("is_active",)
     list_filter = ("is_active",)

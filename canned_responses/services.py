@@ -206,7 +206,7 @@ def canned_reply_post(
     body: str,
     internal: bool = False,
     status_after: str | None = None,
-    files: list[UploadedFile] | None = None,
+    files: list[UploadedFile[bytes]] | None = None,
     next_due_at: datetime | None = None,
     canned_id: int | None = None,
 ) -> ReplyPosted:

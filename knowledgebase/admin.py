@@ -20,7 +20,7 @@ from knowledgebase import selectors, services
 from knowledgebase.models import Article, ArticleRevision, Category, DeflectionEvent, Feedback
 
 
-class SubcategoryInline(admin.TabularInline):
+class SubcategoryInline(admin.TabularInline[Category, Category]):
     model = Category
     fk_name = "parent"
     fields = ["name", "slug", "position"]
@@ -29,7 +29,7 @@ class SubcategoryInline(admin.TabularInline):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(admin.ModelAdmin[Category]):
     list_display = ["name", "parent", "position"]
     list_editable = ["position"]
     list_filter = [("parent", admin.EmptyFieldListFilter)]
@@ -44,7 +44,7 @@ class CategoryAdmin(admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class RevisionInline(admin.TabularInline):
+class RevisionInline(admin.TabularInline[ArticleRevision, Article]):
     model = ArticleRevision
     fields = ("created_at", "title", "author", "restore")
     readonly_fields = fields
@@ -63,7 +63,7 @@ class RevisionInline(admin.TabularInline):
         return format_html('<button type="submit" class="button" formaction="{}" formnovalidate>Restore</button>', url)
 
 
-class FeedbackInline(admin.TabularInline):
+class FeedbackInline(admin.TabularInline[Feedback, Article]):
     model = Feedback
     fields = ("created_at", "helpful", "comment")
     readonly_fields = fields
@@ -77,7 +77,7 @@ class FeedbackInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(admin.ModelAdmin[Article]):
     list_display = ["title", "category", "status", "visibility", "view_count", "helpful", "updated_at"]
     list_filter = ["status", "visibility", "category"]
     search_fields = ["title", "summary", "tags"]
@@ -141,7 +141,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 @admin.register(DeflectionEvent)
-class DeflectionEventAdmin(admin.ModelAdmin):
+class DeflectionEventAdmin(admin.ModelAdmin[DeflectionEvent]):
     """Suggestions on the ticket form. A deflection: an article opened, the form never submitted."""
 
     list_display = ["created_at", "kind", "article", "form_id"]

@@ -245,7 +245,7 @@ def articles_most_read(*, audience: str = AUDIENCE_PUBLIC, limit: int = 6) -> li
     return list(Article.objects.for_audience(audience).select_related("category").order_by("-view_count", "id")[:limit])
 
 
-def article_recent(*, audience: str = AUDIENCE_PUBLIC) -> Any:
+def article_recent(*, audience: str = AUDIENCE_PUBLIC) -> QuerySet[Article]:
     return Article.objects.for_audience(audience).select_related("category").order_by("-updated_at", "id")
 
 
@@ -256,7 +256,7 @@ def category_get(slug: str) -> Category:
     return category
 
 
-def category_articles(category: Category, *, audience: str = AUDIENCE_PUBLIC) -> Any:
+def category_articles(category: Category, *, audience: str = AUDIENCE_PUBLIC) -> QuerySet[Article]:
     """The category's articles and its subcategories' articles, most recently updated first."""
     return (
         Article.objects.for_audience(audience)

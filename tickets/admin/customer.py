@@ -12,7 +12,7 @@ from tickets.models import Customer
 
 
 @admin.register(Customer)
-class CustomerAdmin(admin.ModelAdmin):
+class CustomerAdmin(admin.ModelAdmin[Customer]):
     list_display = ("name", "email", "created_at", "ticket_count")
     search_fields = ("name", "email")
     fields = ("name", "email", "timezone", "created_at")

@@ -22,7 +22,7 @@ SHORT_WHEN = "j M H:i"
 
 
 @admin.register(OutboundEmail)
-class OutboundEmailAdmin(admin.ModelAdmin):
+class OutboundEmailAdmin(admin.ModelAdmin[OutboundEmail]):
     """The outbox, read-only: rows are written by services and the send task, never by hand."""
 
     # The key names the kind ("ack:12", "reply:40"), so the list has no kind column; the filter stays.

@@ -14,13 +14,13 @@ from tickets.models import Queue, Ticket
 from tickets.models.agent import agents
 
 
-class QueueForm(forms.ModelForm):
+class QueueForm(forms.ModelForm[Queue]):
     class Meta:
         model = Queue
         fields = ("name", "slug", "description", "agents", "team_lead", "calendar", "busy_threshold", "is_default")
 
     def clean_is_default(self) -> bool:
-        is_default = self.cleaned_data["is_default"]
+        is_default: bool = self.cleaned_data["is_default"]
         other = Queue.objects.filter(is_default=True).exclude(pk=self.instance.pk).first()
         if is_default and other is not None:
             raise forms.ValidationError(
@@ -31,7 +31,7 @@ class QueueForm(forms.ModelForm):
 
 
 @admin.register(Queue)
-class QueueAdmin(admin.ModelAdmin):
+class QueueAdmin(admin.ModelAdmin[Queue]):
     form = QueueForm
     list_display = ("name", "agent_count", "open_ticket_count", "team_lead", "is_default")
     list_select_related = ("team_lead",)

@@ -48,14 +48,14 @@ def _wall_minutes(value: time, *, end: bool = False) -> int:
 # --- Business calendars ---------------------------------------------------------------------------
 
 
-class BusinessCalendarForm(forms.ModelForm):
+class BusinessCalendarForm(forms.ModelForm[BusinessCalendar]):
     class Meta:
         model = BusinessCalendar
         fields = ("name", "zone")
         help_texts = {"zone": "An IANA time zone name such as Europe/London or America/New_York."}
 
 
-class OpeningHoursForm(forms.ModelForm):
+class OpeningHoursForm(forms.ModelForm[OpeningHours]):
     class Meta:
         model = OpeningHours
         fields = ("weekday", "opens", "closes")
@@ -72,7 +72,7 @@ class OpeningHoursForm(forms.ModelForm):
         return cleaned
 
 
-class OpeningHoursFormSet(BaseInlineFormSet):
+class OpeningHoursFormSet(BaseInlineFormSet[OpeningHours, BusinessCalendar, forms.ModelForm[OpeningHours]]):
     """Refuses a calendar that would have no opening hours, judged on the rows as submitted (rule 10)."""
 
     def clean(self) -> None:
@@ -95,7 +95,7 @@ class OpeningHoursFormSet(BaseInlineFormSet):
             raise ValidationError(str(exc)) from None
 
 
-class HolidayForm(forms.ModelForm):
+class HolidayForm(forms.ModelForm[Holiday]):
     class Meta:
         model = Holiday
         fields = ("day", "name", "starts", "ends")
@@ -112,7 +112,7 @@ class HolidayForm(forms.ModelForm):
         return cleaned
 
 
-class OpeningHoursInline(admin.TabularInline):
+class OpeningHoursInline(admin.TabularInline[OpeningHours, BusinessCalendar]):
     model = OpeningHours
     form = OpeningHoursForm
     formset = OpeningHoursFormSet
@@ -122,7 +122,7 @@ class OpeningHoursInline(admin.TabularInline):
         return 5 if obj is None else 1
 
 
-class HolidayInline(admin.TabularInline):
+class HolidayInline(admin.TabularInline[Holiday, BusinessCalendar]):
     model = Holiday
     form = HolidayForm
     extra = 1
@@ -130,7 +130,7 @@ class HolidayInline(admin.TabularInline):
 
 
 @admin.register(BusinessCalendar)
-class BusinessCalendarAdmin(admin.ModelAdmin):
+class BusinessCalendarAdmin(admin.ModelAdmin[BusinessCalendar]):
     form = BusinessCalendarForm
     list_display = ("name", "zone", "weekly_hours")
     search_fields = ("name", "zone")
@@ -152,7 +152,7 @@ class BusinessCalendarAdmin(admin.ModelAdmin):
 # --- SLA policies ---------------------------------------------------------------------------------
 
 
-class SlaPolicyForm(forms.ModelForm):
+class SlaPolicyForm(forms.ModelForm[SlaPolicy]):
     class Meta:
         model = SlaPolicy
         fields = (
@@ -182,7 +182,7 @@ class SlaPolicyForm(forms.ModelForm):
 
 
 @admin.register(SlaPolicy)
-class SlaPolicyAdmin(admin.ModelAdmin):
+class SlaPolicyAdmin(admin.ModelAdmin[SlaPolicy]):
     form = SlaPolicyForm
     list_display = (
         "name",

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import admin
 from django.db.models import QuerySet
@@ -18,7 +18,10 @@ SECRET_FIELDS = ("link_salt", "link_hash", "submission_key")
 DESK_FIELDS = ("status", "priority", "assignee")
 
 
-class _ReadOnlyInline(admin.TabularInline):
+_Row = TypeVar("_Row", Message, TicketEvent)
+
+
+class _ReadOnlyInline(admin.TabularInline[_Row, Ticket]):
     extra = 0
     can_delete = False
 
@@ -32,7 +35,7 @@ class _ReadOnlyInline(admin.TabularInline):
         return False
 
 
-class MessageInline(_ReadOnlyInline):
+class MessageInline(_ReadOnlyInline[Message]):
     model = Message
     fields = ("created_at", "visibility", "author", "excerpt")
     readonly_fields = fields
@@ -50,7 +53,7 @@ class MessageInline(_ReadOnlyInline):
         return Truncator(message.body).chars(EXCERPT_CHARS)
 
 
-class EventInline(_ReadOnlyInline):
+class EventInline(_ReadOnlyInline[TicketEvent]):
     model = TicketEvent
     fields = ("created_at", "kind", "actor", "old_value", "new_value")
     readonly_fields = fields
@@ -65,7 +68,7 @@ class EventInline(_ReadOnlyInline):
 
 
 @admin.register(Ticket)
-class TicketAdmin(admin.ModelAdmin):
+class TicketAdmin(admin.ModelAdmin[Ticket]):
     list_display = (
         "reference",
         "subject",

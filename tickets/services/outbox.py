@@ -21,7 +21,7 @@ import smtplib
 import time
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from enum import Enum
+from enum import StrEnum
 
 from celery import current_app
 from django.conf import settings
@@ -80,7 +80,7 @@ def send_after_commit(email_id: int) -> None:
     transaction.on_commit(lambda: send_now(email_id), robust=True)
 
 
-class SendResult(Enum):
+class SendResult(StrEnum):  # a str, so the send task's result reads as a word
     SENT = "sent"
     SKIPPED = "skipped"  # already sent, or claimed by another run, or not due yet
     RETRY = "retry"

@@ -55,7 +55,7 @@ def ticket_submit(
     kind: str,
     subject: str,
     description: str,
-    files: list[UploadedFile] | None = None,
+    files: list[UploadedFile[bytes]] | None = None,
     channel: str = Ticket.Channel.WEB,
     submission_key: str | None = None,
     timezone_name: str = "",
@@ -108,7 +108,7 @@ def _ticket_create(
     kind: str,
     subject: str,
     description: str,
-    files: list[UploadedFile],
+    files: list[UploadedFile[bytes]],
     channel: str,
     submission_key: str | None,
     timezone_name: str,
@@ -178,7 +178,7 @@ def ack_cap_reached(*, customer: Customer, at: datetime) -> bool:
     return outbox_acks_recent(to_email=customer.email, since=since) >= settings.ACK_PER_RECIPIENT_PER_HOUR
 
 
-def customer_reply_post(*, ticket: Ticket, body: str, files: list[UploadedFile] | None = None) -> Message:
+def customer_reply_post(*, ticket: Ticket, body: str, files: list[UploadedFile[bytes]] | None = None) -> Message:
     """The customer answers through the private link; the ticket comes back to the desk."""
     body = text_required(body, "body", "a message", BODY_MAX)
     with transaction.atomic():
