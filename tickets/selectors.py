@@ -10,11 +10,22 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models.functions import Lower
 from django.http import Http404
 from django.utils import timezone
 
 from tickets.links import link_matches
-from tickets.models import AgentProfile, Attachment, Message, Notice, Promise, Queue, Ticket, TicketEvent
+from tickets.models import (
+    AgentProfile,
+    Attachment,
+    Message,
+    Notice,
+    OutboundEmail,
+    Promise,
+    Queue,
+    Ticket,
+    TicketEvent,
+)
 from tickets.models.agent import agents, profile_of
 from tickets.time_text import zone_label
 
@@ -245,3 +256,34 @@ def agent_settings_initial(user: User) -> dict[str, object]:
 def notice_list_for_user(user: User) -> QuerySet[Notice]:
     """The user's notices, newest first, with what the list shows (ticket, customer, promise)."""
     return Notice.objects.filter(user=user).select_related("ticket__customer", "promise").order_by("-created_at", "-id")
+
+
+# --- the outbox ---------------------------------------------------------------------------------
+
+
+def outbox_acks_recent(*, to_email: str, since: datetime) -> int:
+    """Acknowledgements owed or sent to ``to_email`` (any case) since ``since``; held ones excluded."""
+    return acks_recent_queryset(to_email=to_email, since=since).count()
+
+
+def acks_recent_queryset(*, to_email: str, since: datetime) -> QuerySet[OutboundEmail]:
+    """Served by the ``outbox_ack_to_recent`` index (lower(to_email), created_at where kind = ack)."""
+    return (
+        OutboundEmail.objects.annotate(to_lower=Lower("to_email"))
+        .filter(kind=OutboundEmail.Kind.ACKNOWLEDGEMENT, to_lower=to_email.lower(), created_at__gte=since)
+        .exclude(status=OutboundEmail.Status.HELD)
+    )
+
+
+def outbox_due_ids(limit: int = 500) -> list[int]:
+    """Unsent rows whose attempt is overdue by the re-queue grace, or whose claim expired."""
+    now = timezone.now()
+    grace = now - timedelta(seconds=settings.OUTBOX_REQUEUE_AFTER_SECONDS)
+    return list(
+        OutboundEmail.objects.filter(
+            Q(status=OutboundEmail.Status.PENDING, next_attempt_at__lte=grace)
+            | Q(status=OutboundEmail.Status.SENDING, claimed_until__lt=now),
+        )
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )

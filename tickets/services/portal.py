@@ -16,9 +16,10 @@ from django.utils import timezone
 
 from tickets.links import link_token, new_link_secret
 from tickets.models import Customer, Message, OutboundEmail, Queue, Ticket, TicketEvent
+from tickets.selectors import outbox_acks_recent
 from tickets.services.common import attachments_save, text_required, ticket_save
 from tickets.services.events import event_record
-from tickets.services.outbox import outbox_acks_recent, outbox_enqueue
+from tickets.services.outbox import outbox_enqueue
 from tickets.services.promises import promise_at_intake
 from tickets.services.status import STATUS_FIELDS, status_apply
 
