@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
+from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -10,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 
 from tickets.models import Message, Ticket, TicketEvent
+from tickets.services.common import ticket_save
 
 EXCERPT_CHARS = 160
 # The private link's secrets and the form's one-time key: never shown, never editable.
@@ -118,6 +120,11 @@ class TicketAdmin(admin.ModelAdmin[Ticket]):
     def has_add_permission(self, request: HttpRequest) -> bool:
         # Tickets arrive through ticket_submit, which sends the acknowledgement and the private link.
         return False
+
+    def save_model(self, request: HttpRequest, obj: Ticket, form: forms.ModelForm[Ticket], change: bool) -> None:
+        # Only the columns this form changed (there is no add page): a full-row save would write
+        # back status, next_due_at and the rest as read moments ago, over what a service wrote since.
+        ticket_save(obj, *form.changed_data)
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Ticket], search_term: str
