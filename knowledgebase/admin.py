@@ -5,16 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.urls import path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 
+from helpdesk.lib.auth import signed_in_user
 from helpdesk.lib.sanitize import render_user_text
 from knowledgebase import selectors, services
 from knowledgebase.models import Article, ArticleRevision, Category, DeflectionEvent, Feedback
@@ -52,7 +54,7 @@ class RevisionInline(admin.TabularInline[ArticleRevision, Article]):
     can_delete = False
     ordering = ["-created_at", "-id"]
 
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Article | None = None) -> bool:
         return False
 
     @admin.display(description="Restore")
@@ -72,7 +74,7 @@ class FeedbackInline(admin.TabularInline[Feedback, Article]):
     ordering = ["-created_at"]
     verbose_name_plural = "Feedback (newest first)"
 
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Article | None = None) -> bool:
         return False
 
 
@@ -107,9 +109,9 @@ class ArticleAdmin(admin.ModelAdmin[Article]):
             return "No votes yet"
         return f"{ratio:.0%} ({article.helpful_yes} yes, {article.helpful_no} no)"
 
-    def save_model(self, request: HttpRequest, obj: Article, form: Any, change: bool) -> None:
+    def save_model(self, request: HttpRequest, obj: Article, form: forms.ModelForm[Article], change: bool) -> None:
         previous = Article.objects.get(pk=obj.pk) if change and obj.pk else None
-        services.article_save(article=obj, author=request.user, previous=previous)
+        services.article_save(article=obj, author=signed_in_user(request), previous=previous)
 
     @admin.action(description="Publish the selected articles")
     def publish(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
@@ -123,7 +125,7 @@ class ArticleAdmin(admin.ModelAdmin[Article]):
         changed = services.article_set_status(article_ids=list(queryset.values_list("pk", flat=True)), status="draft")
         self.message_user(request, f"{changed} article(s) back to draft.", messages.SUCCESS)
 
-    def get_urls(self) -> list[Any]:
+    def get_urls(self) -> list[URLPattern]:
         restore = self.admin_site.admin_view(require_POST(self.restore_view))
         return [
             path("<int:article_id>/restore/<int:revision_id>/", restore, name="knowledgebase_article_restore"),
@@ -135,7 +137,7 @@ class ArticleAdmin(admin.ModelAdmin[Article]):
         if not self.has_change_permission(request, article):
             raise PermissionDenied
         revision = get_object_or_404(ArticleRevision, pk=revision_id, article_id=article_id)
-        services.article_restore(revision=revision, author=request.user)
+        services.article_restore(revision=revision, author=signed_in_user(request))
         self.message_user(request, f"Restored the version of {revision.created_at:%d %b %Y %H:%M}.", messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:knowledgebase_article_change", args=[article_id]))
 
@@ -152,7 +154,7 @@ class DeflectionEventAdmin(admin.ModelAdmin[DeflectionEvent]):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: DeflectionEvent | None = None) -> bool:
         return False
 
     def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:

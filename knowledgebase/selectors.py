@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -192,7 +193,7 @@ def _marked(headline: str) -> SafeString:
     return mark_safe(html)  # noqa: S308 - escaped above; only <mark> added
 
 
-def search_hits(articles: Any, query: str) -> list[Hit]:
+def search_hits(articles: Iterable[Article], query: str) -> list[Hit]:
     """Each article with a short snippet of its summary, the query's words marked."""
     terms = _terms(_normalise(query))
     hits = []

@@ -115,11 +115,11 @@ def ticket_list_for_agent(*, user: User, filters: QueueFilters) -> QuerySet[Tick
     return tickets.select_related("customer", "queue", "assignee").order_by(*SORTS.get(filters.sort, SORTS["due"]))
 
 
-def agents_for_queues(queues: QuerySet[Queue]) -> QuerySet[Any]:
+def agents_for_queues(queues: QuerySet[Queue]) -> QuerySet[User]:
     return agents().of_queues(queues).order_by("first_name", "username")
 
 
-def agents_for_ticket(ticket: Ticket) -> QuerySet[Any]:
+def agents_for_ticket(ticket: Ticket) -> QuerySet[User]:
     return agents().of_queue(ticket.queue_id).order_by("first_name", "username")
 
 

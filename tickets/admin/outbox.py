@@ -54,10 +54,10 @@ class OutboundEmailAdmin(admin.ModelAdmin[OutboundEmail]):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: OutboundEmail | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: OutboundEmail | None = None) -> bool:
         return False
 
     def has_resend_permission(self, request: HttpRequest) -> bool:
