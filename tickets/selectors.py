@@ -14,15 +14,18 @@ from django.db.models.functions import Lower
 from django.http import Http404
 from django.utils import timezone
 
+from tickets.business_hours import add_business_minutes
 from tickets.links import link_matches
 from tickets.models import (
     AgentProfile,
     Attachment,
+    BusinessCalendar,
     Message,
     Notice,
     OutboundEmail,
     Promise,
     Queue,
+    SlaPolicy,
     Ticket,
     TicketEvent,
 )
@@ -256,6 +259,36 @@ def agent_settings_initial(user: User) -> dict[str, object]:
 def notice_list_for_user(user: User) -> QuerySet[Notice]:
     """The user's notices, newest first, with what the list shows (ticket, customer, promise)."""
     return Notice.objects.filter(user=user).select_related("ticket__customer", "promise").order_by("-created_at", "-id")
+
+
+# --- SLA policies -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PolicyPreview:
+    """The due times a policy would promise a ticket created now, and what they were counted on."""
+
+    first_due: datetime
+    resolution_due: datetime
+    zone: str
+    queue: Queue | None  # the policy's queue, else the default queue it is previewed on
+    calendar: BusinessCalendar | None  # the calendar counted on, if any
+
+
+def policy_preview(policy: SlaPolicy, now: datetime) -> PolicyPreview:
+    """Raises ScheduleError when the calendar cannot give a due time (e.g. closed for good)."""
+    # A policy for every queue is previewed on the default queue, where public-form tickets land.
+    queue = policy.queue or Queue.objects.filter(is_default=True).select_related("calendar").first()
+    queue_calendar = queue.calendar if queue else None
+    schedule = policy.schedule(queue_calendar)
+    calendar = policy.calendar or queue_calendar
+    return PolicyPreview(
+        first_due=add_business_minutes(schedule, now, policy.first_response_minutes),
+        resolution_due=add_business_minutes(schedule, now, policy.resolution_minutes),
+        zone=calendar.zone if calendar else schedule.zone,
+        queue=queue,
+        calendar=calendar,
+    )
 
 
 # --- the outbox ---------------------------------------------------------------------------------
