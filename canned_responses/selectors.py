@@ -16,8 +16,8 @@ from canned_responses import placeholders
 from canned_responses.models import CannedResponse
 from helpdesk.lib.sanitize import render_user_text
 from tickets.models import Customer, Ticket
+from tickets.selectors import default_next_update
 from tickets.services import agent_due_choice
-from tickets.services.promises import default_next_update
 
 WORD = re.compile(r"[^\W_]{3,}")
 STOP = frozenset(

@@ -14,7 +14,7 @@ from django.db.models.functions import Lower
 from django.http import Http404
 from django.utils import timezone
 
-from tickets.business_hours import add_business_minutes
+from tickets.business_hours import Schedule, add_business_minutes, always_open
 from tickets.links import link_matches
 from tickets.models import (
     AgentProfile,
@@ -261,7 +261,56 @@ def notice_list_for_user(user: User) -> QuerySet[Notice]:
     return Notice.objects.filter(user=user).select_related("ticket__customer", "promise").order_by("-created_at", "-id")
 
 
-# --- SLA policies -------------------------------------------------------------------------------
+# --- promises: the policy, its hours, the load ---------------------------------------------------
+
+# A busy queue's promises stretch with the load, at most this many times the policy's target.
+MAX_STRETCH = 5.0
+
+
+def policy_for(ticket: Ticket, *, with_calendar: bool = True) -> SlaPolicy | None:
+    """The most specific active policy for the ticket's kind, priority and queue.
+
+    ``with_calendar=False`` skips loading its business hours (one query instead of three) for
+    callers that only read the policy's own fields.
+    """
+    candidates = (
+        SlaPolicy.objects.filter(is_active=True, kind=ticket.kind)
+        .filter(Q(queue=ticket.queue_id) | Q(queue__isnull=True))
+        .filter(Q(priority=ticket.priority) | Q(priority__isnull=True))
+    )
+    if with_calendar:
+        candidates = candidates.select_related("calendar").prefetch_related(
+            "calendar__opening_hours", "calendar__holidays"
+        )
+    return max(candidates, key=lambda policy: (policy.specificity, -policy.pk), default=None)
+
+
+def schedule_for(ticket: Ticket, policy: SlaPolicy | None) -> Schedule:
+    queue_calendar = ticket.queue.calendar
+    if policy is not None:
+        return policy.schedule(queue_calendar)
+    return queue_calendar.schedule() if queue_calendar else always_open()
+
+
+def default_next_update(ticket: Ticket, at: datetime) -> tuple[datetime | None, SlaPolicy | None]:
+    policy = policy_for(ticket)
+    if policy is None:
+        return None, None
+    return add_business_minutes(schedule_for(ticket, policy), at, policy.next_update_minutes), policy
+
+
+def busy_factor(ticket: Ticket, at: datetime | None = None) -> float:
+    """How far the desk is over its threshold: 1.0 when it isn't (honest promises under load)."""
+    threshold = ticket.queue.busy_threshold
+    if not threshold:
+        return 1.0
+    waiting = Ticket.objects.open().filter(queue=ticket.queue_id, assignee__isnull=True).count()
+    on_duty = len(agents().of_queue(ticket.queue_id).on_duty(at or timezone.now()))
+    load = waiting / max(on_duty, 1)
+    return min(load / threshold, MAX_STRETCH) if load > threshold else 1.0
+
+
+# --- the SLA admin's preview ----------------------------------------------------------------------
 
 
 @dataclass(frozen=True)

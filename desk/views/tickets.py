@@ -29,7 +29,6 @@ from tickets import selectors, services
 from tickets.downloads import attachment_response
 from tickets.models import Ticket
 from tickets.promise_text import agent_waiting_note, pauses_when_waiting
-from tickets.services.promises import policy_for
 from tickets.time_text import weekday_clock
 
 
@@ -44,7 +43,7 @@ def ticket_page(
     )
     reply_form = forms.get("reply_form") or AgentReplyForm()
     composer.composer_choices_set(form=reply_form, user=request.user, ticket=ticket)  # one query
-    policy = policy_for(ticket, with_calendar=False)
+    policy = selectors.policy_for(ticket, with_calendar=False)
     status_after = reply_form["status_after"].value() or ticket.status  # "Keep the current status"
     context = {
         "ticket": ticket,
