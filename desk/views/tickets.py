@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.utils.timezone import get_current_timezone as tz
 from django.views.decorators.http import require_GET, require_POST
 
-from canned_responses.services import ReplyPosted, canned_reply_post, courtesy_flags
+from canned_responses.selectors import courtesy_flags
+from canned_responses.services import ReplyPosted, canned_reply_post
 from desk import composer
 from desk.access import AgentRequest, agent_required
 from desk.forms import AgentReplyForm, TicketUpdateForm
