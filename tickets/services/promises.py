@@ -120,7 +120,7 @@ def promise_at_intake(*, ticket: Ticket, at: datetime) -> Intake:
 
 
 def validate_agent_due(due_at: datetime, at: datetime) -> None:
-    """Agents may promise but not rewrite history: now < due <= now + 1 year (rule 12)."""
+    """Agents may promise but not rewrite history: now < due <= now + 1 year (docs/reliability.md §2 rule 12)."""
     if due_at <= at:
         raise ValidationError({"next_update_at": "Pick a time in the future for the next update."})
     if due_at > at + MAX_PROMISE_AHEAD:
@@ -205,8 +205,9 @@ def promise_pause(*, ticket: Ticket, at: datetime, actor: User | None = None) ->
 
 def promise_resume(*, ticket: Ticket, at: datetime, fresh: bool, actor: User | None = None) -> None:
     """Restart a paused clock. After a customer reply (``fresh``) the target runs at least a whole
-    next-update interval from that reply, so a reopened ticket never breaches on the spot (rule 5/6).
-    With no pending promise (e.g. a reopened solved ticket) a fresh one is made from the policy."""
+    next-update interval from that reply, so a reopened ticket never breaches on the spot
+    (docs/reliability.md §2 rules 5 and 6). With no pending promise (e.g. a reopened solved
+    ticket) a fresh one is made from the policy."""
     promise = promise_pending(ticket)
     if promise is None:
         due_at, policy = default_next_update(ticket, at)
