@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django import forms
 from django.contrib import admin, messages
@@ -12,19 +12,21 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django_stubs_ext import WithAnnotations
 
 from canned_responses import selectors, services, transfer
 from canned_responses.forms import PLACEHOLDER_HELP, ImportForm
 from canned_responses.models import BluntPhrase, CannedResponse
+from helpdesk.lib.auth import signed_in_user
 from tickets.models import Ticket
 
 RECENT_DAYS = 30
 
 
-class CannedResponseAdminForm(forms.ModelForm):
+class CannedResponseAdminForm(forms.ModelForm[CannedResponse]):
     kinds = forms.MultipleChoiceField(
         choices=Ticket.Kind.choices, required=False, widget=forms.CheckboxSelectMultiple, help_text="None: all kinds."
     )
@@ -72,7 +74,7 @@ class ScopeFilter(admin.SimpleListFilter):
     title = "scope"
     parameter_name = "scope"
 
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin[CannedResponse]) -> list[tuple[str, str]]:
         return [("shared", "Shared"), ("personal", "Personal")]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[CannedResponse]) -> QuerySet[CannedResponse]:
@@ -87,7 +89,7 @@ class KindFilter(admin.SimpleListFilter):
     title = "ticket kind"
     parameter_name = "kind"
 
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin[CannedResponse]) -> list[tuple[str, str]]:
         return [(kind.value, str(kind.label)) for kind in Ticket.Kind]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[CannedResponse]) -> QuerySet[CannedResponse]:
@@ -98,18 +100,27 @@ class KindFilter(admin.SimpleListFilter):
         return queryset.filter(kinds__icontains=f'"{kind}"') | queryset.filter(kinds=[])
 
 
+class _RecentUses(TypedDict):
+    recent_uses: int
+
+
+if TYPE_CHECKING:  # the alias fails at run time on Python 3.11; annotations are not evaluated
+    # The admin's rows, as CannedResponseAdmin.get_queryset annotates them.
+    WithRecentUses = WithAnnotations[CannedResponse, _RecentUses]
+
+
 class RecentUseFilter(admin.SimpleListFilter):
     title = f"used in the last {RECENT_DAYS} days"
     parameter_name = "recent"
 
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin[CannedResponse]) -> list[tuple[str, str]]:
         return [("yes", "Yes"), ("no", "No")]
 
-    def queryset(self, request: HttpRequest, queryset: QuerySet[CannedResponse]) -> QuerySet[CannedResponse]:
+    def queryset(self, request: HttpRequest, queryset: QuerySet[WithRecentUses]) -> QuerySet[WithRecentUses]:
         if self.value() == "yes":
-            return queryset.filter(recent_uses__gt=0)  # type: ignore[misc]  # annotated in get_queryset
+            return queryset.filter(recent_uses__gt=0)
         if self.value() == "no":
-            return queryset.filter(recent_uses=0)  # type: ignore[misc]
+            return queryset.filter(recent_uses=0)
         return queryset
 
 
@@ -120,7 +131,7 @@ def _download(content: str, filename: str, content_type: str) -> HttpResponse:
 
 
 @admin.register(CannedResponse)
-class CannedResponseAdmin(admin.ModelAdmin):
+class CannedResponseAdmin(admin.ModelAdmin[CannedResponse]):
     form = CannedResponseAdminForm
     list_display = (
         "title",
@@ -182,7 +193,9 @@ class CannedResponseAdmin(admin.ModelAdmin):
         url = reverse("admin:canned_responses_cannedresponse_preview", args=[obj.pk])
         return format_html('<a href="{}">Preview</a>', url)
 
-    def save_model(self, request: HttpRequest, obj: CannedResponse, form: Any, change: bool) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: CannedResponse, form: forms.ModelForm[CannedResponse], change: bool
+    ) -> None:
         data = form.cleaned_data
         fields = {
             "title": data["title"],
@@ -195,11 +208,11 @@ class CannedResponseAdmin(admin.ModelAdmin):
             "suggested_next_update": data["suggested_next_update"],
         }
         if change:
-            saved = services.canned_response_update(response=obj, actor=request.user, **fields)  # type: ignore[arg-type]
+            saved = services.canned_response_update(response=obj, actor=signed_in_user(request), **fields)
         else:
             owner = data.get("owner")
             saved = services.canned_response_create(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=signed_in_user(request),
                 shared=owner is None,
                 owner=owner,
                 **fields,
@@ -210,9 +223,9 @@ class CannedResponseAdmin(admin.ModelAdmin):
         """The service has already set the queues."""
 
     def delete_model(self, request: HttpRequest, obj: CannedResponse) -> None:
-        services.canned_response_delete(response=obj, actor=request.user)  # type: ignore[arg-type]
+        services.canned_response_delete(response=obj, actor=signed_in_user(request))
 
-    def get_urls(self) -> list[Any]:
+    def get_urls(self) -> list[URLPattern]:
         wrap = self.admin_site.admin_view
         return [
             path("<int:pk>/preview/", wrap(self.preview_view), name="canned_responses_cannedresponse_preview"),
@@ -229,8 +242,9 @@ class CannedResponseAdmin(admin.ModelAdmin):
     def preview_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         response = get_object_or_404(self.get_queryset(request), pk=pk)
         reference = request.GET.get("ticket", "").strip()
-        ticket = selectors.ticket_for_preview(user=request.user, reference=reference) if reference else None  # type: ignore[arg-type]
-        preview = selectors.canned_preview(response=response, ticket=ticket, agent=request.user, at=timezone.now())  # type: ignore[arg-type]
+        user = signed_in_user(request)
+        ticket = selectors.ticket_for_preview(user=user, reference=reference) if reference else None
+        preview = selectors.canned_preview(response=response, ticket=ticket, agent=user, at=timezone.now())
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -239,7 +253,7 @@ class CannedResponseAdmin(admin.ModelAdmin):
             "preview": preview,
             "reference": reference,
             "missing": bool(reference) and ticket is None,
-            "recent_tickets": selectors.tickets_for_preview(user=request.user),  # type: ignore[arg-type]
+            "recent_tickets": selectors.tickets_for_preview(user=user),
         }
         return TemplateResponse(request, "admin/canned_responses/cannedresponse/preview.html", context)
 
@@ -269,7 +283,7 @@ class CannedResponseAdmin(admin.ModelAdmin):
         from knowledgebase.services import article_draft_from_text
 
         for response in queryset:
-            article_draft_from_text(title=response.title, body=response.body, author=request.user)
+            article_draft_from_text(title=response.title, body=response.body, author=signed_in_user(request))
         self.message_user(request, f"{queryset.count()} draft article(s) created in the knowledge base.")
 
     def import_view(self, request: HttpRequest) -> HttpResponse:
@@ -300,7 +314,7 @@ class CannedResponseAdmin(admin.ModelAdmin):
 
 
 @admin.register(BluntPhrase)
-class BluntPhraseAdmin(admin.ModelAdmin):
+class BluntPhraseAdmin(admin.ModelAdmin[BluntPhrase]):
     list_display = ("phrase", "suggestion", "is_active")
     list_editable = ("is_active",)
     list_filter = ("is_active",)

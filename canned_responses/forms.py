@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.html import escape
 
 from canned_responses.models import (
@@ -48,9 +49,9 @@ class CannedResponseForm(forms.Form):
     )
     is_active = forms.BooleanField(required=False, initial=True, label="Active")
 
-    def __init__(self, *args: Any, queues: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, queues: QuerySet[Queue] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = cast(forms.ModelMultipleChoiceField, self.fields["queues"])
+        field = cast("forms.ModelMultipleChoiceField[Queue]", self.fields["queues"])
         field.queryset = queues if queues is not None else Queue.objects.none()
 
     @staticmethod

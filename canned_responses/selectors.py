@@ -1,4 +1,5 @@
-"""Reads: permission-scoped lookups, the composer's ranked suggestions, rendering for a ticket."""
+"""Reads: permission-scoped lookups, the composer's ranked suggestions, rendering for a ticket,
+and the courtesy check (blunt phrases in a public reply to a complaint)."""
 
 from __future__ import annotations
 
@@ -13,11 +14,11 @@ from django.http import Http404
 from django.utils.safestring import SafeString
 
 from canned_responses import placeholders
-from canned_responses.models import CannedResponse
+from canned_responses.models import BluntPhrase, CannedResponse
 from helpdesk.lib.sanitize import render_user_text
 from tickets.models import Customer, Ticket
+from tickets.selectors import default_next_update
 from tickets.services import agent_due_choice
-from tickets.services.promises import default_next_update
 
 WORD = re.compile(r"[^\W_]{3,}")
 STOP = frozenset(
@@ -211,3 +212,23 @@ def canned_preview(*, response: CannedResponse, ticket: Ticket | None, agent: Us
     except placeholders.PlaceholderError as exc:
         text, error = response.body, str(exc)
     return Preview(ticket=target, sample=sample, text=text, html=render_user_text(text), error=error)
+
+
+# --- the courtesy check ----------------------------------------------------------------------
+
+CURLY_APOSTROPHE = "\u2019"
+
+
+def _phrase_pattern(phrase: str) -> re.Pattern[str]:
+    words = [re.escape(word) for word in phrase.replace(CURLY_APOSTROPHE, "'").split()]
+    return re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", re.IGNORECASE)
+
+
+def courtesy_flags(*, ticket: Ticket, body: str, internal: bool) -> list[BluntPhrase]:
+    """The blunt phrases in a public reply to a complaint (none for notes and other kinds)."""
+    if internal or not ticket.is_complaint:
+        return []
+    text = body.replace(CURLY_APOSTROPHE, "'")
+    return [
+        phrase for phrase in BluntPhrase.objects.filter(is_active=True) if _phrase_pattern(phrase.phrase).search(text)
+    ]

@@ -1,4 +1,4 @@
-"""Every write to canned responses (views, admin, import alike), and the courtesy check."""
+"""Every write to canned responses (views, admin, import alike); the courtesy check is a selector."""
 
 from __future__ import annotations
 
@@ -21,7 +21,6 @@ from canned_responses.models import (
     SUGGESTED_NEXT_UPDATE_CHOICES,
     SUGGESTED_STATUS_CHOICES,
     TITLE_MAX,
-    BluntPhrase,
     CannedResponse,
     CannedResponseUse,
 )
@@ -31,7 +30,6 @@ from tickets.services import agent_reply_post
 
 SHORTCUT = re.compile(r"/[a-z0-9][a-z0-9_-]{0,30}")
 KINDS = {kind.value for kind in Ticket.Kind}
-CURLY_APOSTROPHE = "\u2019"
 
 
 def shortcut_normalise(value: str) -> str:
@@ -206,7 +204,7 @@ def canned_reply_post(
     body: str,
     internal: bool = False,
     status_after: str | None = None,
-    files: list[UploadedFile] | None = None,
+    files: list[UploadedFile[bytes]] | None = None,
     next_due_at: datetime | None = None,
     canned_id: int | None = None,
 ) -> ReplyPosted:
@@ -233,18 +231,3 @@ def canned_reply_post(
                 use = canned_response_use_record(response=response, agent=agent, ticket=ticket, at=timezone.now())
         promise = ticket_selectors.promise_pending(ticket)
     return ReplyPosted(message=message, promise=promise, canned_use=use)
-
-
-def _phrase_pattern(phrase: str) -> re.Pattern[str]:
-    words = [re.escape(word) for word in phrase.replace(CURLY_APOSTROPHE, "'").split()]
-    return re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", re.IGNORECASE)
-
-
-def courtesy_flags(*, ticket: Ticket, body: str, internal: bool) -> list[BluntPhrase]:
-    """The blunt phrases in a public reply to a complaint (none for notes and other kinds)."""
-    if internal or not ticket.is_complaint:
-        return []
-    text = body.replace(CURLY_APOSTROPHE, "'")
-    return [
-        phrase for phrase in BluntPhrase.objects.filter(is_active=True) if _phrase_pattern(phrase.phrase).search(text)
-    ]

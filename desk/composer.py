@@ -20,6 +20,7 @@ from django.forms import Form
 from django.http import QueryDict
 
 from canned_responses import selectors as canned_selectors
+from canned_responses.models import CannedResponse
 from knowledgebase.links import article_markdown_link
 from knowledgebase.models import Article
 from tickets.models import Ticket
@@ -49,7 +50,7 @@ def text_appended(body: str, text: str) -> str:
     return f"{body}\n\n{text}" if body else text
 
 
-def _label(response: Any) -> str:
+def _label(response: CannedResponse) -> str:
     return f"{response.title} ({response.shortcut})" if response.shortcut else response.title
 
 

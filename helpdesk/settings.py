@@ -10,10 +10,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from helpdesk.lib.env import env_bool, env_int, env_list, env_str, parse_email_url
+
+# Lets classes name their model at run time as the type checker sees them
+# (`admin.ModelAdmin[Ticket]`, `forms.ModelForm[Queue]`, `Paginator[Article]`).
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("HELPDESK_VAR_DIR", str(BASE_DIR / "var")))

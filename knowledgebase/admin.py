@@ -5,22 +5,24 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.urls import path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 
+from helpdesk.lib.auth import signed_in_user
 from helpdesk.lib.sanitize import render_user_text
 from knowledgebase import selectors, services
 from knowledgebase.models import Article, ArticleRevision, Category, DeflectionEvent, Feedback
 
 
-class SubcategoryInline(admin.TabularInline):
+class SubcategoryInline(admin.TabularInline[Category, Category]):
     model = Category
     fk_name = "parent"
     fields = ["name", "slug", "position"]
@@ -29,7 +31,7 @@ class SubcategoryInline(admin.TabularInline):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(admin.ModelAdmin[Category]):
     list_display = ["name", "parent", "position"]
     list_editable = ["position"]
     list_filter = [("parent", admin.EmptyFieldListFilter)]
@@ -44,7 +46,7 @@ class CategoryAdmin(admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class RevisionInline(admin.TabularInline):
+class RevisionInline(admin.TabularInline[ArticleRevision, Article]):
     model = ArticleRevision
     fields = ("created_at", "title", "author", "restore")
     readonly_fields = fields
@@ -52,7 +54,7 @@ class RevisionInline(admin.TabularInline):
     can_delete = False
     ordering = ["-created_at", "-id"]
 
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Article | None = None) -> bool:
         return False
 
     @admin.display(description="Restore")
@@ -63,7 +65,7 @@ class RevisionInline(admin.TabularInline):
         return format_html('<button type="submit" class="button" formaction="{}" formnovalidate>Restore</button>', url)
 
 
-class FeedbackInline(admin.TabularInline):
+class FeedbackInline(admin.TabularInline[Feedback, Article]):
     model = Feedback
     fields = ("created_at", "helpful", "comment")
     readonly_fields = fields
@@ -72,12 +74,12 @@ class FeedbackInline(admin.TabularInline):
     ordering = ["-created_at"]
     verbose_name_plural = "Feedback (newest first)"
 
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Article | None = None) -> bool:
         return False
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(admin.ModelAdmin[Article]):
     list_display = ["title", "category", "status", "visibility", "view_count", "helpful", "updated_at"]
     list_filter = ["status", "visibility", "category"]
     search_fields = ["title", "summary", "tags"]
@@ -107,9 +109,9 @@ class ArticleAdmin(admin.ModelAdmin):
             return "No votes yet"
         return f"{ratio:.0%} ({article.helpful_yes} yes, {article.helpful_no} no)"
 
-    def save_model(self, request: HttpRequest, obj: Article, form: Any, change: bool) -> None:
+    def save_model(self, request: HttpRequest, obj: Article, form: forms.ModelForm[Article], change: bool) -> None:
         previous = Article.objects.get(pk=obj.pk) if change and obj.pk else None
-        services.article_save(article=obj, author=request.user, previous=previous)
+        services.article_save(article=obj, author=signed_in_user(request), previous=previous)
 
     @admin.action(description="Publish the selected articles")
     def publish(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
@@ -123,7 +125,7 @@ class ArticleAdmin(admin.ModelAdmin):
         changed = services.article_set_status(article_ids=list(queryset.values_list("pk", flat=True)), status="draft")
         self.message_user(request, f"{changed} article(s) back to draft.", messages.SUCCESS)
 
-    def get_urls(self) -> list[Any]:
+    def get_urls(self) -> list[URLPattern]:
         restore = self.admin_site.admin_view(require_POST(self.restore_view))
         return [
             path("<int:article_id>/restore/<int:revision_id>/", restore, name="knowledgebase_article_restore"),
@@ -135,13 +137,13 @@ class ArticleAdmin(admin.ModelAdmin):
         if not self.has_change_permission(request, article):
             raise PermissionDenied
         revision = get_object_or_404(ArticleRevision, pk=revision_id, article_id=article_id)
-        services.article_restore(revision=revision, author=request.user)
+        services.article_restore(revision=revision, author=signed_in_user(request))
         self.message_user(request, f"Restored the version of {revision.created_at:%d %b %Y %H:%M}.", messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:knowledgebase_article_change", args=[article_id]))
 
 
 @admin.register(DeflectionEvent)
-class DeflectionEventAdmin(admin.ModelAdmin):
+class DeflectionEventAdmin(admin.ModelAdmin[DeflectionEvent]):
     """Suggestions on the ticket form. A deflection: an article opened, the form never submitted."""
 
     list_display = ["created_at", "kind", "article", "form_id"]
@@ -152,7 +154,7 @@ class DeflectionEventAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: DeflectionEvent | None = None) -> bool:
         return False
 
     def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:

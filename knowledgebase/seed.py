@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from django.contrib.auth.models import User
 
 from knowledgebase.models import Article, Category
 from knowledgebase.services import article_create
@@ -132,7 +132,7 @@ On macOS, you can also add the printer in **System Settings → Printers & Scann
 ]
 
 
-def seed_articles(*, author: Any = None) -> int:
+def seed_articles(*, author: User | None = None) -> int:
     """Create the demo categories and articles that are missing; returns how many articles were made."""
     categories: dict[str, Category] = {}
     for slug, name, description, parent, position in CATEGORIES:

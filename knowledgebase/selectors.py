@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -192,7 +193,7 @@ def _marked(headline: str) -> SafeString:
     return mark_safe(html)  # noqa: S308 - escaped above; only <mark> added
 
 
-def search_hits(articles: Any, query: str) -> list[Hit]:
+def search_hits(articles: Iterable[Article], query: str) -> list[Hit]:
     """Each article with a short snippet of its summary, the query's words marked."""
     terms = _terms(_normalise(query))
     hits = []
@@ -245,7 +246,7 @@ def articles_most_read(*, audience: str = AUDIENCE_PUBLIC, limit: int = 6) -> li
     return list(Article.objects.for_audience(audience).select_related("category").order_by("-view_count", "id")[:limit])
 
 
-def article_recent(*, audience: str = AUDIENCE_PUBLIC) -> Any:
+def article_recent(*, audience: str = AUDIENCE_PUBLIC) -> QuerySet[Article]:
     return Article.objects.for_audience(audience).select_related("category").order_by("-updated_at", "id")
 
 
@@ -256,7 +257,7 @@ def category_get(slug: str) -> Category:
     return category
 
 
-def category_articles(category: Category, *, audience: str = AUDIENCE_PUBLIC) -> Any:
+def category_articles(category: Category, *, audience: str = AUDIENCE_PUBLIC) -> QuerySet[Article]:
     """The category's articles and its subcategories' articles, most recently updated first."""
     return (
         Article.objects.for_audience(audience)

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from django.contrib.auth.models import User
 from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -38,7 +37,7 @@ def _unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
     return slug
 
 
-def _revision_keep(article: Article, author: Any) -> None:
+def _revision_keep(article: Article, author: User | None) -> None:
     """Record the article as it is now, and keep only the newest ``REVISIONS_KEPT`` revisions."""
     ArticleRevision.objects.create(
         article=article,
@@ -55,7 +54,7 @@ def _revision_keep(article: Article, author: Any) -> None:
 
 
 @transaction.atomic
-def article_save(*, article: Article, author: Any = None, previous: Article | None = None) -> Article:
+def article_save(*, article: Article, author: User | None = None, previous: Article | None = None) -> Article:
     """Save an article created or edited (the admin's form), keep a revision of the old text, reindex.
 
     ``previous`` is the article as stored before the edit (None for a new article).
@@ -91,7 +90,7 @@ def article_create(
     body: str,
     summary: str = "",
     tags: str = "",
-    author: Any = None,
+    author: User | None = None,
     status: str = Article.Status.DRAFT,
     visibility: str = Article.Visibility.PUBLIC,
     slug: str = "",
@@ -110,7 +109,7 @@ def article_create(
     return article_save(article=article, author=author)
 
 
-def article_draft_from_text(*, title: str, body: str, author: Any, category: Category | None = None) -> Article:
+def article_draft_from_text(*, title: str, body: str, author: User | None, category: Category | None = None) -> Article:
     """A draft article from reusable text (e.g. "Publish as article" on a canned response).
 
     It lands in ``category`` or the first category; an admin reviews and publishes it.
@@ -141,7 +140,7 @@ def article_set_status(*, article_ids: list[int], status: str) -> int:
 
 
 @transaction.atomic
-def article_restore(*, revision: ArticleRevision, author: Any = None) -> Article:
+def article_restore(*, revision: ArticleRevision, author: User | None = None) -> Article:
     """Bring back a revision's text; the text it replaces becomes a revision in turn."""
     article = Article.objects.select_for_update().get(pk=revision.article_id)
     previous = Article.objects.get(pk=article.pk)

@@ -7,14 +7,13 @@ import secrets
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.paginator import Page
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from helpdesk.lib import ratelimit
-from helpdesk.lib.pagination import CappedPaginator
+from helpdesk.lib.pagination import paginate
 from helpdesk.lib.ratelimit import OnOutage
 from knowledgebase import selectors, services
 from knowledgebase.forms import DeflectionForm, FeedbackForm, SearchForm
@@ -31,10 +30,6 @@ RATELIMIT_DEFLECTION = (120, 3600)
 RATELIMIT_VIEWED = (120, 3600)
 
 
-def paginate(request: HttpRequest, rows: object) -> Page:
-    return CappedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))  # type: ignore[arg-type]
-
-
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     context = {
@@ -49,7 +44,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    page = paginate(request, selectors.article_search(query, audience=AUDIENCE_PUBLIC))
+    page = paginate(request, selectors.article_search(query, audience=AUDIENCE_PUBLIC), PAGE_SIZE)
     context = {"form": form, "query": query, "page": page, "hits": selectors.search_hits(page.object_list, query)}
     return render(request, "knowledgebase/search.html", context)
 
@@ -57,7 +52,7 @@ def search(request: HttpRequest) -> HttpResponse:
 @require_safe
 def category(request: HttpRequest, slug: str) -> HttpResponse:
     found = selectors.category_get(slug)
-    page = paginate(request, selectors.category_articles(found))
+    page = paginate(request, selectors.category_articles(found), PAGE_SIZE)
     return render(request, "knowledgebase/category.html", {"category": found, "page": page})
 
 

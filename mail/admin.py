@@ -10,13 +10,13 @@ from mail.models import InboundMessage, Mailbox
 
 
 @admin.register(Mailbox)
-class MailboxAdmin(admin.ModelAdmin):
+class MailboxAdmin(admin.ModelAdmin[Mailbox]):
     list_display = ["name", "address", "queue", "default_kind", "is_active"]
     list_filter = ["is_active", "queue"]
 
 
 @admin.register(InboundMessage)
-class InboundMessageAdmin(admin.ModelAdmin):
+class InboundMessageAdmin(admin.ModelAdmin[InboundMessage]):
     """Read-only: the record of what arrived. Quarantined messages show why; the raw message downloads."""
 
     list_display = ["received_at", "mailbox", "sender", "subject", "status", "automatic", "ticket"]

@@ -143,10 +143,10 @@ def _ticket_for(parsed: Parsed) -> Ticket | None:
     )
 
 
-def _body_and_files(parsed: Parsed) -> tuple[str, list[UploadedFile]]:
+def _body_and_files(parsed: Parsed) -> tuple[str, list[UploadedFile[bytes]]]:
     """The visible text, and the attachments the web form would accept; refused ones are listed."""
     text = parsed.text.strip() or NO_TEXT
-    files: list[UploadedFile] = []
+    files: list[UploadedFile[bytes]] = []
     refused: list[str] = []
     for attachment in parsed.attachments:
         upload, reason = _checked(attachment, len(files))
@@ -160,7 +160,7 @@ def _body_and_files(parsed: Parsed) -> tuple[str, list[UploadedFile]]:
     return text + note, files
 
 
-def _checked(attachment: Attachment, accepted: int) -> tuple[UploadedFile | None, str]:
+def _checked(attachment: Attachment, accepted: int) -> tuple[UploadedFile[bytes] | None, str]:
     """The web form's checks (``check_upload``), with a short reason for the agent when one fails."""
     limit = settings.ATTACHMENT_MAX_BYTES
     if accepted >= settings.ATTACHMENT_MAX_FILES:

@@ -90,7 +90,7 @@ def safe_filename(name: str) -> str:
     return stem[: NAME_MAX_CHARS - len(suffix) - 1].rstrip() + "…" + suffix
 
 
-def check_upload(upload: UploadedFile) -> FileType:
+def check_upload(upload: UploadedFile[bytes]) -> FileType:
     """The file's type, or a ValidationError saying what to do instead."""
     name = safe_filename(upload.name or "file")
     limit = settings.ATTACHMENT_MAX_BYTES
@@ -113,7 +113,7 @@ def check_upload(upload: UploadedFile) -> FileType:
     return kind
 
 
-def check_uploads(uploads: list[UploadedFile]) -> list[FileType]:
+def check_uploads(uploads: list[UploadedFile[bytes]]) -> list[FileType]:
     if len(uploads) > settings.ATTACHMENT_MAX_FILES:
         raise ValidationError(f"Attach at most {settings.ATTACHMENT_MAX_FILES} files at a time.")
     errors: list[ValidationError] = []
@@ -143,7 +143,7 @@ class AttachmentsField(forms.FileField):
         kwargs.setdefault("help_text", "Optional. Up to 5 files, 10 MB each: images, PDF, text or Office files.")
         super().__init__(**kwargs)
 
-    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile[bytes]]:
         files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
         check_uploads(files)
         return files

@@ -210,25 +210,6 @@ def _pieces(schedule: Schedule, start: datetime, end: datetime | None) -> Iterat
         day += _DAY
 
 
-def open_periods(schedule: Schedule, start: datetime, end: datetime) -> Iterator[Period]:
-    """The open periods in [start, end) as UTC pairs, adjacent or overlapping ones joined."""
-    pieces = _pieces(schedule, _aware("start", start), _aware("end", end))
-
-    def merged() -> Iterator[Period]:
-        current: Period | None = None
-        for low, high in pieces:
-            if current is not None and low <= current[1]:
-                current = (current[0], high)
-                continue
-            if current is not None:
-                yield current
-            current = (low, high)
-        if current is not None:
-            yield current
-
-    return merged()
-
-
 def is_open(schedule: Schedule, at: datetime) -> bool:
     """Whether the calendar is open at the instant ``at``."""
     at = _aware("at", at)

@@ -10,11 +10,25 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models.functions import Lower
 from django.http import Http404
 from django.utils import timezone
 
+from tickets.business_hours import Schedule, add_business_minutes, always_open
 from tickets.links import link_matches
-from tickets.models import AgentProfile, Attachment, Message, Notice, Promise, Queue, Ticket, TicketEvent
+from tickets.models import (
+    AgentProfile,
+    Attachment,
+    BusinessCalendar,
+    Message,
+    Notice,
+    OutboundEmail,
+    Promise,
+    Queue,
+    SlaPolicy,
+    Ticket,
+    TicketEvent,
+)
 from tickets.models.agent import agents, profile_of
 from tickets.time_text import zone_label
 
@@ -104,11 +118,11 @@ def ticket_list_for_agent(*, user: User, filters: QueueFilters) -> QuerySet[Tick
     return tickets.select_related("customer", "queue", "assignee").order_by(*SORTS.get(filters.sort, SORTS["due"]))
 
 
-def agents_for_queues(queues: QuerySet[Queue]) -> QuerySet[Any]:
+def agents_for_queues(queues: QuerySet[Queue]) -> QuerySet[User]:
     return agents().of_queues(queues).order_by("first_name", "username")
 
 
-def agents_for_ticket(ticket: Ticket) -> QuerySet[Any]:
+def agents_for_ticket(ticket: Ticket) -> QuerySet[User]:
     return agents().of_queue(ticket.queue_id).order_by("first_name", "username")
 
 
@@ -245,3 +259,113 @@ def agent_settings_initial(user: User) -> dict[str, object]:
 def notice_list_for_user(user: User) -> QuerySet[Notice]:
     """The user's notices, newest first, with what the list shows (ticket, customer, promise)."""
     return Notice.objects.filter(user=user).select_related("ticket__customer", "promise").order_by("-created_at", "-id")
+
+
+# --- promises: the policy, its hours, the load ---------------------------------------------------
+
+# A busy queue's promises stretch with the load, at most this many times the policy's target.
+MAX_STRETCH = 5.0
+
+
+def policy_for(ticket: Ticket, *, with_calendar: bool = True) -> SlaPolicy | None:
+    """The most specific active policy for the ticket's kind, priority and queue.
+
+    ``with_calendar=False`` skips loading its business hours (one query instead of three) for
+    callers that only read the policy's own fields.
+    """
+    candidates = (
+        SlaPolicy.objects.filter(is_active=True, kind=ticket.kind)
+        .filter(Q(queue=ticket.queue_id) | Q(queue__isnull=True))
+        .filter(Q(priority=ticket.priority) | Q(priority__isnull=True))
+    )
+    if with_calendar:
+        candidates = candidates.select_related("calendar").prefetch_related(
+            "calendar__opening_hours", "calendar__holidays"
+        )
+    return max(candidates, key=lambda policy: (policy.specificity, -policy.pk), default=None)
+
+
+def schedule_for(ticket: Ticket, policy: SlaPolicy | None) -> Schedule:
+    queue_calendar = ticket.queue.calendar
+    if policy is not None:
+        return policy.schedule(queue_calendar)
+    return queue_calendar.schedule() if queue_calendar else always_open()
+
+
+def default_next_update(ticket: Ticket, at: datetime) -> tuple[datetime | None, SlaPolicy | None]:
+    policy = policy_for(ticket)
+    if policy is None:
+        return None, None
+    return add_business_minutes(schedule_for(ticket, policy), at, policy.next_update_minutes), policy
+
+
+def busy_factor(ticket: Ticket, at: datetime | None = None) -> float:
+    """How far the desk is over its threshold: 1.0 when it isn't (honest promises under load)."""
+    threshold = ticket.queue.busy_threshold
+    if not threshold:
+        return 1.0
+    waiting = Ticket.objects.open().filter(queue=ticket.queue_id, assignee__isnull=True).count()
+    on_duty = len(agents().of_queue(ticket.queue_id).on_duty(at or timezone.now()))
+    load = waiting / max(on_duty, 1)
+    return min(load / threshold, MAX_STRETCH) if load > threshold else 1.0
+
+
+# --- the SLA admin's preview ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PolicyPreview:
+    """The due times a policy would promise a ticket created now, and what they were counted on."""
+
+    first_due: datetime
+    resolution_due: datetime
+    zone: str
+    queue: Queue | None  # the policy's queue, else the default queue it is previewed on
+    calendar: BusinessCalendar | None  # the calendar counted on, if any
+
+
+def policy_preview(policy: SlaPolicy, now: datetime) -> PolicyPreview:
+    """Raises ScheduleError when the calendar cannot give a due time (e.g. closed for good)."""
+    # A policy for every queue is previewed on the default queue, where public-form tickets land.
+    queue = policy.queue or Queue.objects.filter(is_default=True).select_related("calendar").first()
+    queue_calendar = queue.calendar if queue else None
+    schedule = policy.schedule(queue_calendar)
+    calendar = policy.calendar or queue_calendar
+    return PolicyPreview(
+        first_due=add_business_minutes(schedule, now, policy.first_response_minutes),
+        resolution_due=add_business_minutes(schedule, now, policy.resolution_minutes),
+        zone=calendar.zone if calendar else schedule.zone,
+        queue=queue,
+        calendar=calendar,
+    )
+
+
+# --- the outbox ---------------------------------------------------------------------------------
+
+
+def outbox_acks_recent(*, to_email: str, since: datetime) -> int:
+    """Acknowledgements owed or sent to ``to_email`` (any case) since ``since``; held ones excluded."""
+    return acks_recent_queryset(to_email=to_email, since=since).count()
+
+
+def acks_recent_queryset(*, to_email: str, since: datetime) -> QuerySet[OutboundEmail]:
+    """Served by the ``outbox_ack_to_recent`` index (lower(to_email), created_at where kind = ack)."""
+    return (
+        OutboundEmail.objects.annotate(to_lower=Lower("to_email"))
+        .filter(kind=OutboundEmail.Kind.ACKNOWLEDGEMENT, to_lower=to_email.lower(), created_at__gte=since)
+        .exclude(status=OutboundEmail.Status.HELD)
+    )
+
+
+def outbox_due_ids(limit: int = 500) -> list[int]:
+    """Unsent rows whose attempt is overdue by the re-queue grace, or whose claim expired."""
+    now = timezone.now()
+    grace = now - timedelta(seconds=settings.OUTBOX_REQUEUE_AFTER_SECONDS)
+    return list(
+        OutboundEmail.objects.filter(
+            Q(status=OutboundEmail.Status.PENDING, next_attempt_at__lte=grace)
+            | Q(status=OutboundEmail.Status.SENDING, claimed_until__lt=now),
+        )
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, JsonResponse
@@ -13,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from canned_responses import selectors, services
 from canned_responses.forms import CannedResponseForm
+from canned_responses.models import CannedResponse
 from desk.access import AgentRequest, agent_required
 from tickets import selectors as ticket_selectors
 
@@ -24,7 +23,7 @@ def canned_list(request: AgentRequest) -> HttpResponse:
     return render(request, "desk/canned/list.html", {"responses": responses})
 
 
-def _save(request: AgentRequest, form: CannedResponseForm, response: Any = None) -> bool:
+def _save(request: AgentRequest, form: CannedResponseForm, response: CannedResponse | None = None) -> bool:
     if not form.is_valid():
         return False
     data = {**form.cleaned_data, "queues": list(form.cleaned_data["queues"])}

@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.utils.timezone import get_current_timezone as tz
 from django.views.decorators.http import require_GET, require_POST
 
-from canned_responses.services import ReplyPosted, canned_reply_post, courtesy_flags
+from canned_responses.selectors import courtesy_flags
+from canned_responses.services import ReplyPosted, canned_reply_post
 from desk import composer
 from desk.access import AgentRequest, agent_required
 from desk.forms import AgentReplyForm, TicketUpdateForm
@@ -29,7 +30,6 @@ from tickets import selectors, services
 from tickets.downloads import attachment_response
 from tickets.models import Ticket
 from tickets.promise_text import agent_waiting_note, pauses_when_waiting
-from tickets.services.promises import policy_for
 from tickets.time_text import weekday_clock
 
 
@@ -44,7 +44,7 @@ def ticket_page(
     )
     reply_form = forms.get("reply_form") or AgentReplyForm()
     composer.composer_choices_set(form=reply_form, user=request.user, ticket=ticket)  # one query
-    policy = policy_for(ticket, with_calendar=False)
+    policy = selectors.policy_for(ticket, with_calendar=False)
     status_after = reply_form["status_after"].value() or ticket.status  # "Keep the current status"
     context = {
         "ticket": ticket,

@@ -43,7 +43,7 @@ class DatabaseUnavailableMiddleware:
             return None
         degraded.report("database", exception, doing="answering 503 with the typed text")
         # Named by a setting, like CSRF_FAILURE_VIEW: the page belongs to a way in, above this helper.
-        service_unavailable = import_string(settings.SERVICE_UNAVAILABLE_VIEW)
+        service_unavailable: Callable[[HttpRequest], HttpResponse] = import_string(settings.SERVICE_UNAVAILABLE_VIEW)
         return service_unavailable(request)
 
 

@@ -26,7 +26,7 @@ ALLOWED_ATTRIBUTES = {
 URL_SCHEMES = {"http", "https", "mailto"}
 
 
-class _NoRawHtml(Extension):
+class _NoRawHtml(Extension):  # type: ignore[misc]  # Markdown ships no type hints: its base is Any
     """Markdown without its raw-HTML passthrough: typed tags come out as text, escaped once."""
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:

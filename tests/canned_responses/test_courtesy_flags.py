@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from canned_responses.models import BluntPhrase
-from canned_responses.services import courtesy_flags
+from canned_responses.selectors import courtesy_flags
 from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,8 @@ from django.utils import timezone
 from tests.services import require_postgres
 from tickets import services
 from tickets.models import OutboundEmail, Ticket, TicketEvent
-from tickets.services.outbox import acks_recent_queryset, outbox_due_ids, outbox_retry
+from tickets.selectors import acks_recent_queryset, outbox_due_ids
+from tickets.services.outbox import outbox_retry
 
 HELD_TEXT = "Acknowledgement held: too many to this address in the last hour"
 

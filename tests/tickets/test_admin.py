@@ -181,6 +181,21 @@ def test_admin_save_cannot_change_status_priority_or_assignee(admin_client_, wor
     assert TicketEvent.objects.filter(ticket=worked_ticket).count() == events_before
 
 
+def test_admin_save_writes_only_the_columns_it_changed(admin_client_, worked_ticket):
+    """A full-row save would write back the promise's due time and the status read moments ago."""
+    url = reverse("admin:tickets_ticket_change", args=[worked_ticket.pk])
+    data = _change_form_post(admin_client_.get(url), subject="Invoice shows the old company name")
+
+    with CaptureQueriesContext(connection) as queries:
+        assert admin_client_.post(url, data).status_code == 302
+
+    [update] = [q["sql"] for q in queries.captured_queries if q["sql"].startswith('UPDATE "tickets_ticket"')]
+    assert update.split(" WHERE ")[0].count("=") == 2  # subject and updated_at
+    assert '"subject" =' in update
+    worked_ticket.refresh_from_db()
+    assert worked_ticket.subject == "Invoice shows the old company name"
+
+
 def test_admin_cannot_add_tickets_or_outbox_rows(admin_client_, desk):
     assert admin_client_.get(reverse("admin:tickets_ticket_add")).status_code == 403
     assert admin_client_.get(reverse("admin:tickets_outboundemail_add")).status_code == 403

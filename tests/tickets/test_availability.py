@@ -13,7 +13,7 @@ import time_machine
 from tests.factories import TicketFactory, UserFactory
 from tickets.models import AgentProfile, Notice, Promise
 from tickets.models.agent import agents
-from tickets.services.promises import busy_factor
+from tickets.selectors import busy_factor
 from tickets.services.sweep import promise_sweep
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,6 @@ changes clocks on 2026-03-29 and 2026-10-25, America/New_York on 2026-03-08 and 
 
 from __future__ import annotations
 
-import itertools
 import time
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -27,7 +26,6 @@ from tickets.business_hours import (
     business_minutes_between,
     is_open,
     next_opening,
-    open_periods,
 )
 
 LONDON, NEW_YORK = "Europe/London", "America/New_York"
@@ -51,6 +49,19 @@ def weekdays(zone: str, opens: int, closes: int, closures: tuple[Closure, ...] =
 def local(value: datetime, zone: str) -> tuple[int, int, int, int, int]:
     shown = value.astimezone(ZoneInfo(zone))
     return (shown.year, shown.month, shown.day, shown.hour, shown.minute)
+
+
+TICK = timedelta(microseconds=1)
+
+
+def assert_only_open_period(schedule: Schedule, start: datetime, end: datetime, opens: datetime, closes: datetime):
+    """[opens, closes) is the calendar's only open time in [start, end), seen through the public functions."""
+    length = (closes - opens) / timedelta(minutes=1)
+    assert next_opening(schedule, start) == opens  # nothing open before it
+    assert business_minutes_between(schedule, opens, closes) == length  # all of it open
+    assert business_minutes_between(schedule, start, end) == length  # nothing else open in the range
+    assert is_open(schedule, closes - TICK)
+    assert closes == end or not is_open(schedule, closes)
 
 
 # --- business days ------------------------------------------------------------------------------------------------
@@ -127,9 +138,8 @@ def test_a_lunch_break_closure_removes_only_that_hour():
 
 def test_a_closure_cuts_the_part_of_an_overnight_interval_that_falls_on_its_date():
     overnight = Schedule("UTC", (OpeningInterval(0, 22 * 60, 6 * 60),), (Closure(date(2026, 1, 13)),))
-    assert list(open_periods(overnight, utc(2026, 1, 12), utc(2026, 1, 14))) == [
-        (utc(2026, 1, 12, 22), utc(2026, 1, 13)),
-    ]
+    assert_only_open_period(overnight, utc(2026, 1, 12), utc(2026, 1, 14), utc(2026, 1, 12, 22), utc(2026, 1, 13))
+    assert next_opening(overnight, utc(2026, 1, 13)) == utc(2026, 1, 19, 22)  # the next Monday night
 
 
 def test_closures_covering_every_opening_raise_schedule_error():
@@ -189,18 +199,15 @@ def test_nine_to_five_due_time_keeps_its_wall_clock_hour_across_dst(zone, friday
 def test_a_whole_day_interval_on_a_dst_day_is_23_or_25_real_hours(zone, sunday, hours):
     sundays = Schedule(zone, (OpeningInterval(6, 0, 1440),))
     midnight = datetime.combine(sunday, datetime.min.time(), tzinfo=ZoneInfo(zone))
-    [(opens, closes)] = open_periods(sundays, midnight - timedelta(days=1), midnight + timedelta(days=2))
-    assert opens == midnight
-    assert closes - opens == timedelta(hours=hours)
+    closes = midnight.astimezone(UTC) + timedelta(hours=hours)  # in UTC: real hours, not wall-clock ones
+    assert_only_open_period(sundays, midnight - timedelta(days=1), midnight + timedelta(days=2), midnight, closes)
     assert business_minutes_between(sundays, midnight - timedelta(days=3), midnight + timedelta(days=3)) == hours * 60
 
 
 def test_an_interval_across_the_spring_gap_is_one_real_hour():
     """01:00-02:00 does not exist on 2026-03-29 in London: 01:00-03:00 is 01:00-02:00 UTC."""
     schedule = Schedule(LONDON, (OpeningInterval(6, 60, 180),))
-    assert list(open_periods(schedule, utc(2026, 3, 28), utc(2026, 3, 30))) == [
-        (utc(2026, 3, 29, 1), utc(2026, 3, 29, 2))
-    ]
+    assert_only_open_period(schedule, utc(2026, 3, 28), utc(2026, 3, 30), utc(2026, 3, 29, 1), utc(2026, 3, 29, 2))
 
 
 @pytest.mark.parametrize(
@@ -221,7 +228,7 @@ def test_an_interval_across_the_spring_gap_is_one_real_hour():
 def test_endpoints_in_a_dst_gap_or_fold(zone, sunday, start, end, expected):
     schedule = Schedule(zone, (OpeningInterval(6, start, end),))
     day = at(zone, *sunday)
-    assert list(open_periods(schedule, day - timedelta(days=1), day + timedelta(days=2))) == [expected]
+    assert_only_open_period(schedule, day - timedelta(days=1), day + timedelta(days=2), *expected)
 
 
 def test_an_interval_entirely_inside_the_gap_is_empty_not_inverted():
@@ -254,11 +261,10 @@ def test_an_interval_spanning_midnight_belongs_to_the_day_it_starts():
 def test_a_24_7_calendar_does_not_close_at_midnight():
     assert is_open(ALWAYS_OPEN, utc(2026, 1, 13))
     assert add_business_minutes(ALWAYS_OPEN, utc(2026, 1, 12, 23, 30), 60) == utc(2026, 1, 13, 0, 30)
-    assert list(open_periods(ALWAYS_OPEN, utc(2026, 1, 1, 6), utc(2026, 1, 8))) == [
-        (utc(2026, 1, 1, 6), utc(2026, 1, 8))
-    ]
+    assert_only_open_period(ALWAYS_OPEN, utc(2026, 1, 1, 6), utc(2026, 1, 8), utc(2026, 1, 1, 6), utc(2026, 1, 8))
+    # both of London's clock changes inside the range: every real minute counts, none twice
     london = always_open(LONDON)
-    assert list(open_periods(london, utc(2026, 3, 20), utc(2026, 11, 1))) == [(utc(2026, 3, 20), utc(2026, 11, 1))]
+    assert_only_open_period(london, utc(2026, 3, 20), utc(2026, 11, 1), utc(2026, 3, 20), utc(2026, 11, 1))
 
 
 def test_a_24_7_calendar_across_year_end_loses_no_minute():
@@ -267,7 +273,7 @@ def test_a_24_7_calendar_across_year_end_loses_no_minute():
     assert add_business_minutes(ALWAYS_OPEN, utc(2026, 12, 31, 23, 59), 1) == utc(2027, 1, 1)
 
 
-def test_open_periods_joins_adjacent_intervals_and_clips_to_the_range():
+def test_adjacent_intervals_join_overlapping_ones_count_once_and_the_range_clips():
     schedule = Schedule(
         "UTC",
         (
@@ -277,9 +283,13 @@ def test_open_periods_joins_adjacent_intervals_and_clips_to_the_range():
             OpeningInterval(2, 60, 120),
         ),
     )
-    periods = list(open_periods(schedule, utc(2026, 1, 12, 6), utc(2026, 1, 14, 1, 30)))
-    assert periods == [(utc(2026, 1, 12, 6), utc(2026, 1, 13, 12)), (utc(2026, 1, 14, 1), utc(2026, 1, 14, 1, 30))]
-    assert list(open_periods(schedule, utc(2026, 1, 14), utc(2026, 1, 13))) == []
+    # Monday 06:00-24:00 runs on into Tuesday 00:00-12:00 (05:00-10:00 counted once), then Wednesday 01:00-01:30
+    assert business_minutes_between(schedule, utc(2026, 1, 12, 6), utc(2026, 1, 14, 1, 30)) == 18 * 60 + 12 * 60 + 30
+    assert_only_open_period(schedule, utc(2026, 1, 12, 6), utc(2026, 1, 14), utc(2026, 1, 12, 6), utc(2026, 1, 13, 12))
+    # a target at Monday midnight is no closing: it stays there instead of rolling to an opening
+    assert add_business_minutes(schedule, utc(2026, 1, 12, 23), 60) == utc(2026, 1, 13)
+    assert add_business_minutes(schedule, utc(2026, 1, 13, 11), 60) == utc(2026, 1, 14, 1)  # noon is a closing
+    assert business_minutes_between(schedule, utc(2026, 1, 14), utc(2026, 1, 13)) == 0
 
 
 # --- validation (rule 10) -------------------------------------------------------------------------------------------
@@ -327,7 +337,6 @@ def test_always_open_is_seven_whole_days_in_utc():
         lambda naive: add_business_minutes(ALWAYS_OPEN, naive, 5),
         lambda naive: business_minutes_between(ALWAYS_OPEN, naive, utc(2026, 1, 2)),
         lambda naive: business_minutes_between(ALWAYS_OPEN, utc(2026, 1, 2), naive),
-        lambda naive: open_periods(ALWAYS_OPEN, naive, utc(2026, 1, 2)),
         lambda naive: is_open(ALWAYS_OPEN, naive),
         lambda naive: next_opening(ALWAYS_OPEN, naive),
     ],
@@ -393,22 +402,22 @@ def test_add_is_monotonic_in_minutes(schedule, start, first, second):
 
 @PROPERTY_SETTINGS
 @given(schedules, instants, st.integers(0, 7 * 24 * 60), st.integers(0, 7 * 24 * 60))
-def test_open_periods_are_merged_and_agree_with_is_open(schedule, start, middle_minutes, end_minutes):
+def test_business_minutes_add_up_and_agree_with_is_open(schedule, start, middle_minutes, end_minutes):
     # arithmetic in UTC: local `start + timedelta` is wall-clock arithmetic, and a wall time in a DST gap
     # never compares equal to an instant in another zone (PEP 495)
     begin = start.astimezone(UTC)
     middle = begin + timedelta(minutes=middle_minutes)
     end = middle + timedelta(minutes=end_minutes)
-    periods = list(open_periods(schedule, start, end))
-    assert all(begin <= low < high <= end for low, high in periods)
-    assert all(left[1] < right[0] for left, right in itertools.pairwise(periods))
     whole = business_minutes_between(schedule, start, end)
-    assert sum((high - low for low, high in periods), timedelta()) / timedelta(minutes=1) == pytest.approx(whole)
+    assert 0 <= whole <= (end - begin) / timedelta(minutes=1)
     parts = business_minutes_between(schedule, start, middle) + business_minutes_between(schedule, middle, end)
     assert parts == pytest.approx(whole, abs=1e-6)
-    tick = timedelta(microseconds=1)
-    for low, high in periods[:4]:
-        assert is_open(schedule, low)
-        assert is_open(schedule, high - tick)
-        assert high == end or not is_open(schedule, high)
-        assert low == begin or next_opening(schedule, low - tick) == low
+    opening = next_opening(schedule, start)
+    assert is_open(schedule, opening)
+    assert (opening == begin) == is_open(schedule, start)
+    assert business_minutes_between(schedule, start, opening) == 0  # closed until it opens
+    assert (whole > 0) == (opening < end)
+    if whole:  # the open time in the range ends at a closing or at the range's end, never in the middle
+        due = add_business_minutes(schedule, start, whole)
+        assert begin < due
+        assert due <= end or business_minutes_between(schedule, end, due) == 0

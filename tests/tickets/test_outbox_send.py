@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from tickets import services
 from tickets.models import OutboundEmail, Ticket
-from tickets.services.outbox import SendResult, outbox_claim_token, outbox_due_ids
+from tickets.selectors import outbox_due_ids
+from tickets.services.outbox import SendResult, outbox_claim_token
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 
 from tickets import services
 from tickets.models import BusinessCalendar, OpeningHours, Promise, SlaPolicy, Ticket
-from tickets.services.promises import busy_factor
+from tickets.selectors import busy_factor
 
 MONDAY_10 = datetime(2026, 1, 12, 10, 0, tzinfo=UTC)  # calendar below: UTC, Mon-Fri 09:00-17:00
 

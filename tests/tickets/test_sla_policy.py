@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from tests.factories import TicketFactory
 from tickets.business_hours import add_business_minutes
 from tickets.models import BusinessCalendar, OpeningHours, Queue, SlaPolicy, Ticket
-from tickets.services.promises import policy_for, schedule_for
+from tickets.selectors import policy_for, schedule_for
 
 MONDAY_10_UTC = datetime(2026, 1, 12, 10, 0, tzinfo=UTC)  # a Monday in winter: London is on UTC
 TARGETS = {"first_response_minutes": 240, "next_update_minutes": 120, "resolution_minutes": 1440}

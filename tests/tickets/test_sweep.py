@@ -170,6 +170,19 @@ def test_an_inactive_assignee_is_replaced_by_the_queue(desk, ticket):
     assert notices() == {("alice", "breach")}  # no team lead on this queue: nobody else to tell
 
 
+def test_an_assignee_and_a_lead_no_longer_agents_are_replaced_by_the_queue(desk, ticket, lead):
+    """Staff status taken away: they cannot open the desk, so the queue's agents hear instead."""
+    ticket.assignee = UserFactory(username="demoted", is_staff=False)
+    ticket.save(update_fields=["assignee"])
+    lead.is_staff = False
+    lead.save(update_fields=["is_staff"])
+    promised(ticket)
+
+    sweep_at(DUE)
+
+    assert notices() == {("alice", "breach")}
+
+
 def test_a_team_lead_who_is_also_the_assignee_gets_one_notice(desk, ticket, lead):
     ticket.assignee = lead
     ticket.save(update_fields=["assignee"])

@@ -6,7 +6,7 @@ from tickets.models import AgentProfile
 
 
 @admin.register(AgentProfile)
-class AgentProfileAdmin(admin.ModelAdmin):
+class AgentProfileAdmin(admin.ModelAdmin[AgentProfile]):
     """Agents' availability (counted for load and notices) and time zone."""
 
     list_display = ("user", "on_duty", "timezone")

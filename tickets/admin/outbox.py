@@ -22,7 +22,7 @@ SHORT_WHEN = "j M H:i"
 
 
 @admin.register(OutboundEmail)
-class OutboundEmailAdmin(admin.ModelAdmin):
+class OutboundEmailAdmin(admin.ModelAdmin[OutboundEmail]):
     """The outbox, read-only: rows are written by services and the send task, never by hand."""
 
     # The key names the kind ("ack:12", "reply:40"), so the list has no kind column; the filter stays.
@@ -54,10 +54,10 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: OutboundEmail | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: OutboundEmail | None = None) -> bool:
         return False
 
     def has_resend_permission(self, request: HttpRequest) -> bool:

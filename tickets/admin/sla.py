@@ -22,15 +22,15 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils import timezone
 
+from tickets import selectors
 from tickets.business_hours import (
     Closure,
     OpeningInterval,
     Schedule,
     ScheduleError,
-    add_business_minutes,
     weekly_open_minutes,
 )
-from tickets.models import BusinessCalendar, Holiday, OpeningHours, Queue, SlaPolicy
+from tickets.models import BusinessCalendar, Holiday, OpeningHours, SlaPolicy
 
 # The model's own reading of wall-clock times (00:00 as an end means 24:00), so that what the
 # form checks is exactly what the saved calendar will compute.
@@ -48,14 +48,14 @@ def _wall_minutes(value: time, *, end: bool = False) -> int:
 # --- Business calendars ---------------------------------------------------------------------------
 
 
-class BusinessCalendarForm(forms.ModelForm):
+class BusinessCalendarForm(forms.ModelForm[BusinessCalendar]):
     class Meta:
         model = BusinessCalendar
         fields = ("name", "zone")
         help_texts = {"zone": "An IANA time zone name such as Europe/London or America/New_York."}
 
 
-class OpeningHoursForm(forms.ModelForm):
+class OpeningHoursForm(forms.ModelForm[OpeningHours]):
     class Meta:
         model = OpeningHours
         fields = ("weekday", "opens", "closes")
@@ -72,7 +72,7 @@ class OpeningHoursForm(forms.ModelForm):
         return cleaned
 
 
-class OpeningHoursFormSet(BaseInlineFormSet):
+class OpeningHoursFormSet(BaseInlineFormSet[OpeningHours, BusinessCalendar, forms.ModelForm[OpeningHours]]):
     """Refuses a calendar that would have no opening hours, judged on the rows as submitted (rule 10)."""
 
     def clean(self) -> None:
@@ -95,7 +95,7 @@ class OpeningHoursFormSet(BaseInlineFormSet):
             raise ValidationError(str(exc)) from None
 
 
-class HolidayForm(forms.ModelForm):
+class HolidayForm(forms.ModelForm[Holiday]):
     class Meta:
         model = Holiday
         fields = ("day", "name", "starts", "ends")
@@ -112,7 +112,7 @@ class HolidayForm(forms.ModelForm):
         return cleaned
 
 
-class OpeningHoursInline(admin.TabularInline):
+class OpeningHoursInline(admin.TabularInline[OpeningHours, BusinessCalendar]):
     model = OpeningHours
     form = OpeningHoursForm
     formset = OpeningHoursFormSet
@@ -122,7 +122,7 @@ class OpeningHoursInline(admin.TabularInline):
         return 5 if obj is None else 1
 
 
-class HolidayInline(admin.TabularInline):
+class HolidayInline(admin.TabularInline[Holiday, BusinessCalendar]):
     model = Holiday
     form = HolidayForm
     extra = 1
@@ -130,7 +130,7 @@ class HolidayInline(admin.TabularInline):
 
 
 @admin.register(BusinessCalendar)
-class BusinessCalendarAdmin(admin.ModelAdmin):
+class BusinessCalendarAdmin(admin.ModelAdmin[BusinessCalendar]):
     form = BusinessCalendarForm
     list_display = ("name", "zone", "weekly_hours")
     search_fields = ("name", "zone")
@@ -152,7 +152,7 @@ class BusinessCalendarAdmin(admin.ModelAdmin):
 # --- SLA policies ---------------------------------------------------------------------------------
 
 
-class SlaPolicyForm(forms.ModelForm):
+class SlaPolicyForm(forms.ModelForm[SlaPolicy]):
     class Meta:
         model = SlaPolicy
         fields = (
@@ -182,7 +182,7 @@ class SlaPolicyForm(forms.ModelForm):
 
 
 @admin.register(SlaPolicy)
-class SlaPolicyAdmin(admin.ModelAdmin):
+class SlaPolicyAdmin(admin.ModelAdmin[SlaPolicy]):
     form = SlaPolicyForm
     list_display = (
         "name",
@@ -246,17 +246,11 @@ def policy_preview(policy: SlaPolicy, now: datetime) -> str:
     """What this policy would promise a ticket created at ``now``, in the calendar's zone."""
     if policy.pk is None:
         return "Save the policy to see the due times it would promise."
-    # A policy for every queue is previewed on the default queue, where public-form tickets land.
-    queue = policy.queue or Queue.objects.filter(is_default=True).select_related("calendar").first()
-    queue_calendar = queue.calendar if queue else None
-    calendar = policy.calendar or queue_calendar
     try:
-        schedule = policy.schedule(queue_calendar)
-        first_due = add_business_minutes(schedule, now, policy.first_response_minutes)
-        resolution_due = add_business_minutes(schedule, now, policy.resolution_minutes)
+        due = selectors.policy_preview(policy, now)
     except ScheduleError as exc:
         return f"No preview: {exc}"
-    zone = calendar.zone if calendar else schedule.zone
+    queue, calendar, zone = due.queue, due.calendar, due.zone
     kind = policy.get_kind_display().lower()
     article = "An" if kind[0] in "aeiou" else "A"
     where = "" if policy.queue or queue is None else f" in the default queue “{queue.name}”"
@@ -266,7 +260,10 @@ def policy_preview(policy: SlaPolicy, now: datetime) -> str:
         clock = "Neither the policy nor the queue has a calendar, so every hour of the day counts."
     else:
         clock = f"Counted in the open hours of “{calendar.name}”."
-    first, resolution = short_moment(first_due, ZoneInfo(zone), now), short_moment(resolution_due, ZoneInfo(zone), now)
+    first, resolution = (
+        short_moment(due.first_due, ZoneInfo(zone), now),
+        short_moment(due.resolution_due, ZoneInfo(zone), now),
+    )
     return (
         f"{article} {kind} created now{where} would be due for a first response at {first} ({zone}) "
         f"and then updated every {short_duration(policy.next_update_minutes)}; "

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TypeVar
 
+from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -10,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 
 from tickets.models import Message, Ticket, TicketEvent
+from tickets.services.common import ticket_save
 
 EXCERPT_CHARS = 160
 # The private link's secrets and the form's one-time key: never shown, never editable.
@@ -18,21 +20,24 @@ SECRET_FIELDS = ("link_salt", "link_hash", "submission_key")
 DESK_FIELDS = ("status", "priority", "assignee")
 
 
-class _ReadOnlyInline(admin.TabularInline):
+_Row = TypeVar("_Row", Message, TicketEvent)
+
+
+class _ReadOnlyInline(admin.TabularInline[_Row, Ticket]):
     extra = 0
     can_delete = False
 
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Ticket | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Ticket | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Ticket | None = None) -> bool:
         return False
 
 
-class MessageInline(_ReadOnlyInline):
+class MessageInline(_ReadOnlyInline[Message]):
     model = Message
     fields = ("created_at", "visibility", "author", "excerpt")
     readonly_fields = fields
@@ -50,7 +55,7 @@ class MessageInline(_ReadOnlyInline):
         return Truncator(message.body).chars(EXCERPT_CHARS)
 
 
-class EventInline(_ReadOnlyInline):
+class EventInline(_ReadOnlyInline[TicketEvent]):
     model = TicketEvent
     fields = ("created_at", "kind", "actor", "old_value", "new_value")
     readonly_fields = fields
@@ -65,7 +70,7 @@ class EventInline(_ReadOnlyInline):
 
 
 @admin.register(Ticket)
-class TicketAdmin(admin.ModelAdmin):
+class TicketAdmin(admin.ModelAdmin[Ticket]):
     list_display = (
         "reference",
         "subject",
@@ -115,6 +120,11 @@ class TicketAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         # Tickets arrive through ticket_submit, which sends the acknowledgement and the private link.
         return False
+
+    def save_model(self, request: HttpRequest, obj: Ticket, form: forms.ModelForm[Ticket], change: bool) -> None:
+        # Only the columns this form changed (there is no add page): a full-row save would write
+        # back status, next_due_at and the rest as read moments ago, over what a service wrote since.
+        ticket_save(obj, *form.changed_data)
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Ticket], search_term: str

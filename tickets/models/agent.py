@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -50,13 +49,13 @@ def is_on_duty(user: User, at: datetime) -> bool:
     return profile is None or profile.on_duty_at(at)
 
 
-class AgentQuerySet(models.QuerySet[Any]):
+class AgentQuerySet(models.QuerySet[User]):
     """Users, narrowed to agents. Start from ``agents()``."""
 
     def of_queue(self, queue_id: int) -> AgentQuerySet:
         return self.filter(helpdesk_queues=queue_id)
 
-    def of_queues(self, queues: Any) -> AgentQuerySet:
+    def of_queues(self, queues: models.QuerySet[Queue] | Iterable[int]) -> AgentQuerySet:
         """Agents of any of ``queues`` (a QuerySet of queues or their ids), each once."""
         return self.filter(helpdesk_queues__in=queues).distinct()
 

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 
+if TYPE_CHECKING:  # Ticket's module does not import this one: no cycle at run time either
+    from tickets.models.ticket import Ticket
+
 
 class PromiseQuerySet(models.QuerySet["Promise"]):
-    def pending_for(self, ticket: models.Model) -> Promise | None:
+    def pending_for(self, ticket: Ticket) -> Promise | None:
         """The ticket's one pending promise (running or paused), if any."""
         return self.filter(ticket=ticket, state=Promise.State.PENDING).first()
 

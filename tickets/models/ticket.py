@@ -13,10 +13,10 @@ REFERENCE_OFFSET = 1000
 class TicketQuerySet(models.QuerySet["Ticket"]):
     def visible_to(self, user: User | AnonymousUser) -> TicketQuerySet:
         """Tickets an agent may see: all for superusers, else those of the agent's queues."""
-        if user.is_superuser:
-            return self
         if not is_agent(user) or isinstance(user, AnonymousUser):
             return self.none()
+        if user.is_superuser:
+            return self
         return self.filter(queue__in=Queue.objects.for_agent(user).values("pk"))
 
     def open(self) -> TicketQuerySet:

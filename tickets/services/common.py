@@ -19,7 +19,7 @@ def ticket_save(ticket: Ticket, *fields: str) -> None:
     ticket.save(update_fields=[*fields, "updated_at"])
 
 
-def attachments_save(*, message: Message, files: list[UploadedFile], at: datetime) -> list[Attachment]:
+def attachments_save(*, message: Message, files: list[UploadedFile[bytes]], at: datetime) -> list[Attachment]:
     kinds = check_uploads(files)
     saved = []
     for upload, kind in zip(files, kinds, strict=True):

@@ -35,7 +35,7 @@ def agent_reply_post(
     body: str,
     internal: bool = False,
     status_after: str | None = None,
-    files: list[UploadedFile] | None = None,
+    files: list[UploadedFile[bytes]] | None = None,
     next_due_at: datetime | None = None,
 ) -> Message:
     """A public reply (emailed to the customer) or an internal note (never shown to them).

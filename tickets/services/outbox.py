@@ -21,20 +21,20 @@ import smtplib
 import time
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from enum import Enum
+from enum import StrEnum
 
 from celery import current_app
 from django.conf import settings
 from django.core.mail.message import make_msgid
 from django.db import InterfaceError, OperationalError, connection, transaction
-from django.db.models import F, Q, QuerySet
-from django.db.models.functions import Lower
+from django.db.models import F, Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from helpdesk.lib import degraded
 from tickets.links import redact_links
 from tickets.models import Customer, Message, Notice, OutboundEmail, Ticket
+from tickets.selectors import outbox_due_ids
 
 logger = logging.getLogger(__name__)
 DATABASE_ERRORS = (OperationalError, InterfaceError)
@@ -80,7 +80,7 @@ def send_after_commit(email_id: int) -> None:
     transaction.on_commit(lambda: send_now(email_id), robust=True)
 
 
-class SendResult(Enum):
+class SendResult(StrEnum):  # a str, so the send task's result reads as a word
     SENT = "sent"
     SKIPPED = "skipped"  # already sent, or claimed by another run, or not due yet
     RETRY = "retry"
@@ -152,20 +152,6 @@ def outbox_enqueue(
     if not hold:
         send_after_commit(email.pk)
     return email
-
-
-def outbox_acks_recent(*, to_email: str, since: datetime) -> int:
-    """Acknowledgements owed or sent to ``to_email`` (any case) since ``since``; held ones excluded."""
-    return acks_recent_queryset(to_email=to_email, since=since).count()
-
-
-def acks_recent_queryset(*, to_email: str, since: datetime) -> QuerySet[OutboundEmail]:
-    """Served by the ``outbox_ack_to_recent`` index (lower(to_email), created_at where kind = ack)."""
-    return (
-        OutboundEmail.objects.annotate(to_lower=Lower("to_email"))
-        .filter(kind=OutboundEmail.Kind.ACKNOWLEDGEMENT, to_lower=to_email.lower(), created_at__gte=since)
-        .exclude(status=OutboundEmail.Status.HELD)
-    )
 
 
 def outbox_enqueue_notices(*, notices: Iterable[Notice], batch_size: int = 500) -> list[int]:
@@ -313,20 +299,6 @@ def _record_failure(email: OutboundEmail, exc: Exception) -> tuple[SendResult, i
         last_error=error,
     )
     return SendResult.RETRY, delay
-
-
-def outbox_due_ids(limit: int = 500) -> list[int]:
-    """Unsent rows whose attempt is overdue by the re-queue grace, or whose claim expired."""
-    now = timezone.now()
-    grace = now - timedelta(seconds=settings.OUTBOX_REQUEUE_AFTER_SECONDS)
-    return list(
-        OutboundEmail.objects.filter(
-            Q(status=OutboundEmail.Status.PENDING, next_attempt_at__lte=grace)
-            | Q(status=OutboundEmail.Status.SENDING, claimed_until__lt=now),
-        )
-        .order_by("next_attempt_at")
-        .values_list("pk", flat=True)[:limit]
-    )
 
 
 def outbox_requeue_due() -> int:

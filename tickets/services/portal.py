@@ -16,9 +16,10 @@ from django.utils import timezone
 
 from tickets.links import link_token, new_link_secret
 from tickets.models import Customer, Message, OutboundEmail, Queue, Ticket, TicketEvent
+from tickets.selectors import outbox_acks_recent
 from tickets.services.common import attachments_save, text_required, ticket_save
 from tickets.services.events import event_record
-from tickets.services.outbox import outbox_acks_recent, outbox_enqueue
+from tickets.services.outbox import outbox_enqueue
 from tickets.services.promises import promise_at_intake
 from tickets.services.status import STATUS_FIELDS, status_apply
 
@@ -55,7 +56,7 @@ def ticket_submit(
     kind: str,
     subject: str,
     description: str,
-    files: list[UploadedFile] | None = None,
+    files: list[UploadedFile[bytes]] | None = None,
     channel: str = Ticket.Channel.WEB,
     submission_key: str | None = None,
     timezone_name: str = "",
@@ -115,7 +116,7 @@ def _ticket_create(
     kind: str,
     subject: str,
     description: str,
-    files: list[UploadedFile],
+    files: list[UploadedFile[bytes]],
     channel: str,
     submission_key: str | None,
     timezone_name: str,
@@ -190,7 +191,7 @@ def ack_cap_reached(*, customer: Customer, at: datetime) -> bool:
 
 
 def customer_reply_post(
-    *, ticket: Ticket, body: str, files: list[UploadedFile] | None = None, automatic: bool = False
+    *, ticket: Ticket, body: str, files: list[UploadedFile[bytes]] | None = None, automatic: bool = False
 ) -> Message:
     """The customer answers (through the private link or by email); the ticket comes back to the desk.
 

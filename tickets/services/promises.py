@@ -14,44 +14,15 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db.models import Q
-from django.utils import timezone
 
-from tickets.business_hours import Schedule, add_business_minutes, always_open, business_minutes_between, is_open
+from tickets.business_hours import Schedule, add_business_minutes, business_minutes_between, is_open
 from tickets.models import Promise, SlaPolicy, Ticket, TicketEvent
-from tickets.models.agent import agents
 from tickets.promise_text import pauses_when_waiting, resume_minutes
-from tickets.selectors import promise_pending
+from tickets.selectors import busy_factor, default_next_update, policy_for, promise_pending, schedule_for
 from tickets.services.events import event_record
 from tickets.time_text import business_duration
 
 MAX_PROMISE_AHEAD = timedelta(days=365)
-MAX_STRETCH = 5.0
-
-
-def policy_for(ticket: Ticket, *, with_calendar: bool = True) -> SlaPolicy | None:
-    """The most specific active policy for the ticket's kind, priority and queue.
-
-    ``with_calendar=False`` skips loading its business hours (one query instead of three) for
-    callers that only read the policy's own fields.
-    """
-    candidates = (
-        SlaPolicy.objects.filter(is_active=True, kind=ticket.kind)
-        .filter(Q(queue=ticket.queue_id) | Q(queue__isnull=True))
-        .filter(Q(priority=ticket.priority) | Q(priority__isnull=True))
-    )
-    if with_calendar:
-        candidates = candidates.select_related("calendar").prefetch_related(
-            "calendar__opening_hours", "calendar__holidays"
-        )
-    return max(candidates, key=lambda policy: (policy.specificity, -policy.pk), default=None)
-
-
-def schedule_for(ticket: Ticket, policy: SlaPolicy | None) -> Schedule:
-    queue_calendar = ticket.queue.calendar
-    if policy is not None:
-        return policy.schedule(queue_calendar)
-    return queue_calendar.schedule() if queue_calendar else always_open()
 
 
 def _due_sync(ticket: Ticket, due_at: datetime | None) -> None:
@@ -130,17 +101,6 @@ def _settle(promise: Promise, state: str, at: datetime) -> None:
     promise.save(update_fields=["state", "settled_at"])
 
 
-def busy_factor(ticket: Ticket, at: datetime | None = None) -> float:
-    """How far the desk is over its threshold: 1.0 when it isn't (honest promises under load)."""
-    threshold = ticket.queue.busy_threshold
-    if not threshold:
-        return 1.0
-    waiting = Ticket.objects.open().filter(queue=ticket.queue_id, assignee__isnull=True).count()
-    on_duty = len(agents().of_queue(ticket.queue_id).on_duty(at or timezone.now()))
-    load = waiting / max(on_duty, 1)
-    return min(load / threshold, MAX_STRETCH) if load > threshold else 1.0
-
-
 @dataclass(frozen=True)
 class Intake:
     promise: Promise | None
@@ -159,15 +119,8 @@ def promise_at_intake(*, ticket: Ticket, at: datetime) -> Intake:
     return Intake(promise=promise, busy=factor > 1.0)
 
 
-def default_next_update(ticket: Ticket, at: datetime) -> tuple[datetime | None, SlaPolicy | None]:
-    policy = policy_for(ticket)
-    if policy is None:
-        return None, None
-    return add_business_minutes(schedule_for(ticket, policy), at, policy.next_update_minutes), policy
-
-
 def validate_agent_due(due_at: datetime, at: datetime) -> None:
-    """Agents may promise but not rewrite history: now < due <= now + 1 year (rule 12)."""
+    """Agents may promise but not rewrite history: now < due <= now + 1 year (docs/reliability.md §2 rule 12)."""
     if due_at <= at:
         raise ValidationError({"next_update_at": "Pick a time in the future for the next update."})
     if due_at > at + MAX_PROMISE_AHEAD:
@@ -252,8 +205,9 @@ def promise_pause(*, ticket: Ticket, at: datetime, actor: User | None = None) ->
 
 def promise_resume(*, ticket: Ticket, at: datetime, fresh: bool, actor: User | None = None) -> None:
     """Restart a paused clock. After a customer reply (``fresh``) the target runs at least a whole
-    next-update interval from that reply, so a reopened ticket never breaches on the spot (rule 5/6).
-    With no pending promise (e.g. a reopened solved ticket) a fresh one is made from the policy."""
+    next-update interval from that reply, so a reopened ticket never breaches on the spot
+    (docs/reliability.md §2 rules 5 and 6). With no pending promise (e.g. a reopened solved
+    ticket) a fresh one is made from the policy."""
     promise = promise_pending(ticket)
     if promise is None:
         due_at, policy = default_next_update(ticket, at)

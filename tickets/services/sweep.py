@@ -29,7 +29,7 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from tickets.models import Notice, Promise, TicketEvent
-from tickets.models.agent import agents_on_duty_by_queue
+from tickets.models.agent import agents_on_duty_by_queue, is_agent
 from tickets.services.outbox import outbox_enqueue_notices
 
 logger = logging.getLogger(__name__)
@@ -122,21 +122,23 @@ def _sweep_reminders(*, now: datetime, batch: int) -> int:
     return len(promises)
 
 
-def _active(user: User | None) -> User | None:
-    return user if user is not None and user.is_active else None
+def _agent(user: User | None) -> User | None:
+    """``user`` if still an agent (the one rule, tickets.models.agent): a deactivated or demoted
+    assignee or lead can no longer open the desk, so the notice goes to whoever can."""
+    return user if user is not None and is_agent(user) else None
 
 
 def _recipients(promises: list[Promise], *, kind: str, at: datetime) -> dict[int, list[User]]:
     """Who hears of each promise: the assignee, or the queue's agents on duty when there is none
-    (or the assignee is no longer active); for a breach, the queue's team lead as well."""
-    unassigned = {p.ticket.queue_id for p in promises if _active(p.ticket.assignee) is None}
+    (or the assignee is no longer an agent); for a breach, the queue's team lead as well."""
+    unassigned = {p.ticket.queue_id for p in promises if _agent(p.ticket.assignee) is None}
     queue_agents = agents_on_duty_by_queue(unassigned, at=at)
     recipients: dict[int, list[User]] = {}
     for promise in promises:
         ticket = promise.ticket
-        assignee = _active(ticket.assignee)
+        assignee = _agent(ticket.assignee)
         users = [assignee] if assignee is not None else list(queue_agents.get(ticket.queue_id, []))
-        lead = _active(ticket.queue.team_lead)
+        lead = _agent(ticket.queue.team_lead)
         if kind == Notice.Kind.BREACH and lead is not None:
             users.append(lead)
         recipients[promise.pk] = list({user.pk: user for user in users}.values())  # a lead who is also the assignee

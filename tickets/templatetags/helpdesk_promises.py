@@ -7,11 +7,10 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from tickets import promise_text
-from tickets.models import Promise, Ticket
-from tickets.promise_text import customer_zone
+from tickets.models import Promise
 from tickets.time_text import ago as ago_text
 from tickets.time_text import business_duration as business_duration_text
-from tickets.time_text import due_label, hours_minutes, relative, wall_clock
+from tickets.time_text import due_label, hours_minutes, relative
 
 register = template.Library()
 
@@ -20,12 +19,6 @@ register = template.Library()
 def due_in(when: datetime | None, now: datetime) -> str:
     """'in 25 min' / 'overdue 1 h' for agents."""
     return relative(when, now) if when else ""
-
-
-@register.simple_tag
-def customer_due(ticket: Ticket, when: datetime, now: datetime) -> str:
-    """'tomorrow at 10:00' in the customer's zone."""
-    return wall_clock(when, customer_zone(ticket), now)
 
 
 @register.simple_tag
@@ -41,12 +34,6 @@ def due_class(when: datetime | None, now: datetime, soon: datetime) -> str:
 def seconds_as_hours(seconds: int | None) -> str:
     """7380 -> '2 h 3 min' of business time."""
     return hours_minutes(seconds)
-
-
-@register.filter
-def business_duration(minutes: int | None) -> str:
-    """120 -> '2 business hours'; 90 -> '90 business minutes'."""
-    return business_duration_text(minutes)
 
 
 _KIND_BADGES = {
