@@ -175,6 +175,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # (support+HD-1014-<signature>@host, tickets/reply_address.py). Empty: DEFAULT_FROM_EMAIL's address.
 REPLY_TO_ADDRESS = env_str("REPLY_TO_ADDRESS", "")
 HELPDESK_NAME = env_str("HELPDESK_NAME", "Support")
+# The largest raw message POST /mail/inbound/<mailbox>/ accepts (bytes); bigger gets a 413.
+MAIL_INBOUND_MAX_BYTES = env_int("MAIL_INBOUND_MAX_BYTES", 40 * 1024 * 1024)
 TICKET_REFERENCE_PREFIX = "HD"
 
 # Celery: see docs/reliability.md §3 for the reason behind each value.

@@ -7,12 +7,28 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
 from mail.models import InboundMessage, Mailbox
+from mail.services import inbound_token_rotate
 
 
 @admin.register(Mailbox)
 class MailboxAdmin(admin.ModelAdmin[Mailbox]):
-    list_display = ["name", "address", "queue", "default_kind", "is_active"]
+    list_display = ["name", "address", "queue", "default_kind", "is_active", "has_inbound_token"]
     list_filter = ["is_active", "queue"]
+    actions = ["new_inbound_token"]
+
+    @admin.display(boolean=True, description="HTTP token")
+    def has_inbound_token(self, obj: Mailbox) -> bool:
+        return bool(obj.inbound_token_hash)
+
+    @admin.action(description="Set a new token for the inbound HTTP endpoint (shown once)")
+    def new_inbound_token(self, request: HttpRequest, queryset: QuerySet[Mailbox]) -> None:
+        if queryset.count() != 1:
+            self.message_user(request, "Select exactly one mailbox.", level=messages.WARNING)
+            return
+        mailbox = queryset.get()
+        token = inbound_token_rotate(mailbox=mailbox)
+        shown_once = "copy it now, it is not shown again; the old one no longer works"
+        self.message_user(request, f"New token for {mailbox.name} ({shown_once}): {token}", level=messages.SUCCESS)
 
 
 @admin.register(InboundMessage)

@@ -22,6 +22,12 @@ class Mailbox(models.Model):
         help_text="What a new email ticket starts as; agents can change it afterwards.",
     )
     is_active = models.BooleanField(default=True)
+    inbound_token_hash = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="SHA-256 of the token for POST /mail/inbound/<name>/; empty: the endpoint refuses this mailbox.",
+    )
 
     class Meta:
         verbose_name_plural = "mailboxes"

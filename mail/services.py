@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from mail.models import InboundMessage, Mailbox
 from mail.parsing import Attachment, Parsed, fallback_key, parse
+from mail.tokens import new_token
 from tickets import services
 from tickets.attachments import check_upload, safe_filename
 from tickets.models import OutboundEmail, Ticket
@@ -175,3 +176,12 @@ def _checked(attachment: Attachment, accepted: int) -> tuple[UploadedFile[bytes]
     except ValidationError:
         return None, "not an allowed type"
     return upload, ""
+
+
+def inbound_token_rotate(*, mailbox: Mailbox) -> str:
+    """Give ``mailbox`` a new token for the inbound endpoint (the old one stops working) and
+    return it: only its SHA-256 is stored, so this is the one time anyone sees it."""
+    token, digest = new_token()
+    mailbox.inbound_token_hash = digest
+    mailbox.save(update_fields=["inbound_token_hash"])
+    return token

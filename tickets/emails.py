@@ -37,12 +37,32 @@ def _notice_reason(notice: Notice, ticket: Ticket) -> str:
     return f"you work the {ticket.queue.name} queue and the ticket has no active assignee"
 
 
+def _reply_notice_context(notice: Notice) -> dict[str, Any]:
+    """An agent's "customer replied" notice: the ticket and the reply's opening, never the customer's link."""
+    ticket = notice.ticket
+    return {
+        "desk_name": settings.HELPDESK_NAME,
+        "site_url": settings.SITE_URL,
+        "notice": notice,
+        "ticket": ticket,
+        "customer": ticket.customer,
+        "message": notice.message,
+        "ticket_url": settings.SITE_URL + reverse("desk:ticket", kwargs={"reference": ticket.reference}),
+        "notices_url": settings.SITE_URL + reverse("desk:notices"),
+        "reason": _notice_reason(notice, ticket),
+    }
+
+
 def _notice_context(email: OutboundEmail, now: datetime) -> dict[str, Any]:
     """An agent's reminder or breach notice: the ticket and its promise, never the customer's link."""
     notice = email.notice
     if notice is None:
         raise ValueError(f"Notice email {email.key} has no notice")
+    if notice.kind == Notice.Kind.CUSTOMER_REPLY:
+        return _reply_notice_context(notice)
     ticket, promise = notice.ticket, notice.promise
+    if promise is None:
+        raise ValueError(f"Notice email {email.key} has no promise")
     due_at = promise.due_at or promise.settled_at or notice.created_at
     due_relative = relative(due_at, now)  # "in 30 min", "overdue 2 min"
     breach = notice.kind == Notice.Kind.BREACH
@@ -142,8 +162,14 @@ def _reply_to(email: OutboundEmail) -> list[str]:
     return [reply_address(email.ticket)]
 
 
+def _template(email: OutboundEmail) -> str:
+    if email.notice is not None and email.notice.kind == Notice.Kind.CUSTOMER_REPLY:
+        return "emails/customer_replied"
+    return TEMPLATES[OutboundEmail.Kind(email.kind)]
+
+
 def build_email(email: OutboundEmail) -> EmailMultiAlternatives:
-    base = TEMPLATES[OutboundEmail.Kind(email.kind)]
+    base = _template(email)
     context = _context(email)
     subject = " ".join(render_to_string(f"{base}.subject.txt", context).split())
     text = render_to_string(f"{base}.txt", context)

@@ -77,6 +77,10 @@ def test_an_emailed_request_is_acknowledged_with_reply_to_and_the_replies_join_i
     )  # fmt: skip
     assert pipe(reply) == f"added to a ticket: {ticket.reference}"
     assert pipe(reply) == f"duplicate of {ticket.reference}"  # Postfix retried: nothing new
+    # The unassigned ticket's queue agent on duty (Alice) hears of the reply, once.
+    told = smtp_server.wait_for(2)[1]
+    assert told["To"] == desk.agent_a.email
+    assert told["Subject"] == f"Customer replied: {ticket.reference} {ticket.subject}"
 
     # Her out-of-office answers our acknowledgement too: kept on the ticket, answered by nothing.
     away = written(
@@ -85,7 +89,7 @@ def test_an_emailed_request_is_acknowledged_with_reply_to_and_the_replies_join_i
         **{"Auto-Submitted": "auto-replied", "In-Reply-To": ack_id},
     )  # fmt: skip
     assert pipe(away) == f"added to a ticket: {ticket.reference}"
-    smtp_server.wait_quiet(1, QUIET_SECONDS)
+    smtp_server.wait_quiet(2, QUIET_SECONDS)  # no acknowledgement, and nobody told of an out-of-office
 
     bodies = list(ticket.messages.filter(author_kind=Message.Author.CUSTOMER).values_list("body", flat=True))
     assert bodies == [

@@ -210,10 +210,13 @@ def test_every_public_form_posts_with_the_real_headers(
     posted_to = {url.removeprefix(live_site) for method, url, _ in answers if method == "POST"}
     assert {"/support/new/", "/support/links/", f"/kb/a/{article.slug}/feedback/", "/desk/login/"} <= posted_to
     assert sum(path.startswith("/support/t/") for path in posted_to) == 2  # the reply and the revoke
-    subjects = sorted(str(message["Subject"]).split(" [")[0] for message in smtp_server.wait_for(3))
+    received = smtp_server.wait_for(4)  # three to the customer, and the desk told of the reply
+    subjects = sorted(str(message["Subject"]).split(" [")[0] for message in received if message["To"] == EMAIL)
     assert subjects == [
         "We've got your request", "Your links to your open requests", f"Your new private link for {ref}",
     ]  # fmt: skip
+    [told] = [message for message in received if message["To"] != EMAIL]
+    assert (told["To"], told["Subject"]) == (desk.agent_a.email, f"Customer replied: {ref} {SUBJECT}")
 
 
 def test_send_links_again_emails_working_links_and_older_ones_still_work(

@@ -20,7 +20,9 @@ def test_customer_reply_brings_the_ticket_back_to_open(desk, ticket, status):
         (TicketEvent.Kind.STATUS_CHANGED, True),
         (TicketEvent.Kind.PROMISE_MADE, False),  # a fresh next-update promise from their reply
     ]
-    assert not OutboundEmail.objects.exists()  # the customer isn't emailed about their own reply
+    # The customer isn't emailed about their own reply; the desk is told (tests/tickets/test_reply_notice.py).
+    assert not OutboundEmail.objects.filter(to_email=ticket.customer.email).exists()
+    assert not OutboundEmail.objects.exclude(kind=OutboundEmail.Kind.NOTICE).exists()
 
 
 @pytest.mark.django_db

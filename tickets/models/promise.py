@@ -91,13 +91,19 @@ class Promise(models.Model):
 
 
 class Notice(models.Model):
-    """A reminder or breach notice for one agent; shown under the desk's bell and emailed."""
+    """Something one agent should know of; shown under the desk's bell and emailed.
+
+    A reminder or breach notice names its ``promise``; a "customer replied" notice names the
+    customer's ``message`` instead, and is unique per (message, user) so it is written once.
+    """
 
     class Kind(models.TextChoices):
         REMINDER = "reminder", "Due soon"
         BREACH = "breach", "Promise broken"
+        CUSTOMER_REPLY = "reply", "Customer replied"
 
-    promise = models.ForeignKey(Promise, on_delete=models.CASCADE, related_name="notices")
+    promise = models.ForeignKey(Promise, on_delete=models.CASCADE, null=True, blank=True, related_name="notices")
+    message = models.ForeignKey("tickets.Message", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="helpdesk_notices")
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -108,6 +114,11 @@ class Notice(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["promise", "kind", "user"], name="notice_once_per_promise_kind_user"),
+            models.UniqueConstraint(
+                fields=["message", "user"],
+                condition=models.Q(message__isnull=False),
+                name="notice_once_per_message_user",
+            ),
         ]
         indexes = [
             # The bell: a user's unread notices, newest first.

@@ -242,6 +242,7 @@ def outbox_send(*, email_id: int, claims: list[str] | None = None) -> tuple[Send
         "message",
         "customer",
         "notice__promise",
+        "notice__message",
         "notice__ticket__customer",
         "notice__ticket__queue",
     ).get(pk=email_id)

@@ -19,6 +19,7 @@ from tickets.models import Customer, Message, OutboundEmail, Queue, Ticket, Tick
 from tickets.selectors import outbox_acks_recent
 from tickets.services.common import attachments_save, text_required, ticket_save
 from tickets.services.events import event_record
+from tickets.services.notices import customer_reply_notify
 from tickets.services.outbox import outbox_enqueue
 from tickets.services.promises import promise_at_intake
 from tickets.services.status import STATUS_FIELDS, status_apply
@@ -197,7 +198,9 @@ def customer_reply_post(
 
     ``automatic``: the message was written by a machine on the customer's side (an out-of-office
     reply, RFC 3834). It is kept on the ticket for the agent to read, but it is not the customer's
-    answer: a waiting or resolved ticket stays as it is, so an autoresponder cannot restart a clock.
+    answer: a waiting or resolved ticket stays as it is, so an autoresponder cannot restart a clock,
+    and nobody is notified. A real answer notifies the assignee (or the queue's agents on duty)
+    once, under the bell and by email (``customer_reply_notify``).
     """
     body = text_required(body, "body", "a message", BODY_MAX)
     with transaction.atomic():
@@ -221,6 +224,8 @@ def customer_reply_post(
             status_apply(ticket=ticket, status=Ticket.Status.OPEN, at=now, by_customer=True)
         ticket.updated_at = now
         ticket_save(ticket, *STATUS_FIELDS)
+        if not automatic:
+            customer_reply_notify(message=message, at=now)
     return message
 
 
