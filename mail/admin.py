@@ -11,8 +11,21 @@ from mail.models import InboundMessage, Mailbox
 
 @admin.register(Mailbox)
 class MailboxAdmin(admin.ModelAdmin[Mailbox]):
-    list_display = ["name", "address", "queue", "default_kind", "is_active"]
+    """The IMAP password is not a field at all: only the name of the worker's environment variable."""
+
+    list_display = ["name", "address", "queue", "default_kind", "imap_host", "is_active"]
     list_filter = ["is_active", "queue"]
+    fieldsets = [
+        (None, {"fields": ["name", "address", "queue", "default_kind", "is_active"]}),
+        (
+            "IMAP polling (every minute; leave the host blank for a mailbox fed by `ingest_email`)",
+            {
+                "fields": [
+                    "imap_host", "imap_port", "imap_security", "imap_username", "imap_password_env", "imap_folder",
+                ]
+            },
+        ),
+    ]  # fmt: skip
 
 
 @admin.register(InboundMessage)
