@@ -136,10 +136,15 @@ def connect(mailbox: Mailbox) -> IMAPClient:
         ssl_context=context,
         timeout=TIMEOUT_SECONDS,
     )
-    if security == ImapSecurity.STARTTLS:
-        client.starttls(context)
-    password = os.environ.get(mailbox.imap_password_env, "") if mailbox.imap_password_env else ""
-    client.login(mailbox.imap_username, password)
+    try:
+        if security == ImapSecurity.STARTTLS:
+            client.starttls(context)
+        password = os.environ.get(mailbox.imap_password_env, "") if mailbox.imap_password_env else ""
+        client.login(mailbox.imap_username, password)
+    except CONNECTION_ERRORS:
+        with contextlib.suppress(*CONNECTION_ERRORS):
+            client.shutdown()  # close the socket: a refused sign-in every minute must not leak one each time
+        raise
     return client
 
 

@@ -35,6 +35,7 @@ log_path = {tmp}/dovecot.log
 ssl = no
 disable_plaintext_auth = no
 auth_mechanisms = plain
+auth_failure_delay = 0
 default_login_user = {user}
 default_internal_user = {user}
 default_internal_group = {group}
@@ -121,6 +122,8 @@ def dovecot(port: int) -> Iterator[ImapServer]:
         yield server
     finally:
         if process is not None:
+            if process.stdout is not None:
+                process.stdout.close()
             process.terminate()
             try:
                 process.wait(timeout=10)
