@@ -140,3 +140,14 @@ def test_a_mailbox_another_run_holds_or_a_wrong_password_flags_nothing(
     assert "LoginError" in logged.getMessage() and logged.exc_info is None
     assert (Ticket.objects.exists(), imap_server.unseen()) == (False, 1)
     assert Mailbox.objects.get(pk=mailbox.pk).imap_lease_until is None  # released for the next run
+
+
+def test_a_message_that_cannot_be_filed_is_quarantined_and_flagged_never_fetched_again(
+    mailbox: Mailbox, imap_server: ImapServer
+) -> None:
+    imap_server.append(b"Subject: Who am I?\r\nMessage-ID: <nobody@example.org>\r\n\r\nNo sender at all.\r\n")
+    assert imap.mailbox_poll(mailbox_id=mailbox.pk) == imap.PollResult(fetched=1, quarantined=1)
+    assert imap.mailbox_poll(mailbox_id=mailbox.pk) == imap.PollResult()
+    stuck = InboundMessage.objects.get()
+    assert (stuck.status, stuck.subject, imap_server.unseen()) == (InboundMessage.Status.QUARANTINED, "Who am I?", 0)
+    assert not Ticket.objects.exists()
