@@ -12,9 +12,22 @@ from mail.services import inbound_token_rotate
 
 @admin.register(Mailbox)
 class MailboxAdmin(admin.ModelAdmin[Mailbox]):
-    list_display = ["name", "address", "queue", "default_kind", "is_active", "has_inbound_token"]
+    """The IMAP password is not a field at all: only the name of the worker's environment variable."""
+
+    list_display = ["name", "address", "queue", "default_kind", "imap_host", "is_active", "has_inbound_token"]
     list_filter = ["is_active", "queue"]
     actions = ["new_inbound_token"]
+    fieldsets = [
+        (None, {"fields": ["name", "address", "queue", "default_kind", "is_active"]}),
+        (
+            "IMAP polling (every minute; leave the host blank for a mailbox fed by `ingest_email` or HTTP)",
+            {
+                "fields": [
+                    "imap_host", "imap_port", "imap_security", "imap_username", "imap_password_env", "imap_folder",
+                ]
+            },
+        ),
+    ]  # fmt: skip
 
     @admin.display(boolean=True, description="HTTP token")
     def has_inbound_token(self, obj: Mailbox) -> bool:

@@ -2,11 +2,31 @@
 
 from __future__ import annotations
 
+import ipaddress
+import re
 import zlib
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from tickets.models import Ticket
+
+ENV_NAME = re.compile(r"[A-Z_][A-Z0-9_]*")
+
+
+class ImapSecurity(models.TextChoices):
+    IMAPS = "imaps", "IMAPS (TLS from the start, port 993)"
+    STARTTLS = "starttls", "STARTTLS (port 143)"
+    PLAIN = "plain", "None (a server on this machine only, for testing)"
+
+
+def is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 class Mailbox(models.Model):
@@ -29,11 +49,44 @@ class Mailbox(models.Model):
         help_text="SHA-256 of the token for POST /mail/inbound/<name>/; empty: the endpoint refuses this mailbox.",
     )
 
+    # IMAP polling (blank host: the mailbox is fed by `ingest_email` only). The password is never
+    # stored: the mailbox names an environment variable of the worker that holds it.
+    imap_host = models.CharField(
+        "IMAP host", max_length=253, blank=True, help_text="e.g. imap.gmail.com; leave blank not to poll."
+    )
+    imap_port = models.PositiveIntegerField("IMAP port", default=993, help_text="993 for IMAPS, 143 for STARTTLS.")
+    imap_security = models.CharField(
+        "IMAP security", max_length=8, choices=ImapSecurity.choices, default=ImapSecurity.IMAPS
+    )
+    imap_username = models.CharField("IMAP user name", max_length=254, blank=True)
+    imap_password_env = models.CharField(
+        "IMAP password variable",
+        max_length=100,
+        blank=True,
+        help_text="The name of the environment variable holding the password, e.g. MAILBOX_SUPPORT_PASSWORD. "
+        "The password itself is never stored here.",
+    )
+    imap_folder = models.CharField("IMAP folder", max_length=200, default="INBOX")
+    imap_lease_until = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="Set while a worker polls this mailbox."
+    )
+
     class Meta:
         verbose_name_plural = "mailboxes"
 
     def __str__(self) -> str:
         return f"{self.name} <{self.address}>"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.imap_password_env and not ENV_NAME.fullmatch(self.imap_password_env):
+            errors["imap_password_env"] = "Use a variable name: capital letters, digits and underscores."  # noqa: S105 - a message
+        if self.imap_host and not self.imap_username:
+            errors["imap_username"] = "Needed to sign in to the IMAP server."
+        if self.imap_security == ImapSecurity.PLAIN and self.imap_host and not is_loopback(self.imap_host):
+            errors["imap_security"] = "Plain IMAP sends the password in clear: only for a server on this machine."
+        if errors:
+            raise ValidationError(errors)
 
 
 class InboundMessage(models.Model):

@@ -14,7 +14,9 @@ mailer-daemon or our own address) is kept but never acknowledged, and on an exis
 does not count as the customer's answer. Every message is stored first (raw, compressed) under a
 per-mailbox key; the same message again is a duplicate and does nothing. A message that cannot be
 handled (no usable sender, say) stays stored as quarantined with the reason, for the admin.
-Database errors propagate: the caller (an MTA pipe) retries, and the key makes the retry safe.
+Any other error while filing it quarantines it too (logged with its traceback). Connection-level
+database errors propagate: the caller (an MTA pipe, the IMAP poll) retries, and the key makes the
+retry safe.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
@@ -84,6 +86,14 @@ def email_ingest(*, mailbox: Mailbox, raw: bytes) -> Ingested:
             inbound.status = InboundMessage.Status.QUARANTINED
             inbound.reason = "; ".join(exc.messages)[:2000]
             logger.warning("Quarantined email %s from %s: %s", key, parsed.sender_email, inbound.reason)
+        except (OperationalError, InterfaceError):
+            raise  # the database itself is failing: nothing is stored, the caller retries
+        except Exception as exc:  # a message that trips a bug is kept for the admin, never re-fetched forever
+            logger.exception("Quarantined email %s from %s after an error", key, parsed.sender_email)
+            inbound.status = InboundMessage.Status.QUARANTINED
+            inbound.reason = f"Could not be filed: {type(exc).__name__}: {exc}"[:2000]
+        if inbound.status == InboundMessage.Status.QUARANTINED:
+            inbound.ticket = inbound.message = None  # whatever _route set was rolled back with its savepoint
         inbound.save()
     return Ingested(inbound=inbound)
 

@@ -49,3 +49,12 @@ def require_redis_server() -> None:
     """The ``redis-server`` binary, for tests that start (and stop) a Redis of their own."""
     if not shutil.which("redis-server"):
         _missing("needs the redis-server binary on PATH (apt-get install redis-server)")
+
+
+DOVECOT = "/usr/sbin/dovecot"
+
+
+def require_dovecot() -> None:
+    """Debian's dovecot, for the IMAP tests that start a server of their own."""
+    if not os.access(DOVECOT, os.X_OK):
+        _missing(f"needs Dovecot at {DOVECOT} (apt-get install dovecot-imapd)")

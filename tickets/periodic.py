@@ -13,6 +13,8 @@ PERIODIC_TASKS = [
     ("Re-queue unsent emails", "tickets.tasks.requeue_stuck_emails", 60),
     # An interval in UTC, never a local-time crontab (docs/reliability.md §3 C14); due-ness comes from the rows.
     ("Sweep promises (reminders and breaches)", "tickets.tasks.promise_sweep", 60),
+    # By name only: the task lives in the mail app, a way in above this one (docs/architecture.md).
+    ("Poll IMAP mailboxes", "mail.tasks.poll_mailboxes", 60),
 ]
 
 
