@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +13,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import Mailbox, Worker
+from tests.e2e.helpers import text_body
 from tickets.models import Ticket
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres, pytest.mark.redis]
@@ -21,12 +21,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.postgres, pytest.mark.redis]
 Screenshot = Callable[[Page, str], Path]
 SUBJECT = "Invoice PDF opens blank"
 REPLY = "Thanks Grace: we've regenerated the invoice, please download it again."
-
-
-def text_body(message: EmailMessage) -> str:
-    part = message.get_body(("plain",))
-    assert part is not None, "the email has a text part"
-    return str(part.get_content())
 
 
 def customer_submits_request(page: Page, site: str, screenshot: Screenshot) -> None:

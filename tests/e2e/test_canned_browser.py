@@ -8,7 +8,6 @@ server. Screenshots land in test-artifacts/.
 from __future__ import annotations
 
 from collections.abc import Callable
-from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ from canned_responses.models import CannedResponse, CannedResponseUse
 from canned_responses.services import canned_response_create
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import Mailbox, Worker
+from tests.e2e.helpers import html_body, text_body
 from tickets import services
 from tickets.models import Ticket
 
@@ -27,18 +27,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.postgres, pytest.mark.redis]
 Screenshot = Callable[[Page, str], Path]
 SUBJECT = "Charged twice for my order"
 RENDERED = "Hi Grace, thanks for your patience: the refund for"
-
-
-def text_body(message: EmailMessage) -> str:
-    part = message.get_body(("plain",))
-    assert part is not None, "the email has a text part"
-    return str(part.get_content())
-
-
-def html_body(message: EmailMessage) -> str:
-    part = message.get_body(("html",))
-    assert part is not None, "the email has an HTML part"
-    return str(part.get_content())
 
 
 def agent_signs_in(page: Page, site: str) -> None:
