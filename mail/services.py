@@ -292,7 +292,7 @@ def inbound_retry(*, inbound: InboundMessage) -> Retried:
     opens two tickets.
     """
     with transaction.atomic():
-        locked = InboundMessage.objects.select_for_update().select_related("mailbox").get(pk=inbound.pk)
+        locked = InboundMessage.objects.select_for_update(of=("self",)).select_related("mailbox").get(pk=inbound.pk)
         if locked.status != InboundMessage.Status.QUARANTINED:
             return Retried(inbound=locked, was_quarantined=False)
         raw = locked.raw
