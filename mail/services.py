@@ -8,13 +8,17 @@ Matching, in order (a header alone never writes into someone else's ticket):
    are easy to copy, so the sender must match too;
 3. anything else opens a new ticket in the mailbox's queue, as the mailbox's kind.
 
-A reply to a closed ticket opens a new ticket, as on the private page. A message written by a
+A delivery report (a bounce, ``mail.bounces``) is never a ticket nor a customer's message: it
+is recorded on the outbox row and ticket it concerns (``tickets.services.bounces``), or only
+kept when it concerns none of our emails. A reply to a closed ticket opens a new ticket, as on
+the private page. A message written by a
 machine (RFC 3834: Auto-Submitted, Precedence bulk/junk/list, X-Autoreply, List-Id, a
 mailer-daemon or our own address) is kept but never acknowledged, and on an existing ticket it
 does not count as the customer's answer. Every message is stored first (raw, compressed) under a
 per-mailbox key; the same message again is a duplicate and does nothing. A message that cannot be
 handled (no usable sender, say) stays stored as quarantined with the reason, for the admin.
-Any other error while filing it quarantines it too (logged with its traceback). Connection-level
+Any other error while filing it quarantines it too (logged with its traceback);
+``inbound_retry`` files a quarantined message again, once. Connection-level
 database errors propagate: the caller (an MTA pipe, the IMAP poll) retries, and the key makes the
 retry safe.
 """
