@@ -9,6 +9,7 @@ from email.message import EmailMessage
 
 import pytest
 from django.core import mail as django_mail
+from django.urls import reverse
 
 from mail.bounces import delivery_report
 from mail.models import Mailbox
@@ -301,3 +302,16 @@ def test_a_bounce_never_adds_a_message_even_when_sent_to_the_signed_address(sent
     inbound = email_ingest(mailbox=Mailbox.objects.get(), raw=raw).inbound
     assert (inbound.status, inbound.message) == ("bounce", None)
     assert not Message.objects.filter(ticket=sent_ack.ticket).exclude(pk=sent_ack.ticket.messages.get().pk).exists()
+
+
+@pytest.mark.django_db
+def test_the_admin_lists_reports_under_their_own_status_with_what_they_said(mailbox: Mailbox, admin_client_):
+    stranger = written("Hello", sender="someone@elsewhere.example", subject="Lunch?")
+    report = email_ingest(mailbox=mailbox, raw=bounces.exim(stranger)).inbound
+    email_ingest(mailbox=mailbox, raw=written("A real question"))
+    listing = admin_client_.get(reverse("admin:mail_inboundmessage_changelist"), {"status__exact": "bounce"})
+    rows = listing.content.decode()
+    assert "Mail delivery failed: returning message to sender" in rows and "A real question" not in rows
+    detail = admin_client_.get(reverse("admin:mail_inboundmessage_change", args=[report.pk])).content.decode()
+    assert "Delivery report: grace@example.org failed: 550 5.1.1 No such user here." in detail
+    assert "Retry filing" not in detail  # only a quarantined message can be retried
