@@ -15,5 +15,6 @@ urlpatterns = [
     path("t/<str:reference>/", tickets.ticket_detail, name="ticket"),
     path("t/<str:reference>/reply/", tickets.ticket_reply, name="reply"),
     path("t/<str:reference>/update/", tickets.ticket_update, name="update"),
+    path("t/<str:reference>/bounce/clear/", tickets.bounce_clear, name="bounce_clear"),
     path("t/<str:reference>/files/<int:attachment_id>/", tickets.attachment_download, name="file"),
 ]

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import URLPattern, path, reverse
+from django.views.decorators.http import require_POST
 
 from mail.models import InboundMessage, Mailbox
-from mail.services import inbound_token_rotate
+from mail.services import Retried, inbound_retry, inbound_token_rotate
 
 
 @admin.register(Mailbox)
@@ -46,7 +52,9 @@ class MailboxAdmin(admin.ModelAdmin[Mailbox]):
 
 @admin.register(InboundMessage)
 class InboundMessageAdmin(admin.ModelAdmin[InboundMessage]):
-    """Read-only: the record of what arrived. Quarantined messages show why; the raw message downloads."""
+    """Read-only: the record of what arrived. Quarantined messages show why, and can be filed again
+    once the cause is fixed ("Retry filing", for admins with the "Can retry filing" permission);
+    the raw message downloads."""
 
     list_display = ["received_at", "mailbox", "sender", "subject", "status", "automatic", "ticket"]
     list_filter = ["status", "automatic", "mailbox"]
@@ -56,13 +64,45 @@ class InboundMessageAdmin(admin.ModelAdmin[InboundMessage]):
         "automatic", "ticket", "message", "received_at",
     ]  # fmt: skip
     exclude = ["raw_compressed"]
-    actions = ["download_raw"]
+    actions = ["download_raw", "retry_filing"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: InboundMessage | None = None) -> bool:
         return False
+
+    def has_retry_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("mail.retry_inboundmessage")
+
+    def get_urls(self) -> list[URLPattern]:
+        retry = self.admin_site.admin_view(require_POST(self.retry_view))
+        return [path("<int:pk>/retry/", retry, name="mail_inboundmessage_retry"), *super().get_urls()]
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        context = {"can_retry": self.has_retry_permission(request), **(extra_context or {})}
+        return super().change_view(request, object_id, form_url, context)
+
+    @admin.action(description="Retry filing (quarantined messages)", permissions=["retry"])
+    def retry_filing(self, request: HttpRequest, queryset: QuerySet[InboundMessage]) -> None:
+        for inbound in queryset.order_by("received_at", "pk"):
+            self._tell(request, inbound_retry(inbound=inbound))
+
+    def retry_view(self, request: HttpRequest, pk: int) -> HttpResponseRedirect:
+        """The change page's "Retry filing" button (POST only)."""
+        if not self.has_retry_permission(request):
+            raise PermissionDenied
+        self._tell(request, inbound_retry(inbound=get_object_or_404(InboundMessage, pk=pk)))
+        return HttpResponseRedirect(reverse("admin:mail_inboundmessage_change", args=[pk]))
+
+    def _tell(self, request: HttpRequest, retried: Retried) -> None:
+        filed = retried.inbound.status != InboundMessage.Status.QUARANTINED
+        level = messages.SUCCESS if filed and retried.was_quarantined else messages.WARNING
+        self.message_user(
+            request, f"Message {retried.inbound.pk} from {retried.inbound.sender or '?'}: {retried.summary}", level
+        )
 
     @admin.action(description="Download the raw message (.eml)")
     def download_raw(self, request: HttpRequest, queryset: QuerySet[InboundMessage]) -> HttpResponse | None:

@@ -100,6 +100,7 @@ class InboundMessage(models.Model):
         NEW_TICKET = "ticket", "Opened a ticket"
         REPLY = "reply", "Added to a ticket"
         QUARANTINED = "quarantined", "Quarantined"
+        BOUNCE = "bounce", "Bounce (delivery report)"
 
     mailbox = models.ForeignKey(Mailbox, on_delete=models.PROTECT, related_name="messages")
     dedup_key = models.CharField(max_length=255)
@@ -120,6 +121,7 @@ class InboundMessage(models.Model):
     class Meta:
         ordering = ["-received_at"]
         constraints = [models.UniqueConstraint(fields=["mailbox", "dedup_key"], name="inbound_unique_per_mailbox")]
+        permissions = [("retry_inboundmessage", "Can retry filing a quarantined inbound message")]
 
     def __str__(self) -> str:
         return f"{self.sender} · {self.subject[:60]} ({self.status})"

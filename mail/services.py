@@ -8,13 +8,17 @@ Matching, in order (a header alone never writes into someone else's ticket):
    are easy to copy, so the sender must match too;
 3. anything else opens a new ticket in the mailbox's queue, as the mailbox's kind.
 
-A reply to a closed ticket opens a new ticket, as on the private page. A message written by a
+A delivery report (a bounce, ``mail.bounces``) is never a ticket nor a customer's message: it
+is recorded on the outbox row and ticket it concerns (``tickets.services.bounces``), or only
+kept when it concerns none of our emails. A reply to a closed ticket opens a new ticket, as on
+the private page. A message written by a
 machine (RFC 3834: Auto-Submitted, Precedence bulk/junk/list, X-Autoreply, List-Id, a
 mailer-daemon or our own address) is kept but never acknowledged, and on an existing ticket it
 does not count as the customer's answer. Every message is stored first (raw, compressed) under a
 per-mailbox key; the same message again is a duplicate and does nothing. A message that cannot be
 handled (no usable sender, say) stays stored as quarantined with the reason, for the admin.
-Any other error while filing it quarantines it too (logged with its traceback). Connection-level
+Any other error while filing it quarantines it too (logged with its traceback);
+``inbound_retry`` files a quarantined message again, once. Connection-level
 database errors propagate: the caller (an MTA pipe, the IMAP poll) retries, and the key makes the
 retry safe.
 """
@@ -22,6 +26,7 @@ retry safe.
 from __future__ import annotations
 
 import logging
+import re
 import zlib
 from dataclasses import dataclass
 
@@ -32,6 +37,7 @@ from django.db import InterfaceError, OperationalError, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
+from mail.bounces import DeliveryReport, delivery_report
 from mail.models import InboundMessage, Mailbox
 from mail.parsing import Attachment, Parsed, fallback_key, parse
 from mail.tokens import new_token
@@ -39,6 +45,7 @@ from tickets import services
 from tickets.attachments import check_upload, safe_filename
 from tickets.models import OutboundEmail, Ticket
 from tickets.reply_address import support_address, ticket_pk_from_reply_address
+from tickets.services.bounces import DeliveryFailure
 from tickets.services.portal import BODY_MAX, NAME_MAX, SUBJECT_MAX
 
 logger = logging.getLogger(__name__)
@@ -53,11 +60,7 @@ class Ingested:
 
 
 def email_ingest(*, mailbox: Mailbox, raw: bytes) -> Ingested:
-    try:
-        parsed, unreadable = parse(raw), ""
-    except Exception as exc:  # parse() is written not to raise; if a message still finds a way, keep it
-        logger.exception("Could not parse an email for mailbox %s", mailbox.name)
-        parsed, unreadable = Parsed("", "", "", "", "", [], [], ""), f"Unreadable message: {type(exc).__name__}: {exc}"
+    parsed, unreadable = _parse(raw, mailbox)
     key = parsed.message_id or fallback_key(raw)
     with transaction.atomic():
         inbound, created = InboundMessage.objects.get_or_create(
@@ -77,25 +80,45 @@ def email_ingest(*, mailbox: Mailbox, raw: bytes) -> Ingested:
             return Ingested(inbound=inbound, duplicate=True)
         if unreadable:
             inbound.reason = unreadable[:2000]
-            inbound.save()
-            return Ingested(inbound=inbound)
-        try:
-            with transaction.atomic():  # a savepoint: a refused message leaves only its stored row
-                _route(inbound, mailbox, parsed)
-        except ValidationError as exc:
-            inbound.status = InboundMessage.Status.QUARANTINED
-            inbound.reason = "; ".join(exc.messages)[:2000]
-            logger.warning("Quarantined email %s from %s: %s", key, parsed.sender_email, inbound.reason)
-        except (OperationalError, InterfaceError):
-            raise  # the database itself is failing: nothing is stored, the caller retries
-        except Exception as exc:  # a message that trips a bug is kept for the admin, never re-fetched forever
-            logger.exception("Quarantined email %s from %s after an error", key, parsed.sender_email)
-            inbound.status = InboundMessage.Status.QUARANTINED
-            inbound.reason = f"Could not be filed: {type(exc).__name__}: {exc}"[:2000]
-        if inbound.status == InboundMessage.Status.QUARANTINED:
-            inbound.ticket = inbound.message = None  # whatever _route set was rolled back with its savepoint
+        else:
+            _file(inbound, mailbox, parsed, raw)
         inbound.save()
     return Ingested(inbound=inbound)
+
+
+def _parse(raw: bytes, mailbox: Mailbox) -> tuple[Parsed, str]:
+    """The parsed message, and why it could not be read ("" when it could)."""
+    try:
+        return parse(raw), ""
+    except Exception as exc:  # parse() is written not to raise; if a message still finds a way, keep it
+        logger.exception("Could not parse an email for mailbox %s", mailbox.name)
+        return Parsed("", "", "", "", "", [], [], ""), f"Unreadable message: {type(exc).__name__}: {exc}"
+
+
+def _file(inbound: InboundMessage, mailbox: Mailbox, parsed: Parsed, raw: bytes) -> None:
+    """File a stored message (a delivery report, a reply or a new ticket) on ``inbound``; the
+    caller saves it. Anything that goes wrong leaves it quarantined with the reason."""
+    inbound.status, inbound.reason = InboundMessage.Status.QUARANTINED, ""
+    try:
+        with transaction.atomic():  # a savepoint: a refused message leaves only its stored row
+            report = delivery_report(raw)
+            if report is not None:
+                _file_bounce(inbound, report)
+            else:
+                _route(inbound, mailbox, parsed)
+                _address_works(inbound, parsed)
+    except ValidationError as exc:
+        inbound.status = InboundMessage.Status.QUARANTINED
+        inbound.reason = "; ".join(exc.messages)[:2000]
+        logger.warning("Quarantined email %s from %s: %s", inbound.dedup_key, parsed.sender_email, inbound.reason)
+    except (OperationalError, InterfaceError):
+        raise  # the database itself is failing: nothing is stored, the caller retries
+    except Exception as exc:  # a message that trips a bug is kept for the admin, never re-fetched forever
+        logger.exception("Quarantined email %s from %s after an error", inbound.dedup_key, parsed.sender_email)
+        inbound.status = InboundMessage.Status.QUARANTINED
+        inbound.reason = f"Could not be filed: {type(exc).__name__}: {exc}"[:2000]
+    if inbound.status == InboundMessage.Status.QUARANTINED:
+        inbound.ticket = inbound.message = None  # whatever was set was rolled back with its savepoint
 
 
 def _route(inbound: InboundMessage, mailbox: Mailbox, parsed: Parsed) -> None:
@@ -186,6 +209,105 @@ def _checked(attachment: Attachment, accepted: int) -> tuple[UploadedFile[bytes]
     except ValidationError:
         return None, "not an allowed type"
     return upload, ""
+
+
+def _file_bounce(inbound: InboundMessage, report: DeliveryReport) -> None:
+    """A delivery report: recorded on the ticket and outbox row it concerns, never a ticket of its own."""
+    email, ticket = _bounced(report)
+    failures = [DeliveryFailure(address=f.address, permanent=f.permanent, detail=f.detail) for f in report.failures]
+    flagged = services.email_bounce_record(ticket=ticket, email=email, failures=failures, at=timezone.now())
+    inbound.status, inbound.automatic, inbound.ticket = InboundMessage.Status.BOUNCE, True, ticket
+    said = "; ".join(f"{f.address} {'failed' if f.permanent else 'delayed'}: {f.detail}" for f in report.failures)
+    about = f"the {email.get_kind_display().lower()} ({email.key})" if email is not None else "its signed address"
+    inbound.reason = " ".join(
+        [
+            f"Delivery report: {said or 'no failed delivery in it'}.",
+            f"Attached to {ticket.reference}, found by {about}."
+            if ticket
+            else "Matched none of our emails: filed only.",
+            f"{flagged.email} is now flagged as bouncing." if flagged else "",
+        ]
+    ).strip()[:2000]
+
+
+def _bounced(report: DeliveryReport) -> tuple[OutboundEmail | None, Ticket | None]:
+    """Which of our emails a report is about, by the returned message: our Message-ID, else our
+    signed Reply-To address, else a ticket reference in its subject when the failed address is that
+    ticket's customer's (a reference alone is easy to copy)."""
+    email = (
+        OutboundEmail.objects.filter(message_id_header__in=report.message_ids[:50])
+        .select_related("ticket__customer")
+        .order_by("-pk")
+        .first()
+    )
+    if email is not None:
+        return email, email.ticket
+    for address in report.addresses[:50]:
+        pk = ticket_pk_from_reply_address(address)
+        ticket = Ticket.objects.select_related("customer").filter(pk=pk).first() if pk else None
+        if ticket is not None:
+            return None, ticket
+    failed = {a for f in report.failures for a in (f.address, f.final_address)}
+    pattern = re.compile(rf"\b{re.escape(settings.TICKET_REFERENCE_PREFIX)}-\d+\b", re.IGNORECASE)
+    for reference in (ref for subject in report.subjects for ref in pattern.findall(subject)):
+        pk = Ticket.pk_from_reference(reference)
+        ticket = Ticket.objects.select_related("customer").filter(pk=pk).first() if pk else None
+        if ticket is not None and ticket.customer.email.lower() in failed:
+            return None, ticket
+    return None, None
+
+
+def _address_works(inbound: InboundMessage, parsed: Parsed) -> None:
+    """A customer whose address was bouncing wrote in from it: it works again."""
+    if inbound.ticket is None or inbound.automatic:
+        return
+    customer = inbound.ticket.customer
+    if customer.email_bouncing_since is not None and customer.email.lower() == parsed.sender_email:
+        services.customer_bounce_clear(customer=customer, ticket=inbound.ticket, by_customer=True, at=timezone.now())
+
+
+@dataclass(frozen=True)
+class Retried:
+    inbound: InboundMessage
+    was_quarantined: bool
+
+    @property
+    def summary(self) -> str:
+        """'Filed as HD-1042', 'Still quarantined: <reason>': what the admin is told."""
+        inbound = self.inbound
+        reference = inbound.ticket.reference if inbound.ticket else ""
+        if not self.was_quarantined:
+            return f"Already filed ({inbound.get_status_display().lower()} {reference}).".replace(" )", ")")
+        if inbound.status == InboundMessage.Status.QUARANTINED:
+            return f"Still quarantined: {inbound.reason}"
+        if inbound.status == InboundMessage.Status.REPLY:
+            return f"Added to {reference}"
+        if inbound.status == InboundMessage.Status.BOUNCE:
+            return f"Filed as a bounce on {reference}" if reference else "Filed as a bounce (matched no ticket)"
+        return f"Filed as {reference}"
+
+
+def inbound_retry(*, inbound: InboundMessage) -> Retried:
+    """File a quarantined message again from its stored raw bytes, through the same routing as
+    when it arrived (the admin's "Retry filing", once the cause is fixed).
+
+    The row is locked and re-read first: a message that is no longer quarantined (filed by an
+    earlier retry, even one running at the same moment) is left alone, so retrying twice never
+    opens two tickets.
+    """
+    with transaction.atomic():
+        locked = InboundMessage.objects.select_for_update(of=("self",)).select_related("mailbox").get(pk=inbound.pk)
+        if locked.status != InboundMessage.Status.QUARANTINED:
+            return Retried(inbound=locked, was_quarantined=False)
+        raw = locked.raw
+        parsed, unreadable = _parse(raw, locked.mailbox)
+        if unreadable:
+            locked.reason = unreadable[:2000]
+        else:
+            _file(locked, locked.mailbox, parsed, raw)
+        locked.save()
+    logger.info("Retried quarantined email %s: %s", locked.pk, locked.status)
+    return Retried(inbound=locked, was_quarantined=True)
 
 
 def inbound_token_rotate(*, mailbox: Mailbox) -> str:

@@ -172,6 +172,19 @@ def ticket_update(request: AgentRequest, reference: str) -> HttpResponse:
     return ticket_page(request, ticket, status=400, update_form=form)
 
 
+@require_POST
+@agent_required
+def bounce_clear(request: AgentRequest, reference: str) -> HttpResponse:
+    """The agent knows the customer's address works again: stop flagging it as bouncing."""
+    ticket = selectors.ticket_get_for_agent(user=request.user, reference=reference)
+    email = ticket.customer.email
+    if services.customer_bounce_clear(customer=ticket.customer, ticket=ticket, agent=request.user, at=timezone.now()):
+        messages.success(request, f"Cleared: emails to {email} are no longer flagged as bouncing.")
+    else:
+        messages.info(request, f"Emails to {email} were not flagged as bouncing.")
+    return redirect("desk:ticket", reference=ticket.reference)
+
+
 @require_GET
 @agent_required
 def attachment_download(request: AgentRequest, reference: str, attachment_id: int) -> FileResponse:

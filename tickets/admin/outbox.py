@@ -47,6 +47,7 @@ class OutboundEmailAdmin(admin.ModelAdmin[OutboundEmail]):
         "claimed_until",
         "sent_at",
         "full_error",
+        "delivery_report",
     )
     readonly_fields = fields
     actions = ("send_again_now",)

@@ -11,6 +11,12 @@ class Customer(models.Model):
     email = models.EmailField(max_length=254)
     timezone = models.CharField(max_length=64, blank=True, help_text="IANA zone, when known.")
     created_at = models.DateTimeField()
+    # Set by a permanent delivery failure (a bounce) of an email to this address; cleared when
+    # the customer writes in again from it, or by an agent (tickets.services.bounces).
+    email_bouncing_since = models.DateTimeField(null=True, blank=True, help_text="When emails to it began to bounce.")
+    email_bounce_reason = models.CharField(
+        max_length=200, blank=True, help_text="What the receiving server answered, e.g. 550 5.1.1 user unknown."
+    )
 
     class Meta:
         ordering = ["name"]
@@ -20,6 +26,10 @@ class Customer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} <{self.email}>"
+
+    @property
+    def email_bounces(self) -> bool:
+        return self.email_bouncing_since is not None
 
     @property
     def first_name(self) -> str:

@@ -25,6 +25,9 @@ class TicketEvent(models.Model):
         PROMISE_RESUMED = "promise_resumed", "Clock resumed"
         PROMISE_ENDED = "promise_ended", "Promise ended (solved)"
         ACK_HELD = "ack_held", "Acknowledgement held: too many to this address in the last hour"
+        EMAIL_BOUNCED = "email_bounced", "Email bounced"
+        EMAIL_DELAYED = "email_delayed", "Email delayed (the mail server is still trying)"
+        BOUNCE_CLEARED = "bounce_cleared", "Bouncing address cleared"
 
     ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=32, choices=Kind.choices)

@@ -28,6 +28,8 @@ class OutboundEmail(models.Model):
         # An acknowledgement over the per-recipient cap: recorded, never sent (see
         # tickets.services.portal.ack_cap_reached). Not pending, so no task or re-queue picks it up.
         HELD = "held", "Held (not sent)"
+        # Sent, then refused for good by the recipient's server: a delivery report came back.
+        BOUNCED = "bounced", "Bounced"
 
     key = models.CharField(max_length=100, unique=True)
     kind = models.CharField(max_length=16, choices=Kind.choices)
@@ -49,6 +51,8 @@ class OutboundEmail(models.Model):
     next_attempt_at = models.DateTimeField()
     claimed_until = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
+    # The latest delivery report about it (mail intake): "Bounced: 550 5.1.1 user unknown".
+    delivery_report = models.CharField(max_length=250, blank=True)
     created_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
 

@@ -1,5 +1,6 @@
 """Every write to tickets goes through these functions (views, admin, tasks alike)."""
 
+from tickets.services.bounces import customer_bounce_clear, email_bounce_record
 from tickets.services.desk import (
     agent_reply_post,
     ticket_assign,
@@ -14,7 +15,9 @@ from tickets.services.promises import agent_due_choice
 __all__ = [
     "agent_due_choice",
     "agent_reply_post",
+    "customer_bounce_clear",
     "customer_reply_post",
+    "email_bounce_record",
     "link_revoke",
     "links_resend",
     "outbox_requeue_due",
