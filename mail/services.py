@@ -6,7 +6,9 @@ Matching, in order (a header alone never writes into someone else's ticket):
 2. In-Reply-To/References naming a Message-ID we sent for a ticket (the outbox) or received for
    it, and only when the sender is that ticket's customer: Message-IDs travel in quoted mail and
    are easy to copy, so the sender must match too;
-3. anything else opens a new ticket in the mailbox's queue, as the mailbox's kind.
+3. a reference in the subject ("Re: [HD-1014] ..."), again only when the sender is that
+   ticket's customer: anyone can type a reference;
+4. anything else opens a new ticket in the mailbox's queue, as the mailbox's kind.
 
 A reply to a closed ticket opens a new ticket, as on the private page. A message written by a
 machine (RFC 3834: Auto-Submitted, Precedence bulk/junk/list, X-Autoreply, List-Id, a
@@ -22,6 +24,7 @@ retry safe.
 from __future__ import annotations
 
 import logging
+import re
 import zlib
 from dataclasses import dataclass
 
@@ -44,6 +47,8 @@ from tickets.services.portal import BODY_MAX, NAME_MAX, SUBJECT_MAX
 logger = logging.getLogger(__name__)
 NO_SUBJECT = "(no subject)"
 NO_TEXT = "(This email had no text.)"
+# A ticket reference anywhere in the subject: "Re: [HD-1014] Printer", "HD-1014 again".
+SUBJECT_REFERENCE = re.compile(rf"\b{re.escape(settings.TICKET_REFERENCE_PREFIX)}-\d{{1,15}}\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -133,25 +138,30 @@ def _from_us(sender: str, mailbox: Mailbox) -> str:
 
 
 def _ticket_for(parsed: Parsed) -> Ticket | None:
+    """The ticket a message joins, by the three rules of this module's docstring, or None."""
     for address in parsed.recipients:
         pk = ticket_pk_from_reply_address(address)
         if pk is not None:
             ticket = Ticket.objects.filter(pk=pk).first()
             if ticket is not None:
                 return ticket
-    if not parsed.references or not parsed.sender_email:
+    if not parsed.sender_email:
         return None
-    ids = set(OutboundEmail.objects.filter(message_id_header__in=parsed.references).values_list("ticket_id", flat=True))
-    ids |= set(
-        InboundMessage.objects.filter(message_id_header__in=parsed.references, ticket__isnull=False).values_list(
-            "ticket_id", flat=True
+    theirs = Ticket.objects.filter(customer__email__iexact=parsed.sender_email)
+    if parsed.references:
+        ids = set(
+            OutboundEmail.objects.filter(message_id_header__in=parsed.references).values_list("ticket_id", flat=True)
         )
-    )
-    return (
-        Ticket.objects.filter(pk__in=[pk for pk in ids if pk], customer__email__iexact=parsed.sender_email)
-        .order_by("-id")
-        .first()
-    )
+        ids |= set(
+            InboundMessage.objects.filter(message_id_header__in=parsed.references, ticket__isnull=False).values_list(
+                "ticket_id", flat=True
+            )
+        )
+        ticket = theirs.filter(pk__in=[pk for pk in ids if pk]).order_by("-id").first()
+        if ticket is not None:
+            return ticket
+    pks = [pk for pk in map(Ticket.pk_from_reference, SUBJECT_REFERENCE.findall(parsed.subject)) if pk is not None]
+    return theirs.filter(pk__in=pks).order_by("-id").first() if pks else None
 
 
 def _body_and_files(parsed: Parsed) -> tuple[str, list[UploadedFile[bytes]]]:

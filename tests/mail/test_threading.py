@@ -86,6 +86,33 @@ def test_forged_threading_from_another_sender_opens_a_new_ticket(opened, mailbox
 
 
 @pytest.mark.django_db
+def test_the_customers_new_email_naming_her_ticket_in_the_subject_joins_it(opened, mailbox):
+    raw = mail("Still blank, any news?", subject=f"About [{opened.reference}] the printer")
+    inbound = email_ingest(mailbox=mailbox, raw=raw).inbound
+    assert (inbound.status, inbound.ticket) == (InboundMessage.Status.REPLY, opened)
+    bare = mail("And a bare reference.", sender="GRACE@example.org", subject=f"{opened.reference.lower()} again")
+    assert email_ingest(mailbox=mailbox, raw=bare).inbound.ticket == opened  # any case, with or without brackets
+    assert customer_texts(opened)[-2:] == ["Still blank, any news?", "And a bare reference."]
+    assert Ticket.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_reference_in_the_subject_from_another_sender_opens_a_new_ticket(opened, mailbox):
+    forged = mail("Cancel this order please.", sender="mallory@evil.example", subject=f"[{opened.reference}] Cancel")
+    inbound = email_ingest(mailbox=mailbox, raw=forged).inbound
+    assert inbound.status == InboundMessage.Status.NEW_TICKET
+    assert inbound.ticket is not None and inbound.ticket != opened
+    assert inbound.ticket.customer.email == "mallory@evil.example"
+    assert customer_texts(opened) == ["My printer prints blank pages."]
+    # Nor does Grace's email naming Ada's ticket go into Ada's.
+    ada = email_ingest(mailbox=mailbox, raw=mail("Mine.", sender="ada@example.com", subject="Ada's")).inbound.ticket
+    assert ada is not None
+    crossed = email_ingest(mailbox=mailbox, raw=mail("Hi!", subject=f"Re: [{ada.reference}] Ada's")).inbound
+    assert crossed.ticket not in (opened, ada)
+    assert customer_texts(ada) == ["Mine."]
+
+
+@pytest.mark.django_db
 def test_a_forged_in_reply_to_of_another_customers_ticket_opens_a_new_one(opened, mailbox):
     other = email_ingest(mailbox=mailbox, raw=mail("Mine too.", sender="ada@example.com")).inbound.ticket
     assert other is not None and other != opened
