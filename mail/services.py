@@ -10,15 +10,16 @@ Matching, in order (a header alone never writes into someone else's ticket):
    ticket's customer: anyone can type a reference;
 4. anything else opens a new ticket in the mailbox's queue, as the mailbox's kind.
 
-A reply to a closed ticket opens a new ticket, as on the private page. A message written by a
-machine (RFC 3834: Auto-Submitted, Precedence bulk/junk/list, X-Autoreply, List-Id, a
-mailer-daemon or our own address) is kept but never acknowledged, and on an existing ticket it
-does not count as the customer's answer. Every message is stored first (raw, compressed) under a
-per-mailbox key; the same message again is a duplicate and does nothing. A message that cannot be
-handled (no usable sender, say) stays stored as quarantined with the reason, for the admin.
-Any other error while filing it quarantines it too (logged with its traceback). Connection-level
-database errors propagate: the caller (an MTA pipe, the IMAP poll) retries, and the key makes the
-retry safe.
+A message about a ticket goes through ``tickets.services.customer_write``, as on the private
+page: a resolved ticket reopens within ``REOPEN_WITHIN_DAYS``; later, or on a closed ticket, a
+new ticket follows the old one. A message written by a machine (RFC 3834: Auto-Submitted,
+Precedence bulk/junk/list, X-Autoreply, List-Id, a mailer-daemon or our own address) is kept but
+never acknowledged, and on an existing ticket it does not count as the customer's answer. Every
+message is stored first (raw, compressed) under a per-mailbox key; the same message again is a
+duplicate and does nothing. A message that cannot be handled (no usable sender, say) stays
+stored as quarantined with the reason, for the admin. Any other error while filing it
+quarantines it too (logged with its traceback). Connection-level database errors propagate: the
+caller (an MTA pipe, the IMAP poll) retries, and the key makes the retry safe.
 """
 
 from __future__ import annotations
@@ -108,9 +109,18 @@ def _route(inbound: InboundMessage, mailbox: Mailbox, parsed: Parsed) -> None:
     inbound.automatic = bool(automatic)
     body, files = _body_and_files(parsed)
     ticket = _ticket_for(parsed)
-    if ticket is not None and ticket.status != Ticket.Status.CLOSED:
-        message = services.customer_reply_post(ticket=ticket, body=body, files=files, automatic=bool(automatic))
-        inbound.status, inbound.ticket, inbound.message = InboundMessage.Status.REPLY, ticket, message
+    if ticket is not None:  # reopens it, or opens a follow-up of a closed or long-solved one
+        written = services.customer_write(
+            ticket=ticket,
+            body=body,
+            files=files,
+            automatic=bool(automatic),
+            author_email=parsed.sender_email,
+            author_name=parsed.sender_name.strip(),
+            channel=Ticket.Channel.EMAIL,
+        )
+        status = InboundMessage.Status.NEW_TICKET if written.opened else InboundMessage.Status.REPLY
+        inbound.status, inbound.ticket, inbound.message = status, written.ticket, written.message
     else:
         submitted = services.ticket_submit(
             name=(parsed.sender_name.strip() or parsed.sender_email.partition("@")[0] or "Customer")[:NAME_MAX],

@@ -152,6 +152,23 @@ def ticket_timeline_for_agent(ticket: Ticket) -> list[TimelineEntry]:
     return entries
 
 
+@dataclass(frozen=True)
+class FollowUps:
+    follows: Ticket | None  # the earlier ticket this one continues
+    followed_up_in: list[Ticket]  # later tickets that continue this one, oldest first
+
+
+def ticket_follow_ups_for_agent(*, user: AnyUser, ticket: Ticket) -> FollowUps:
+    """The tickets linked to ``ticket`` as follow-ups, both ways, that ``user`` may see. One query.
+
+    Short by construction: a writer whose follow-up still takes replies writes into it, and one
+    that no longer does gets its own follow-up (``tickets.services.follow_up``)."""
+    linked = Ticket.objects.visible_to(user).filter(Q(pk=ticket.follows_id) | Q(follows=ticket)).order_by("id")
+    rows = list(linked.only("pk", "follows_id", "subject", "status"))
+    earlier = next((t for t in rows if t.pk == ticket.follows_id), None)
+    return FollowUps(follows=earlier, followed_up_in=[t for t in rows if t.follows_id == ticket.pk])
+
+
 def ticket_ack_held(ticket: Ticket) -> bool:
     """Whether the ticket's acknowledgement was held by the per-recipient cap (never sent)."""
     return ticket.events.filter(kind=TicketEvent.Kind.ACK_HELD).exists()

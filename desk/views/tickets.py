@@ -54,6 +54,7 @@ def ticket_page(
         "waiting_note": agent_waiting_note(customer_first_name=ticket.customer.first_name, policy=policy),
         "waiting_chosen": status_after == Ticket.Status.WAITING,
         "promise_stats": selectors.promise_stats_for_ticket(ticket),
+        "follow_ups": selectors.ticket_follow_ups_for_agent(user=request.user, ticket=ticket),
         "now": timezone.now(),
         "timeline": selectors.ticket_timeline_for_agent(ticket),
         "reply_form": reply_form,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from email.message import EmailMessage
 
 import pytest
+import time_machine
 
 from mail.models import InboundMessage
 from mail.services import email_ingest
@@ -170,10 +172,34 @@ def test_an_out_of_office_on_a_waiting_ticket_is_added_but_changes_and_sends_not
 
 
 @pytest.mark.django_db
-def test_a_reply_to_a_closed_ticket_opens_a_new_one(opened, mailbox):
-    Ticket.objects.filter(pk=opened.pk).update(status=Ticket.Status.CLOSED)
+def test_a_reply_to_a_closed_ticket_opens_a_new_one_that_follows_it(opened, mailbox, desk):
+    Ticket.objects.filter(pk=opened.pk).update(status=Ticket.Status.CLOSED, kind=Ticket.Kind.PROBLEM)
     inbound = email_ingest(mailbox=mailbox, raw=mail("One more thing.", to=reply_address(opened))).inbound
     assert inbound.status == InboundMessage.Status.NEW_TICKET and inbound.ticket != opened
+    assert inbound.ticket is not None and inbound.ticket.follows == opened
+    assert (inbound.ticket.kind, inbound.ticket.channel) == (Ticket.Kind.PROBLEM, Ticket.Channel.EMAIL)
+    assert inbound.message == inbound.ticket.messages.get()
+    again = email_ingest(mailbox=mailbox, raw=mail("And another.", to=reply_address(opened))).inbound
+    assert (again.status, again.ticket) == (InboundMessage.Status.REPLY, inbound.ticket)  # one follow-up
+
+
+@pytest.mark.django_db
+def test_an_emailed_reply_reopens_a_solved_ticket_only_within_the_window(opened, mailbox, desk, settings):
+    settings.REOPEN_WITHIN_DAYS = 14
+    services.ticket_status_change(ticket=opened, agent=desk.agent_a, status=Ticket.Status.RESOLVED)
+    opened.refresh_from_db()
+    with time_machine.travel(opened.resolved_at + timedelta(days=13)):
+        inbound = email_ingest(mailbox=mailbox, raw=mail("Blank again.", subject=f"Re: [{opened.reference}]")).inbound
+    opened.refresh_from_db()
+    assert (inbound.ticket, opened.status) == (opened, Ticket.Status.OPEN)
+    services.ticket_status_change(ticket=opened, agent=desk.agent_a, status=Ticket.Status.RESOLVED)
+    opened.refresh_from_db()
+    with time_machine.travel(opened.resolved_at + timedelta(days=15)):
+        late = email_ingest(mailbox=mailbox, raw=mail("And again.", to=reply_address(opened))).inbound
+    opened.refresh_from_db()
+    assert opened.status == Ticket.Status.RESOLVED and "And again." not in customer_texts(opened)
+    assert late.status == InboundMessage.Status.NEW_TICKET
+    assert late.ticket is not None and late.ticket.follows == opened
 
 
 @pytest.mark.django_db

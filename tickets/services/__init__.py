@@ -7,18 +7,22 @@ from tickets.services.desk import (
     ticket_status_change,
     ticket_update,
 )
+from tickets.services.follow_up import Written, customer_write, takes_replies
 from tickets.services.outbox import outbox_requeue_due, outbox_send
 from tickets.services.portal import customer_reply_post, link_revoke, links_resend, ticket_submit
 from tickets.services.promises import agent_due_choice
 
 __all__ = [
+    "Written",
     "agent_due_choice",
     "agent_reply_post",
     "customer_reply_post",
+    "customer_write",
     "link_revoke",
     "links_resend",
     "outbox_requeue_due",
     "outbox_send",
+    "takes_replies",
     "ticket_assign",
     "ticket_priority_change",
     "ticket_status_change",
