@@ -162,5 +162,25 @@ def _decoded(value: str) -> str:
     return " ".join("".join(out).split())
 
 
+# What the writer's client put in a message, never what relays add on the way (Received,
+# Delivered-To, Return-Path, X-Original-To, spam scores...): the same message delivered to two
+# mailboxes, or piped by Postfix and then fetched over IMAP, carries the same values of these.
+_KEY_HEADERS = ("From", "Sender", "To", "Cc", "Subject", "Date", "In-Reply-To", "References")
+
+
 def fallback_key(raw: bytes) -> str:
-    return "sha256:" + hashlib.sha256(raw).hexdigest()
+    """The key of a message without a Message-ID: ``sha256:`` of the writer's headers and the body.
+
+    Line endings are normalised (IMAP serves CRLF, a pipe may give LF). Bytes with none of those
+    headers (hardly a message) are keyed by all their bytes. Never raises.
+    """
+    try:
+        msg = email.message_from_bytes(raw, policy=email.policy.compat32)
+        head = "\n".join(f"{name}: {_header(msg, name)}" for name in _KEY_HEADERS if msg.get(name) is not None)
+    except Exception:
+        head = ""
+    if not head:
+        return "sha256:" + hashlib.sha256(raw).hexdigest()
+    text = raw.replace(b"\r\n", b"\n")
+    _, _, body = text.partition(b"\n\n")
+    return "sha256:" + hashlib.sha256(head.encode("utf-8", "replace") + b"\n\n" + body.rstrip()).hexdigest()

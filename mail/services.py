@@ -15,11 +15,12 @@ page: a resolved ticket reopens within ``REOPEN_WITHIN_DAYS``; later, or on a cl
 new ticket follows the old one. A message written by a machine (RFC 3834: Auto-Submitted,
 Precedence bulk/junk/list, X-Autoreply, List-Id, a mailer-daemon or our own address) is kept but
 never acknowledged, and on an existing ticket it does not count as the customer's answer. Every
-message is stored first (raw, compressed) under a per-mailbox key; the same message again is a
-duplicate and does nothing. A message that cannot be handled (no usable sender, say) stays
-stored as quarantined with the reason, for the admin. Any other error while filing it
-quarantines it too (logged with its traceback). Connection-level database errors propagate: the
-caller (an MTA pipe, the IMAP poll) retries, and the key makes the retry safe.
+message is stored first (raw, compressed) under its key (``mail.dedup``): the same message
+again, in this mailbox or another one, is a duplicate and files nothing. A message that cannot
+be handled (no usable sender, say) stays stored as quarantined with the reason, for the admin.
+Any other error while filing it quarantines it too (logged with its traceback). Connection-level
+database errors propagate: the caller (an MTA pipe, the IMAP poll) retries, and the key makes
+the retry safe.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from django.db import InterfaceError, OperationalError, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
+from mail.dedup import Arrival, inbound_store
 from mail.models import InboundMessage, Mailbox
 from mail.parsing import Attachment, Parsed, fallback_key, parse
 from mail.tokens import new_token
@@ -66,10 +68,10 @@ def email_ingest(*, mailbox: Mailbox, raw: bytes) -> Ingested:
         parsed, unreadable = Parsed("", "", "", "", "", [], [], ""), f"Unreadable message: {type(exc).__name__}: {exc}"
     key = parsed.message_id or fallback_key(raw)
     with transaction.atomic():
-        inbound, created = InboundMessage.objects.get_or_create(
+        inbound, arrival = inbound_store(
             mailbox=mailbox,
-            dedup_key=key[:255],
-            defaults={
+            key=key[:255],
+            fields={
                 "message_id_header": parsed.message_id,
                 "sender": parsed.sender_email[:254],
                 "subject": parsed.subject[:300],
@@ -79,7 +81,7 @@ def email_ingest(*, mailbox: Mailbox, raw: bytes) -> Ingested:
                 "received_at": timezone.now(),
             },
         )
-        if not created:
+        if arrival is not Arrival.FIRST:  # this mailbox had it already, or another mailbox did
             return Ingested(inbound=inbound, duplicate=True)
         if unreadable:
             inbound.reason = unreadable[:2000]
