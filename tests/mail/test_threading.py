@@ -229,17 +229,6 @@ def test_a_message_the_parser_cannot_read_is_still_kept_in_quarantine(mailbox, m
 
 
 @pytest.mark.django_db
-def test_the_per_recipient_acknowledgement_cap_holds_for_email_tickets(mailbox, settings):
-    settings.ACK_PER_RECIPIENT_PER_HOUR = 2
-    for n in range(4):
-        email_ingest(mailbox=mailbox, raw=mail(f"Request number {n}."))
-    acks = OutboundEmail.objects.filter(kind=OutboundEmail.Kind.ACKNOWLEDGEMENT).order_by("id")
-    statuses = list(acks.values_list("status", flat=True))
-    assert statuses == ["pending", "pending", "held", "held"]
-    assert Ticket.objects.count() == 4  # every request is filed; only the flood of emails is held
-
-
-@pytest.mark.django_db
 def test_a_follow_up_to_her_own_first_email_joins_but_not_from_someone_else(opened, mailbox):
     first_id = InboundMessage.objects.get(ticket=opened).message_id_header
     follow_up = mail("Forgot to say: it's the 2nd floor.", subject="Re: Help", References=first_id)
