@@ -42,6 +42,7 @@ class Parsed:
     references: list[str]
     automatic: str  # why a machine wrote it ("Auto-Submitted: auto-replied"), or ""
     attachments: list[Attachment] = field(default_factory=list)
+    addressed: list[str] = field(default_factory=list)  # To and Cc as written, for the copied people
 
 
 def _clean(value: object) -> str:
@@ -137,6 +138,7 @@ def parse(raw: bytes) -> Parsed:
     text = plain if plain.strip() else html_to_text(html)
     headers = [value for name in _RECIPIENT_HEADERS for value in _all_headers(msg, name)]
     recipients = [addr.lower() for _, addr in getaddresses(headers) if addr]
+    addressed = [addr for _, addr in getaddresses(_all_headers(msg, "To") + _all_headers(msg, "Cc")) if addr]
     return Parsed(
         message_id=next(iter(_message_ids([_header(msg, "Message-ID")])), "")[:255],
         sender_email=sender,
@@ -147,6 +149,7 @@ def parse(raw: bytes) -> Parsed:
         references=_message_ids([_header(msg, "In-Reply-To"), _header(msg, "References")]),
         automatic=_automatic(msg, sender),
         attachments=attachments,
+        addressed=addressed,
     )
 
 

@@ -10,6 +10,9 @@ Matching, in order (a header alone never writes into someone else's ticket):
    ticket's customer: anyone can type a reference;
 4. anything else opens a new ticket in the mailbox's queue, as the mailbox's kind.
 
+The people a (human) writer copied, in Cc or in To besides our mailboxes, are kept on the ticket
+(``tickets.services.copies``) for the agent's replies.
+
 A message about a ticket goes through ``tickets.services.customer_write``, as on the private
 page: a resolved ticket reopens within ``REOPEN_WITHIN_DAYS``; later, or on a closed ticket, a
 new ticket follows the old one. A message written by a machine (RFC 3834: Auto-Submitted,
@@ -123,6 +126,7 @@ def _route(inbound: InboundMessage, mailbox: Mailbox, parsed: Parsed) -> None:
         )
         status = InboundMessage.Status.NEW_TICKET if written.opened else InboundMessage.Status.REPLY
         inbound.status, inbound.ticket, inbound.message = status, written.ticket, written.message
+        ticket = written.ticket
     else:
         submitted = services.ticket_submit(
             name=(parsed.sender_name.strip() or parsed.sender_email.partition("@")[0] or "Customer")[:NAME_MAX],
@@ -137,8 +141,12 @@ def _route(inbound: InboundMessage, mailbox: Mailbox, parsed: Parsed) -> None:
         )
         inbound.status, inbound.ticket = InboundMessage.Status.NEW_TICKET, submitted.ticket
         inbound.message = submitted.ticket.messages.order_by("id").first()
+        ticket = submitted.ticket
     if automatic:
         inbound.reason = f"Written by a machine ({automatic}): nothing sent back."
+    else:  # the people the customer copied, to offer on the agent's replies (never a machine's list)
+        ours = [*Mailbox.objects.values_list("address", flat=True), parsed.sender_email]
+        services.ticket_copies_add(ticket=ticket, addresses=parsed.addressed, at=timezone.now(), leave_out=ours)
 
 
 def _from_us(sender: str, mailbox: Mailbox) -> str:

@@ -20,6 +20,7 @@ from tickets.models import (
     AgentProfile,
     Attachment,
     BusinessCalendar,
+    CopiedAddress,
     Message,
     Notice,
     OutboundEmail,
@@ -167,6 +168,11 @@ def ticket_follow_ups_for_agent(*, user: AnyUser, ticket: Ticket) -> FollowUps:
     rows = list(linked.only("pk", "follows_id", "subject", "status"))
     earlier = next((t for t in rows if t.pk == ticket.follows_id), None)
     return FollowUps(follows=earlier, followed_up_in=[t for t in rows if t.follows_id == ticket.pk])
+
+
+def ticket_copies(ticket: Ticket) -> list[CopiedAddress]:
+    """The people the customer copied, in the order they were first copied (at most COPIES_MAX)."""
+    return list(ticket.copied.order_by("added_at", "id"))
 
 
 def ticket_ack_held(ticket: Ticket) -> bool:

@@ -26,6 +26,7 @@ class TicketEvent(models.Model):
         PROMISE_ENDED = "promise_ended", "Promise ended (solved)"
         ACK_HELD = "ack_held", "Acknowledgement held: too many to this address in the last hour"
         FOLLOWED_UP = "followed_up", "Wrote again: a new ticket follows this one"
+        COPIED = "copied", "Copied in"
 
     ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=32, choices=Kind.choices)

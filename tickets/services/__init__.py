@@ -1,5 +1,6 @@
 """Every write to tickets goes through these functions (views, admin, tasks alike)."""
 
+from tickets.services.copies import CopyChoice, reply_copies_send, ticket_copies_add
 from tickets.services.desk import (
     agent_reply_post,
     ticket_assign,
@@ -13,6 +14,7 @@ from tickets.services.portal import customer_reply_post, link_revoke, links_rese
 from tickets.services.promises import agent_due_choice
 
 __all__ = [
+    "CopyChoice",
     "Written",
     "agent_due_choice",
     "agent_reply_post",
@@ -22,8 +24,10 @@ __all__ = [
     "links_resend",
     "outbox_requeue_due",
     "outbox_send",
+    "reply_copies_send",
     "takes_replies",
     "ticket_assign",
+    "ticket_copies_add",
     "ticket_priority_change",
     "ticket_status_change",
     "ticket_submit",
