@@ -26,7 +26,7 @@ from canned_responses.models import (
 )
 from tickets import selectors as ticket_selectors
 from tickets.models import Message, Promise, Queue, Ticket
-from tickets.services import agent_reply_post
+from tickets.services import CopyChoice, agent_reply_post
 
 SHORTCUT = re.compile(r"/[a-z0-9][a-z0-9_-]{0,30}")
 KINDS = {kind.value for kind in Ticket.Kind}
@@ -207,6 +207,7 @@ def canned_reply_post(
     files: list[UploadedFile[bytes]] | None = None,
     next_due_at: datetime | None = None,
     canned_id: int | None = None,
+    copies: CopyChoice | None = None,
 ) -> ReplyPosted:
     """The desk's "Send": ``agent_reply_post`` and, in the same transaction, one use of the
     canned response the body came from (``canned_id``; ignored if this agent may not use it
@@ -220,6 +221,7 @@ def canned_reply_post(
             status_after=status_after,
             files=files,
             next_due_at=next_due_at,
+            copies=copies,
         )
         use = None
         if canned_id:

@@ -13,17 +13,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.models import User
-from django.forms import Form
+from django.forms import ChoiceField, Form
 from django.http import QueryDict
 
 from canned_responses import selectors as canned_selectors
 from canned_responses.models import CannedResponse
 from knowledgebase.links import article_markdown_link
 from knowledgebase.models import Article
-from tickets.models import Ticket
+from tickets.models import CopiedAddress, Ticket
+from tickets.services import CopyChoice
 
 # What a re-shown composer keeps from the post: every field but the files (browsers never
 # prefill a file input) and the pickers themselves.
@@ -41,7 +42,26 @@ class Inserted:
 def kept(post: QueryDict) -> dict[str, Any]:
     initial: dict[str, Any] = {name: post.get(name, "") for name in KEPT_FIELDS}
     initial["visibility"] = initial["visibility"] or "public"
+    if "copies_offered" in post:  # the copy boxes as the agent left them, ticked or not
+        initial["copy_to"] = post.getlist("copy_to")
     return initial
+
+
+def composer_copies_set(*, form: Form, copies: list[CopiedAddress]) -> None:
+    """Offer the people the customer copied: ticked as last chosen for this ticket, or as the
+    agent left them in this form. Call before validating a posted form (its choices)."""
+    choices = [(copy.email, copy.email) for copy in copies]
+    for name in ("copy_to", "copies_offered"):
+        cast(ChoiceField, form.fields[name]).choices = choices
+    if not form.is_bound:
+        form.initial["copies_offered"] = [copy.email for copy in copies]
+        form.initial.setdefault("copy_to", [copy.email for copy in copies if copy.copy_replies])
+
+
+def copy_choice(data: dict[str, Any]) -> CopyChoice:
+    """What the agent chose in the copy boxes; always a choice, so an address copied after the
+    page was shown is neither sent to nor unticked unseen."""
+    return CopyChoice(offered=list(data.get("copies_offered") or []), chosen=list(data.get("copy_to") or []))
 
 
 def text_appended(body: str, text: str) -> str:

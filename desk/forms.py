@@ -58,6 +58,15 @@ class AgentReplyForm(forms.Form):
         help_text="In your time zone.",  # named in __init__: the zone the desk runs this request in
     )
     attachments = AttachmentsField(help_text="Optional. Up to 5 files, 10 MB each.")
+    # The people the customer copied (choices set per ticket by desk.composer.composer_copies_set):
+    # ticked ones get a copy of a public reply; ``copies_offered`` says which boxes were shown.
+    copy_to = forms.MultipleChoiceField(
+        label="Copy this reply to",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="People the customer copied. Public replies only; each gets the reply without the private link.",
+    )
+    copies_offered = forms.MultipleChoiceField(required=False, widget=forms.MultipleHiddenInput)
     # Canned responses (canned_responses app): the select + "Insert" button work without JavaScript;
     # ``canned_id`` says which response the body came from, so sending it counts as a use.
     canned = forms.IntegerField(

@@ -175,6 +175,11 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # (support+HD-1014-<signature>@host, tickets/reply_address.py). Empty: DEFAULT_FROM_EMAIL's address.
 REPLY_TO_ADDRESS = env_str("REPLY_TO_ADDRESS", "")
 HELPDESK_NAME = env_str("HELPDESK_NAME", "Support")
+# A customer's reply (private page or email) reopens a solved ticket only this many days after
+# it was solved; later, or on a closed ticket, it opens a new ticket that follows the old one.
+REOPEN_WITHIN_DAYS = env_int("REOPEN_WITHIN_DAYS", 14)
+if REOPEN_WITHIN_DAYS < 0:
+    raise ImproperlyConfigured("REOPEN_WITHIN_DAYS must be 0 or more (0: a solved ticket never reopens).")
 # The largest raw message POST /mail/inbound/<mailbox>/ accepts (bytes); bigger gets a 413.
 MAIL_INBOUND_MAX_BYTES = env_int("MAIL_INBOUND_MAX_BYTES", 40 * 1024 * 1024)
 TICKET_REFERENCE_PREFIX = "HD"

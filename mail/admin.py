@@ -61,7 +61,7 @@ class InboundMessageAdmin(admin.ModelAdmin[InboundMessage]):
     search_fields = ["sender", "subject", "message_id_header"]
     readonly_fields = [
         "mailbox", "dedup_key", "message_id_header", "sender", "subject", "raw_size", "status", "reason",
-        "automatic", "ticket", "message", "received_at",
+        "automatic", "ticket", "message", "duplicate_of", "received_at",
     ]  # fmt: skip
     exclude = ["raw_compressed"]
     actions = ["download_raw", "retry_filing"]

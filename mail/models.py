@@ -92,8 +92,13 @@ class Mailbox(models.Model):
 class InboundMessage(models.Model):
     """One message as received, kept whatever became of it: nothing that arrives is ever lost.
 
-    ``dedup_key`` is the Message-ID, or ``sha256:<hex>`` of the raw bytes for a message without
-    one; unique per mailbox, so the same message delivered twice makes nothing new.
+    ``dedup_key`` is the Message-ID, or ``sha256:<hex>`` of the message's own headers and body
+    for a message without one (``mail.parsing.fallback_key``). Unique per mailbox: the same
+    message fetched again makes nothing, not even a row. Across mailboxes one row per key is the
+    original (``duplicate_of`` empty, a unique index); the same message arriving in another
+    mailbox (sent to support@ and sales@) is kept as a DUPLICATE row pointing to it, and files
+    nothing. PostgreSQL's unique index makes two mailboxes that take it at once wait for each
+    other (``mail.dedup``).
     """
 
     class Status(models.TextChoices):
@@ -101,6 +106,7 @@ class InboundMessage(models.Model):
         REPLY = "reply", "Added to a ticket"
         QUARANTINED = "quarantined", "Quarantined"
         BOUNCE = "bounce", "Bounce (delivery report)"
+        DUPLICATE = "duplicate", "Already received in another mailbox"
 
     mailbox = models.ForeignKey(Mailbox, on_delete=models.PROTECT, related_name="messages")
     dedup_key = models.CharField(max_length=255)
@@ -116,11 +122,25 @@ class InboundMessage(models.Model):
         "tickets.Ticket", on_delete=models.SET_NULL, null=True, blank=True, related_name="inbound_messages"
     )
     message = models.ForeignKey("tickets.Message", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+        help_text="The same message as first received, in another mailbox.",
+    )
     received_at = models.DateTimeField()
 
     class Meta:
         ordering = ["-received_at"]
-        constraints = [models.UniqueConstraint(fields=["mailbox", "dedup_key"], name="inbound_unique_per_mailbox")]
+        constraints = [
+            models.UniqueConstraint(fields=["mailbox", "dedup_key"], name="inbound_unique_per_mailbox"),
+            # One original per message across every mailbox: the lock two mailboxes queue on.
+            models.UniqueConstraint(
+                fields=["dedup_key"], condition=models.Q(duplicate_of__isnull=True), name="inbound_one_original"
+            ),
+        ]
         permissions = [("retry_inboundmessage", "Can retry filing a quarantined inbound message")]
 
     def __str__(self) -> str:

@@ -42,6 +42,7 @@ class Parsed:
     references: list[str]
     automatic: str  # why a machine wrote it ("Auto-Submitted: auto-replied"), or ""
     attachments: list[Attachment] = field(default_factory=list)
+    addressed: list[str] = field(default_factory=list)  # To and Cc as written, for the copied people
 
 
 def _clean(value: object) -> str:
@@ -137,6 +138,7 @@ def parse(raw: bytes) -> Parsed:
     text = plain if plain.strip() else html_to_text(html)
     headers = [value for name in _RECIPIENT_HEADERS for value in _all_headers(msg, name)]
     recipients = [addr.lower() for _, addr in getaddresses(headers) if addr]
+    addressed = [addr for _, addr in getaddresses(_all_headers(msg, "To") + _all_headers(msg, "Cc")) if addr]
     return Parsed(
         message_id=next(iter(_message_ids([_header(msg, "Message-ID")])), "")[:255],
         sender_email=sender,
@@ -147,6 +149,7 @@ def parse(raw: bytes) -> Parsed:
         references=_message_ids([_header(msg, "In-Reply-To"), _header(msg, "References")]),
         automatic=_automatic(msg, sender),
         attachments=attachments,
+        addressed=addressed,
     )
 
 
@@ -162,5 +165,25 @@ def _decoded(value: str) -> str:
     return " ".join("".join(out).split())
 
 
+# What the writer's client put in a message, never what relays add on the way (Received,
+# Delivered-To, Return-Path, X-Original-To, spam scores...): the same message delivered to two
+# mailboxes, or piped by Postfix and then fetched over IMAP, carries the same values of these.
+_KEY_HEADERS = ("From", "Sender", "To", "Cc", "Subject", "Date", "In-Reply-To", "References")
+
+
 def fallback_key(raw: bytes) -> str:
-    return "sha256:" + hashlib.sha256(raw).hexdigest()
+    """The key of a message without a Message-ID: ``sha256:`` of the writer's headers and the body.
+
+    Line endings are normalised (IMAP serves CRLF, a pipe may give LF). Bytes with none of those
+    headers (hardly a message) are keyed by all their bytes. Never raises.
+    """
+    try:
+        msg = email.message_from_bytes(raw, policy=email.policy.compat32)
+        head = "\n".join(f"{name}: {_header(msg, name)}" for name in _KEY_HEADERS if msg.get(name) is not None)
+    except Exception:
+        head = ""
+    if not head:
+        return "sha256:" + hashlib.sha256(raw).hexdigest()
+    text = raw.replace(b"\r\n", b"\n")
+    _, _, body = text.partition(b"\n\n")
+    return "sha256:" + hashlib.sha256(head.encode("utf-8", "replace") + b"\n\n" + body.rstrip()).hexdigest()

@@ -6,21 +6,29 @@ Matching, in order (a header alone never writes into someone else's ticket):
 2. In-Reply-To/References naming a Message-ID we sent for a ticket (the outbox) or received for
    it, and only when the sender is that ticket's customer: Message-IDs travel in quoted mail and
    are easy to copy, so the sender must match too;
-3. anything else opens a new ticket in the mailbox's queue, as the mailbox's kind.
+3. a reference in the subject ("Re: [HD-1014] ..."), again only when the sender is that
+   ticket's customer: anyone can type a reference;
+4. anything else opens a new ticket in the mailbox's queue, as the mailbox's kind.
 
 A delivery report (a bounce, ``mail.bounces``) is never a ticket nor a customer's message: it
 is recorded on the outbox row and ticket it concerns (``tickets.services.bounces``), or only
-kept when it concerns none of our emails. A reply to a closed ticket opens a new ticket, as on
-the private page. A message written by a
-machine (RFC 3834: Auto-Submitted, Precedence bulk/junk/list, X-Autoreply, List-Id, a
-mailer-daemon or our own address) is kept but never acknowledged, and on an existing ticket it
-does not count as the customer's answer. Every message is stored first (raw, compressed) under a
-per-mailbox key; the same message again is a duplicate and does nothing. A message that cannot be
-handled (no usable sender, say) stays stored as quarantined with the reason, for the admin.
+kept when it concerns none of our emails.
+
+The people a (human) writer copied, in Cc or in To besides our mailboxes, are kept on the ticket
+(``tickets.services.copies``) for the agent's replies.
+
+A message about a ticket goes through ``tickets.services.customer_write``, as on the private
+page: a resolved ticket reopens within ``REOPEN_WITHIN_DAYS``; later, or on a closed ticket, a
+new ticket follows the old one. A message written by a machine (RFC 3834: Auto-Submitted,
+Precedence bulk/junk/list, X-Autoreply, List-Id, a mailer-daemon or our own address) is kept but
+never acknowledged, and on an existing ticket it does not count as the customer's answer. Every
+message is stored first (raw, compressed) under its key (``mail.dedup``): the same message
+again, in this mailbox or another one, is a duplicate and files nothing. A message that cannot
+be handled (no usable sender, say) stays stored as quarantined with the reason, for the admin.
 Any other error while filing it quarantines it too (logged with its traceback);
 ``inbound_retry`` files a quarantined message again, once. Connection-level
-database errors propagate: the caller (an MTA pipe, the IMAP poll) retries, and the key makes the
-retry safe.
+database errors propagate: the caller (an MTA pipe, the IMAP poll) retries, and the key makes
+the retry safe.
 """
 
 from __future__ import annotations
@@ -38,6 +46,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from mail.bounces import DeliveryReport, delivery_report
+from mail.dedup import Arrival, inbound_store
 from mail.models import InboundMessage, Mailbox
 from mail.parsing import Attachment, Parsed, fallback_key, parse
 from mail.tokens import new_token
@@ -51,6 +60,8 @@ from tickets.services.portal import BODY_MAX, NAME_MAX, SUBJECT_MAX
 logger = logging.getLogger(__name__)
 NO_SUBJECT = "(no subject)"
 NO_TEXT = "(This email had no text.)"
+# A ticket reference anywhere in the subject: "Re: [HD-1014] Printer", "HD-1014 again".
+SUBJECT_REFERENCE = re.compile(rf"\b{re.escape(settings.TICKET_REFERENCE_PREFIX)}-\d{{1,15}}\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -63,10 +74,10 @@ def email_ingest(*, mailbox: Mailbox, raw: bytes) -> Ingested:
     parsed, unreadable = _parse(raw, mailbox)
     key = parsed.message_id or fallback_key(raw)
     with transaction.atomic():
-        inbound, created = InboundMessage.objects.get_or_create(
+        inbound, arrival = inbound_store(
             mailbox=mailbox,
-            dedup_key=key[:255],
-            defaults={
+            key=key[:255],
+            fields={
                 "message_id_header": parsed.message_id,
                 "sender": parsed.sender_email[:254],
                 "subject": parsed.subject[:300],
@@ -76,7 +87,7 @@ def email_ingest(*, mailbox: Mailbox, raw: bytes) -> Ingested:
                 "received_at": timezone.now(),
             },
         )
-        if not created:
+        if arrival is not Arrival.FIRST:  # this mailbox had it already, or another mailbox did
             return Ingested(inbound=inbound, duplicate=True)
         if unreadable:
             inbound.reason = unreadable[:2000]
@@ -126,9 +137,19 @@ def _route(inbound: InboundMessage, mailbox: Mailbox, parsed: Parsed) -> None:
     inbound.automatic = bool(automatic)
     body, files = _body_and_files(parsed)
     ticket = _ticket_for(parsed)
-    if ticket is not None and ticket.status != Ticket.Status.CLOSED:
-        message = services.customer_reply_post(ticket=ticket, body=body, files=files, automatic=bool(automatic))
-        inbound.status, inbound.ticket, inbound.message = InboundMessage.Status.REPLY, ticket, message
+    if ticket is not None:  # reopens it, or opens a follow-up of a closed or long-solved one
+        written = services.customer_write(
+            ticket=ticket,
+            body=body,
+            files=files,
+            automatic=bool(automatic),
+            author_email=parsed.sender_email,
+            author_name=parsed.sender_name.strip(),
+            channel=Ticket.Channel.EMAIL,
+        )
+        status = InboundMessage.Status.NEW_TICKET if written.opened else InboundMessage.Status.REPLY
+        inbound.status, inbound.ticket, inbound.message = status, written.ticket, written.message
+        ticket = written.ticket
     else:
         submitted = services.ticket_submit(
             name=(parsed.sender_name.strip() or parsed.sender_email.partition("@")[0] or "Customer")[:NAME_MAX],
@@ -143,8 +164,12 @@ def _route(inbound: InboundMessage, mailbox: Mailbox, parsed: Parsed) -> None:
         )
         inbound.status, inbound.ticket = InboundMessage.Status.NEW_TICKET, submitted.ticket
         inbound.message = submitted.ticket.messages.order_by("id").first()
+        ticket = submitted.ticket
     if automatic:
         inbound.reason = f"Written by a machine ({automatic}): nothing sent back."
+    else:  # the people the customer copied, to offer on the agent's replies (never a machine's list)
+        ours = [*Mailbox.objects.values_list("address", flat=True), parsed.sender_email]
+        services.ticket_copies_add(ticket=ticket, addresses=parsed.addressed, at=timezone.now(), leave_out=ours)
 
 
 def _from_us(sender: str, mailbox: Mailbox) -> str:
@@ -156,25 +181,30 @@ def _from_us(sender: str, mailbox: Mailbox) -> str:
 
 
 def _ticket_for(parsed: Parsed) -> Ticket | None:
+    """The ticket a message joins, by the three rules of this module's docstring, or None."""
     for address in parsed.recipients:
         pk = ticket_pk_from_reply_address(address)
         if pk is not None:
             ticket = Ticket.objects.filter(pk=pk).first()
             if ticket is not None:
                 return ticket
-    if not parsed.references or not parsed.sender_email:
+    if not parsed.sender_email:
         return None
-    ids = set(OutboundEmail.objects.filter(message_id_header__in=parsed.references).values_list("ticket_id", flat=True))
-    ids |= set(
-        InboundMessage.objects.filter(message_id_header__in=parsed.references, ticket__isnull=False).values_list(
-            "ticket_id", flat=True
+    theirs = Ticket.objects.filter(customer__email__iexact=parsed.sender_email)
+    if parsed.references:
+        ids = set(
+            OutboundEmail.objects.filter(message_id_header__in=parsed.references).values_list("ticket_id", flat=True)
         )
-    )
-    return (
-        Ticket.objects.filter(pk__in=[pk for pk in ids if pk], customer__email__iexact=parsed.sender_email)
-        .order_by("-id")
-        .first()
-    )
+        ids |= set(
+            InboundMessage.objects.filter(message_id_header__in=parsed.references, ticket__isnull=False).values_list(
+                "ticket_id", flat=True
+            )
+        )
+        ticket = theirs.filter(pk__in=[pk for pk in ids if pk]).order_by("-id").first()
+        if ticket is not None:
+            return ticket
+    pks = [pk for pk in map(Ticket.pk_from_reference, SUBJECT_REFERENCE.findall(parsed.subject)) if pk is not None]
+    return theirs.filter(pk__in=pks).order_by("-id").first() if pks else None
 
 
 def _body_and_files(parsed: Parsed) -> tuple[str, list[UploadedFile[bytes]]]:

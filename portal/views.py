@@ -125,17 +125,35 @@ def ticket_detail(request: HttpRequest, reference: str, token: str) -> HttpRespo
             status = 429
         elif form.is_valid():
             try:
-                services.customer_reply_post(
+                written = services.customer_write(
                     ticket=ticket, body=form.cleaned_data["body"], files=form.cleaned_data["attachments"]
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                messages.success(request, "Thanks, your reply has been added. We'll be in touch.")
-                return redirect(request.path)
+                return _written(request, ticket, written)
         status = status if status != 200 else 400
         ticket.refresh_from_db()
     return _ticket_page(request, ticket, token, form=form, status=status)
+
+
+def _written(request: HttpRequest, ticket: Ticket, written: services.Written) -> HttpResponse:
+    """After a reply: this page again, or the follow-up request it went to (the customer's own)."""
+    if written.ticket.pk == ticket.pk:
+        messages.success(request, "Thanks, your reply has been added. We'll be in touch.")
+        return redirect(request.path)
+    follow_up = written.ticket
+    if not written.opened:
+        messages.success(request, f"Thanks, your message has been added to your newer request {follow_up.reference}.")
+    elif selectors.ticket_ack_held(follow_up):
+        messages.success(request, f"Thanks. We've opened a new request, {follow_up.reference}, for your message.")
+    else:
+        messages.success(
+            request,
+            f"Thanks. We've opened a new request, {follow_up.reference}, for your message, "
+            "and emailed you its private link.",
+        )
+    return redirect(link_path(follow_up))
 
 
 def _ticket_page(
@@ -150,6 +168,8 @@ def _ticket_page(
         "promise_waits": promise_waits,
         "now": timezone.now(),
         "conversation": selectors.ticket_conversation_for_customer(ticket),
+        "takes_replies": services.takes_replies(ticket, timezone.now()),
+        "reopen_days": settings.REOPEN_WITHIN_DAYS,
         "form": form,
         "ticket_path": reverse("portal:ticket", kwargs={"reference": ticket.reference, "token": token}),
         **extra,

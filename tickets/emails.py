@@ -23,6 +23,7 @@ from tickets.time_text import relative, utc_label
 TEMPLATES = {
     OutboundEmail.Kind.ACKNOWLEDGEMENT: "emails/ticket_ack",
     OutboundEmail.Kind.AGENT_REPLY: "emails/agent_reply",
+    OutboundEmail.Kind.REPLY_COPY: "emails/reply_copy",
     OutboundEmail.Kind.TICKET_LINKS: "emails/ticket_links",
     OutboundEmail.Kind.NEW_LINK: "emails/link_new",
     OutboundEmail.Kind.NOTICE: "emails/promise_notice",
@@ -121,7 +122,11 @@ def _context(email: OutboundEmail) -> dict[str, Any]:
         "desk_name": settings.HELPDESK_NAME,
         "site_url": settings.SITE_URL,
     }
-    if email.ticket is not None:
+    if email.ticket is not None and email.kind == OutboundEmail.Kind.REPLY_COPY:
+        # Someone the customer copied: the reply, never the private link (tickets.services.copies).
+        context["ticket"] = email.ticket
+        context["customer"] = email.ticket.customer
+    elif email.ticket is not None:
         context["ticket"] = email.ticket
         context["ticket_link"] = link_url(email.ticket)
         context["status_label"] = CUSTOMER_STATUS_LABELS[email.ticket.status]
@@ -131,6 +136,9 @@ def _context(email: OutboundEmail) -> dict[str, Any]:
     if email.message is not None:
         context["message"] = email.message
         context["attachments"] = list(email.message.attachments.all())
+    if email.message is not None and email.kind == OutboundEmail.Kind.AGENT_REPLY:
+        copies = OutboundEmail.objects.filter(message=email.message, kind=OutboundEmail.Kind.REPLY_COPY)
+        context["copied_to"] = list(copies.order_by("id").values_list("to_email", flat=True))
     if email.kind == OutboundEmail.Kind.TICKET_LINKS:
         ids = email.context.get("ticket_ids", [])
         tickets = Ticket.objects.filter(pk__in=ids, customer=email.customer).order_by("id")

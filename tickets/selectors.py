@@ -20,6 +20,7 @@ from tickets.models import (
     AgentProfile,
     Attachment,
     BusinessCalendar,
+    CopiedAddress,
     Message,
     Notice,
     OutboundEmail,
@@ -150,6 +151,28 @@ def ticket_timeline_for_agent(ticket: Ticket) -> list[TimelineEntry]:
     entries += [TimelineEntry(at=e.created_at, event=e) for e in events]
     entries.sort(key=lambda entry: (entry.at, entry.event is not None))
     return entries
+
+
+@dataclass(frozen=True)
+class FollowUps:
+    follows: Ticket | None  # the earlier ticket this one continues
+    followed_up_in: list[Ticket]  # later tickets that continue this one, oldest first
+
+
+def ticket_follow_ups_for_agent(*, user: AnyUser, ticket: Ticket) -> FollowUps:
+    """The tickets linked to ``ticket`` as follow-ups, both ways, that ``user`` may see. One query.
+
+    Short by construction: a writer whose follow-up still takes replies writes into it, and one
+    that no longer does gets its own follow-up (``tickets.services.follow_up``)."""
+    linked = Ticket.objects.visible_to(user).filter(Q(pk=ticket.follows_id) | Q(follows=ticket)).order_by("id")
+    rows = list(linked.only("pk", "follows_id", "subject", "status"))
+    earlier = next((t for t in rows if t.pk == ticket.follows_id), None)
+    return FollowUps(follows=earlier, followed_up_in=[t for t in rows if t.follows_id == ticket.pk])
+
+
+def ticket_copies(ticket: Ticket) -> list[CopiedAddress]:
+    """The people the customer copied, in the order they were first copied (at most COPIES_MAX)."""
+    return list(ticket.copied.order_by("added_at", "id"))
 
 
 def ticket_ack_held(ticket: Ticket) -> bool:

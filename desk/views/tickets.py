@@ -44,6 +44,8 @@ def ticket_page(
     )
     reply_form = forms.get("reply_form") or AgentReplyForm()
     composer.composer_choices_set(form=reply_form, user=request.user, ticket=ticket)  # one query
+    copies = selectors.ticket_copies(ticket)
+    composer.composer_copies_set(form=reply_form, copies=copies)
     policy = selectors.policy_for(ticket, with_calendar=False)
     status_after = reply_form["status_after"].value() or ticket.status  # "Keep the current status"
     context = {
@@ -54,6 +56,8 @@ def ticket_page(
         "waiting_note": agent_waiting_note(customer_first_name=ticket.customer.first_name, policy=policy),
         "waiting_chosen": status_after == Ticket.Status.WAITING,
         "promise_stats": selectors.promise_stats_for_ticket(ticket),
+        "follow_ups": selectors.ticket_follow_ups_for_agent(user=request.user, ticket=ticket),
+        "copies": copies,
         "now": timezone.now(),
         "timeline": selectors.ticket_timeline_for_agent(ticket),
         "reply_form": reply_form,
@@ -95,11 +99,11 @@ def _courtesy_prompt(
     return ticket_page(request, ticket, reply_form=form, extra={"courtesy_flags": flagged})
 
 
-def _reply_done(ticket: Ticket, posted: ReplyPosted, *, internal: bool) -> str:
+def _reply_done(ticket: Ticket, posted: ReplyPosted, *, internal: bool, copied: list[str]) -> str:
     """'Reply sent to Ada. Next update promised by Tue 14:00 (London time).' in the agent's zone."""
     if internal:
         return "Internal note added."
-    done = f"Reply sent to {ticket.customer.name}."
+    done = f"Reply sent to {ticket.customer.name}" + (f", copied to {', '.join(copied)}." if copied else ".")
     promise = posted.promise
     if promise is not None and promise.due_at is not None:
         done += f" Next update promised by {weekday_clock(promise.due_at, tz())}."
@@ -118,6 +122,7 @@ def ticket_reply(request: AgentRequest, reference: str) -> HttpResponse:
     if "insert_article" in request.POST:  # "Insert article link": nothing is sent
         return composer_again(request, ticket, composer.article_insert(post=request.POST))
     form = AgentReplyForm(request.POST, request.FILES)
+    composer.composer_copies_set(form=form, copies=selectors.ticket_copies(ticket))
     if form.is_valid():
         data = form.cleaned_data
         internal = data["visibility"] == "note"
@@ -139,11 +144,13 @@ def ticket_reply(request: AgentRequest, reference: str) -> HttpResponse:
                 files=data["attachments"],
                 next_due_at=next_due_at,
                 canned_id=data["canned_id"],
+                copies=composer.copy_choice(data),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, _reply_done(ticket, posted, internal=internal))
+            copied = [] if internal else data["copy_to"]
+            messages.success(request, _reply_done(ticket, posted, internal=internal, copied=copied))
             return redirect("desk:ticket", reference=ticket.reference)
     return ticket_page(request, ticket, status=400, reply_form=form)
 

@@ -14,7 +14,8 @@ from tickets import services
 from tickets.models import Message, OutboundEmail, Ticket, TicketEvent
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-TICKET_QUERIES = 14  # session, user, the agent's bell/duty/zone, ticket, pending promise, promise counts, agents,
+TICKET_QUERIES = 16  # session, user, the agent's bell/duty/zone, ticket, pending promise, promise counts, agents,
+# the tickets it follows up or that follow it up, the people the customer copied,
 # messages, files, events, the ticket's policy (what "Waiting on customer" does to the promise),
 # canned responses for the composer (one query, whatever their number),
 # help articles for the composer's link picker (matches, then most read: two queries at most)
@@ -235,3 +236,21 @@ def test_quick_pick_two_business_hours_sets_the_next_promise(desk, ticket, alice
     promise = ticket.promises.get(state="pending")
     assert promise.source == "agent" and promise.made_by == desk.agent_a
     assert promise.due_at > ticket.updated_at + timedelta(hours=1, minutes=59)
+
+
+def test_a_follow_up_and_the_ticket_it_follows_link_to_each_other(desk, ticket, alice):
+    services.ticket_status_change(ticket=ticket, agent=desk.agent_a, status=Ticket.Status.CLOSED)
+    follow_up = services.customer_write(ticket=ticket, body="Blank pages again.").ticket
+    old_page, new_page = text(alice.get(url(ticket))), text(alice.get(url(follow_up)))
+    assert f'Followed up in <a href="{url(follow_up)}">{follow_up.reference}</a>' in old_page
+    assert f'Follow-up to <a href="{url(ticket)}">{ticket.reference}</a>' in new_page
+    event = f'wrote again: a new ticket follows this one <span class="text-body">{follow_up.reference}</span>'
+    assert f"{ticket.customer.name}: {event}" in old_page
+
+
+def test_a_linked_ticket_in_a_queue_the_agent_cannot_see_is_not_shown(desk, ticket, alice):
+    services.ticket_status_change(ticket=ticket, agent=desk.agent_a, status=Ticket.Status.CLOSED)
+    follow_up = services.customer_write(ticket=ticket, body="Again.").ticket
+    Ticket.objects.filter(pk=follow_up.pk).update(queue=desk.queue_b)  # an admin moved it to Bob's queue
+    page = text(alice.get(url(ticket)))
+    assert "Followed up in" not in page

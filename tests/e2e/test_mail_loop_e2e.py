@@ -102,15 +102,9 @@ def first_request(mailbox: Mailbox) -> Ticket:
         pytest.param(True, False, id="rfc3834-autoresponder"),
         pytest.param(False, False, id="naive-autoresponder"),
         # Without a Reply-To or In-Reply-To to go by, only the reference in the subject ties the
-        # answer to the ticket (threading by subject reference, from the ticket's customer only:
-        # issue 10, Deliver 2). Until the intake does that, each answer opens a ticket and is
-        # acknowledged, up to the hourly cap (5 rounds).
-        pytest.param(
-            False,
-            True,
-            id="naive-autoresponder-to-from",
-            marks=pytest.mark.xfail(strict=True, reason="needs threading by the subject's reference"),
-        ),
+        # answer to the ticket (it comes from the ticket's customer): without that rule each
+        # answer would open a ticket and be acknowledged, up to the hourly cap (5 rounds).
+        pytest.param(False, True, id="naive-autoresponder-to-from"),
     ],
 )
 def test_an_autoresponder_answering_everything_gets_one_exchange_and_nothing_more(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -15,7 +15,7 @@ from django.utils import timezone
 from tests.factories import MessageFactory, TicketFactory
 from tickets import services
 from tickets.links import link_path
-from tickets.models import Message, Promise, Ticket
+from tickets.models import Message, OutboundEmail, Promise, Ticket
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -137,23 +137,48 @@ def test_an_empty_reply_keeps_the_page_and_says_what_is_wrong(desk, ticket, cust
     assert not ticket.messages.exists()
 
 
-def test_a_closed_ticket_has_no_reply_form_and_refuses_a_post(desk, ticket, customer_link, client):
+def test_a_closed_ticket_takes_a_message_as_a_new_request_that_follows_it(desk, ticket, customer_link, client):
     with_status(ticket, Ticket.Status.CLOSED)
     page = text(client.get(customer_link))
-    assert "This request is closed." in page and "start a new request" in page
-    assert 'name="body"' not in page
+    assert "This request is closed, so your message will start a new request that follows this one." in page
+    assert "Send as a new request" in page
     response = client.post(customer_link, {"body": "Hello again?"})
-    assert response.status_code == 400
-    page = text(response)
-    assert "This request is closed, so it can't take replies. Please start a new request." in page
-    assert "Hello again?</textarea>" in page  # what the customer typed is not lost
+    follow_up = Ticket.objects.exclude(pk=ticket.pk).get()
+    assert response.status_code == 302 and response["Location"] == link_path(follow_up)  # the customer's own
+    assert (follow_up.follows, follow_up.subject, follow_up.customer) == (ticket, ticket.subject, ticket.customer)
+    assert list(follow_up.messages.values_list("body", flat=True)) == ["Hello again?"]
     assert not ticket.messages.exists()
+    assert follow_up.emails.get().kind == OutboundEmail.Kind.ACKNOWLEDGEMENT
+    page = text(client.get(response["Location"]))
+    said = f"We've opened a new request, {follow_up.reference}, for your message, and emailed you its private link."
+    assert said in page
+    # The old link again: the message joins that follow-up instead of opening another one.
+    response = client.post(customer_link, {"body": "And one more thing."})
+    assert response["Location"] == link_path(follow_up)
+    assert Ticket.objects.count() == 2
+    assert f"added to your newer request {follow_up.reference}" in text(client.get(response["Location"]))
 
 
 def test_a_resolved_ticket_invites_a_reply_to_reopen(desk, ticket, customer_link, client):
     with_status(ticket, Ticket.Status.RESOLVED)
     page = text(client.get(customer_link))
     assert "Solved" in page and "Not solved after all? Reply to reopen it" in page
+
+
+def test_a_ticket_solved_longer_ago_than_the_reopen_window_follows_up_instead(
+    desk, ticket, customer_link, client, settings
+):
+    settings.REOPEN_WITHIN_DAYS = 14
+    Ticket.objects.filter(pk=ticket.pk).update(
+        status=Ticket.Status.RESOLVED, resolved_at=timezone.now() - timedelta(days=14, minutes=1)
+    )
+    page = text(client.get(customer_link))
+    assert "This request was solved more than 14 days ago, so your message will start a new request" in page
+    assert "Reply to reopen it" not in page
+    client.post(customer_link, {"body": "It broke again."})
+    ticket.refresh_from_db()
+    assert ticket.status == Ticket.Status.RESOLVED and not ticket.messages.exists()
+    assert Ticket.objects.get(follows=ticket).messages.get().body == "It broke again."
 
 
 def download(client, link: str, attachment_id: int):

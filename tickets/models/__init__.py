@@ -1,4 +1,5 @@
 from tickets.models.agent import AgentProfile
+from tickets.models.copied import CopiedAddress
 from tickets.models.customer import Customer
 from tickets.models.event import TicketEvent
 from tickets.models.message import Attachment, Message
@@ -12,6 +13,7 @@ __all__ = [
     "AgentProfile",
     "Attachment",
     "BusinessCalendar",
+    "CopiedAddress",
     "Customer",
     "Holiday",
     "Message",

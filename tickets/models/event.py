@@ -28,6 +28,8 @@ class TicketEvent(models.Model):
         EMAIL_BOUNCED = "email_bounced", "Email bounced"
         EMAIL_DELAYED = "email_delayed", "Email delayed (the mail server is still trying)"
         BOUNCE_CLEARED = "bounce_cleared", "Bouncing address cleared"
+        FOLLOWED_UP = "followed_up", "Wrote again: a new ticket follows this one"
+        COPIED = "copied", "Copied in"
 
     ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=32, choices=Kind.choices)

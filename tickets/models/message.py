@@ -21,6 +21,10 @@ class Message(models.Model):
     author_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Who wrote a customer-side message when it was not the ticket's customer: someone copied on
+    # the thread who answered our email (its signed Reply-To). Empty: the customer (or the agent).
+    author_email = models.EmailField(max_length=254, blank=True)
+    author_display = models.CharField(max_length=200, blank=True)
     body = models.TextField()
     created_at = models.DateTimeField()
 
@@ -36,8 +40,15 @@ class Message(models.Model):
         return self.visibility == self.Visibility.NOTE
 
     @property
+    def by_someone_else(self) -> bool:
+        """A customer-side message written by someone other than the ticket's customer."""
+        return self.author_kind == self.Author.CUSTOMER and bool(self.author_email)
+
+    @property
     def author_name(self) -> str:
         if self.author_kind == self.Author.CUSTOMER:
+            if self.author_email:
+                return self.author_display or self.author_email
             return self.ticket.customer.name
         if self.author_user is None:
             return "Support team"

@@ -16,6 +16,8 @@ class OutboundEmail(models.Model):
     class Kind(models.TextChoices):
         ACKNOWLEDGEMENT = "ack", "Acknowledgement"
         AGENT_REPLY = "reply", "Agent reply"
+        # The same reply to an address the customer copied; no private link (tickets.services.copies).
+        REPLY_COPY = "replycopy", "Agent reply, copy"
         TICKET_LINKS = "links", "Ticket links sent again"
         NEW_LINK = "newlink", "New private link (old one revoked)"
         NOTICE = "notice", "Promise notice to an agent"

@@ -68,6 +68,11 @@ class Ticket(models.Model):
     link_hash = models.CharField(max_length=64)
     # The web form's one-time key: a double submit finds the first ticket instead of a second.
     submission_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    # The earlier ticket this one continues: the customer wrote again after it was closed, or
+    # after it had been solved longer than REOPEN_WITHIN_DAYS (tickets.services.follow_up).
+    follows = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="follow_ups", editable=False
+    )
     # The pending promise's due time, copied here so "due next" is an index scan.
     next_due_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField()

@@ -17,6 +17,7 @@ from django.utils import timezone
 from tickets.models import Message, OutboundEmail, Ticket, TicketEvent
 from tickets.models.agent import agents
 from tickets.services.common import attachments_save, text_required, ticket_save
+from tickets.services.copies import CopyChoice, reply_copies_send
 from tickets.services.events import event_record
 from tickets.services.outbox import outbox_enqueue
 from tickets.services.portal import BODY_MAX
@@ -37,11 +38,15 @@ def agent_reply_post(
     status_after: str | None = None,
     files: list[UploadedFile[bytes]] | None = None,
     next_due_at: datetime | None = None,
+    copies: CopyChoice | None = None,
 ) -> Message:
     """A public reply (emailed to the customer) or an internal note (never shown to them).
 
     A public reply keeps the pending promise (or fulfils a broken one late) and makes the
     next: ``next_due_at`` when the agent chose one, else the policy's next-update interval.
+    It is also copied to the addresses the customer copied that the agent keeps ticked
+    (``copies``; None: as last chosen for this ticket), each a separate email without the
+    private link (``tickets.services.copies``). A note ignores ``copies``.
     """
     body = text_required(body, "body", "a reply" if not internal else "a note", BODY_MAX)
     with transaction.atomic():
@@ -77,6 +82,7 @@ def agent_reply_post(
                 customer=ticket.customer,
                 message=message,
             )
+            reply_copies_send(ticket=ticket, message=message, choice=copies)
         if internal and status_after:
             status_apply(ticket=ticket, status=status_after, at=now, actor=agent)
         ticket.updated_at = now

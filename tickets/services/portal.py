@@ -63,6 +63,7 @@ def ticket_submit(
     timezone_name: str = "",
     queue: Queue | None = None,
     acknowledge: bool = True,
+    follows: Ticket | None = None,
 ) -> Submitted:
     """Open a ticket for a customer and owe them an acknowledgement.
 
@@ -72,6 +73,7 @@ def ticket_submit(
     ``queue``: where the ticket starts (a mailbox's queue), else the default queue.
     ``acknowledge=False``: no acknowledgement at all, for a message written by a machine
     (an autoresponder, a mailing list: RFC 3834), which must never be answered automatically.
+    ``follows``: the earlier ticket this one continues (``tickets.services.follow_up``).
     """
     name = text_required(name, "name", "your name", NAME_MAX)
     email = email.strip()
@@ -101,6 +103,7 @@ def ticket_submit(
                 timezone_name=timezone_name,
                 queue=queue,
                 acknowledge=acknowledge,
+                follows=follows,
             )
     except IntegrityError:
         # Another request with the same key won the race: answer with its ticket.
@@ -123,6 +126,7 @@ def _ticket_create(
     timezone_name: str,
     queue: Queue | None,
     acknowledge: bool,
+    follows: Ticket | None,
 ) -> Submitted:
     now = timezone.now()
     customer = _customer_for(email=email, name=name)
@@ -140,6 +144,7 @@ def _ticket_create(
         link_salt=salt,
         link_hash=link_hash,
         submission_key=submission_key,
+        follows=follows,
         created_at=now,
         updated_at=now,
     )
@@ -191,29 +196,57 @@ def ack_cap_reached(*, customer: Customer, at: datetime) -> bool:
     return outbox_acks_recent(to_email=customer.email, since=since) >= settings.ACK_PER_RECIPIENT_PER_HOUR
 
 
+def takes_replies(ticket: Ticket, at: datetime) -> bool:
+    """Whether a customer's message goes onto ``ticket`` (reopening it if resolved) at ``at``:
+    not once it is closed, nor ``REOPEN_WITHIN_DAYS`` after it was resolved."""
+    if ticket.status == Ticket.Status.CLOSED:
+        return False
+    if ticket.status != Ticket.Status.RESOLVED:
+        return True
+    resolved_at = ticket.resolved_at or ticket.updated_at
+    return resolved_at >= at - timedelta(days=settings.REOPEN_WITHIN_DAYS)
+
+
 def customer_reply_post(
-    *, ticket: Ticket, body: str, files: list[UploadedFile[bytes]] | None = None, automatic: bool = False
+    *,
+    ticket: Ticket,
+    body: str,
+    files: list[UploadedFile[bytes]] | None = None,
+    automatic: bool = False,
+    author_email: str = "",
+    author_name: str = "",
 ) -> Message:
     """The customer answers (through the private link or by email); the ticket comes back to the desk.
+
+    Callers go through ``tickets.services.follow_up.customer_write``, which decides whether the
+    ticket still takes replies: a closed ticket, or one solved more than ``REOPEN_WITHIN_DAYS``
+    ago, is refused here (a ValidationError), and gets a follow-up ticket there.
 
     ``automatic``: the message was written by a machine on the customer's side (an out-of-office
     reply, RFC 3834). It is kept on the ticket for the agent to read, but it is not the customer's
     answer: a waiting or resolved ticket stays as it is, so an autoresponder cannot restart a clock,
     and nobody is notified. A real answer notifies the assignee (or the queue's agents on duty)
     once, under the bell and by email (``customer_reply_notify``).
+    ``author_email``/``author_name``: who wrote it when not the ticket's customer (someone copied
+    on the thread, answering our email); recorded on the message and shown as its author.
     """
     body = text_required(body, "body", "a message", BODY_MAX)
     with transaction.atomic():
-        ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+        ticket = Ticket.objects.select_for_update().select_related("customer").get(pk=ticket.pk)
+        now = timezone.now()
         if ticket.status == Ticket.Status.CLOSED:
             raise ValidationError(
                 {"body": "This request is closed, so it can't take replies. Please start a new request."}
             )
-        now = timezone.now()
+        if not takes_replies(ticket, now):
+            raise ValidationError({"body": "This request was solved a while ago. Please start a new request."})
+        someone_else = bool(author_email) and author_email.strip().lower() != ticket.customer.email.lower()
         message = Message.objects.create(
             ticket=ticket,
             visibility=Message.Visibility.PUBLIC,
             author_kind=Message.Author.CUSTOMER,
+            author_email=author_email.strip()[:254] if someone_else else "",
+            author_display=author_name.strip()[:200] if someone_else else "",
             body=body,
             created_at=now,
         )
