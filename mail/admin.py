@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
@@ -12,10 +13,16 @@ from mail.services import inbound_token_rotate
 
 @admin.register(Mailbox)
 class MailboxAdmin(admin.ModelAdmin[Mailbox]):
-    """The IMAP password is not a field at all: only the name of the worker's environment variable."""
+    """No secret is a field at all: the IMAP password, the OAuth client secret and refresh token are
+    only named, as environment variables of the worker. How the last poll went shows in the list."""
 
-    list_display = ["name", "address", "queue", "default_kind", "imap_host", "is_active", "has_inbound_token"]
+    list_display = [
+        "name", "address", "queue", "default_kind", "imap_host", "is_active", "has_inbound_token", "imap_polled_at",
+        "imap_error",
+    ]  # fmt: skip
     list_filter = ["is_active", "queue"]
+    readonly_fields = ["imap_polled_at", "imap_error"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = ["new_inbound_token"]
     fieldsets = [
         (None, {"fields": ["name", "address", "queue", "default_kind", "is_active"]}),
@@ -23,7 +30,17 @@ class MailboxAdmin(admin.ModelAdmin[Mailbox]):
             "IMAP polling (every minute; leave the host blank for a mailbox fed by `ingest_email` or HTTP)",
             {
                 "fields": [
-                    "imap_host", "imap_port", "imap_security", "imap_username", "imap_password_env", "imap_folder",
+                    "imap_host", "imap_port", "imap_security", "imap_username", "imap_folder", "imap_auth",
+                    "imap_password_env", "imap_polled_at", "imap_error",
+                ]
+            },
+        ),
+        (
+            "IMAP sign-in with OAuth 2.0 (Microsoft 365, Gmail): see the README, \"Email in\"",
+            {
+                "fields": [
+                    "oauth_token_url", "oauth_client_id", "oauth_client_secret_env", "oauth_refresh_token_env",
+                    "oauth_scope",
                 ]
             },
         ),
