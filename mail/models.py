@@ -97,8 +97,8 @@ class Mailbox(models.Model):
         "OAuth token endpoint",
         max_length=500,
         blank=True,
-        help_text="Microsoft: https://login.microsoftonline.com/<tenant>/oauth2/v2.0/token; "
-        "Google: https://oauth2.googleapis.com/token.",
+        help_text="Microsoft: https://login.microsoftonline.com/TENANT/oauth2/v2.0/token (TENANT: the directory "
+        "(tenant) ID or domain); Google: https://oauth2.googleapis.com/token.",
     )
     oauth_client_id = models.CharField("OAuth client ID", max_length=255, blank=True)
     oauth_client_secret_env = models.CharField(

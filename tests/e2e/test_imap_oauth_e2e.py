@@ -17,43 +17,34 @@ import pytest
 from django.urls import reverse
 
 from helpdesk.celery import app
-from mail import imap, oauth
+from mail import imap
 from mail.models import ImapAuth, ImapSecurity, Mailbox
 from tests.e2e.conftest import Mailbox as SmtpSink
-from tests.e2e.conftest import Worker, _poll, free_port
-from tests.e2e.imap_server import ImapServer, dovecot, make_certificates
-from tests.mail.oauth_provider import Provider, oauth_provider
-from tests.services import require_dovecot
+from tests.e2e.conftest import Worker, _poll
+from tests.e2e.imap_server import ImapServer
+from tests.e2e.oauth_imap import CLIENT_ID, REFRESH_ENV, SCOPE, SECRET_ENV, oauth_imap
+from tests.mail.oauth_provider import Provider
 from tickets.models import Ticket
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
-SECRET_ENV, REFRESH_ENV = "MAILBOX_SUPPORT_CLIENT_SECRET", "MAILBOX_SUPPORT_REFRESH_TOKEN"
-SCOPE = "https://outlook.office.com/IMAP.AccessAsUser.All offline_access"
 QUIET_SECONDS = 2.0
 
 
 @pytest.fixture
-def provider(monkeypatch: pytest.MonkeyPatch) -> Iterator[Provider]:
-    monkeypatch.setenv(SECRET_ENV, "client-secret")  # the worker's environment: never in the database
-    monkeypatch.setenv(REFRESH_ENV, "first-refresh-token")
-    oauth.forget_all()
-    with oauth_provider(
-        client_id="desk-app", client_secret="client-secret", refresh_token="first-refresh-token", username="support"
-    ) as server:
-        yield server
-    oauth.forget_all()
+def stack(tmp_path: Path, settings: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Provider, ImapServer]]:
+    with oauth_imap(tmp_path, settings, monkeypatch) as both:
+        yield both
 
 
 @pytest.fixture
-def imap_server(provider: Provider, tmp_path: Path, settings: Any) -> Iterator[ImapServer]:
-    require_dovecot()
-    certificates = make_certificates(tmp_path)
-    settings.IMAP_CA_FILE = str(certificates.ca)
-    with dovecot(
-        free_port(), tls=certificates, imaps_port=free_port(), oauth_introspection_url=provider.introspection_url
-    ) as server:
-        yield server
+def provider(stack: tuple[Provider, ImapServer]) -> Provider:
+    return stack[0]
+
+
+@pytest.fixture
+def imap_server(stack: tuple[Provider, ImapServer]) -> ImapServer:
+    return stack[1]
 
 
 @pytest.fixture
@@ -61,7 +52,7 @@ def mailbox(desk: Any, imap_server: ImapServer, provider: Provider) -> Mailbox:
     return Mailbox.objects.create(
         name="support", address="support@localhost", queue=desk.queue_a, imap_host="localhost",
         imap_port=imap_server.imaps_port, imap_security=ImapSecurity.IMAPS, imap_username=imap_server.user,
-        imap_auth=ImapAuth.OAUTH2, oauth_token_url=provider.token_url, oauth_client_id="desk-app",
+        imap_auth=ImapAuth.OAUTH2, oauth_token_url=provider.token_url, oauth_client_id=CLIENT_ID,
         oauth_client_secret_env=SECRET_ENV, oauth_refresh_token_env=REFRESH_ENV, oauth_scope=SCOPE,
     )  # fmt: skip
 
