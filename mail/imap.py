@@ -48,6 +48,7 @@ from imapclient.exceptions import CapabilityError, IMAPClientError, LoginError
 from mail import oauth
 from mail.models import ImapSecurity, InboundMessage, Mailbox
 from mail.services import email_ingest
+from mail.tls import tls_context
 
 logger = logging.getLogger(__name__)
 
@@ -165,7 +166,7 @@ def connect(mailbox: Mailbox) -> IMAPClient:
     """
     token = oauth.access_token(mailbox) if mailbox.uses_oauth else ""
     password = "" if mailbox.uses_oauth else _password(mailbox)
-    context = oauth.tls_context()
+    context = tls_context()
     security = mailbox.imap_security
     client = IMAPClient(
         mailbox.imap_host,

@@ -25,7 +25,6 @@ import hashlib
 import json
 import logging
 import os
-import ssl
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -33,10 +32,10 @@ from urllib.error import HTTPError, URLError
 from urllib.parse import urlencode, urlsplit
 from urllib.request import Request, urlopen
 
-from django.conf import settings
 from django.utils import timezone
 
 from mail.models import ImapAuth, Mailbox
+from mail.tls import tls_context
 
 logger = logging.getLogger(__name__)
 
@@ -48,14 +47,6 @@ ERROR_MAX = 300
 
 class OAuthError(Exception):
     """No access token: the message says why, for the mailbox's admin page and the log."""
-
-
-def tls_context() -> ssl.SSLContext:
-    """The system's trusted certificates, plus ``IMAP_CA_FILE``'s when set (a private CA)."""
-    context = ssl.create_default_context()
-    if settings.IMAP_CA_FILE:
-        context.load_verify_locations(cafile=settings.IMAP_CA_FILE)
-    return context
 
 
 @dataclass(frozen=True)
