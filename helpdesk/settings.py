@@ -182,6 +182,16 @@ if REOPEN_WITHIN_DAYS < 0:
     raise ImproperlyConfigured("REOPEN_WITHIN_DAYS must be 0 or more (0: a solved ticket never reopens).")
 # The largest raw message POST /mail/inbound/<mailbox>/ accepts (bytes); bigger gets a 413.
 MAIL_INBOUND_MAX_BYTES = env_int("MAIL_INBOUND_MAX_BYTES", 40 * 1024 * 1024)
+# IMAP polling (mail/imap.py). Certificates of a private CA (PEM) trusted for IMAP servers and
+# OAuth token endpoints, in addition to the system's; empty: the system's only.
+IMAP_CA_FILE = env_str("IMAP_CA_FILE", "")
+if IMAP_CA_FILE and not Path(IMAP_CA_FILE).is_file():
+    raise ImproperlyConfigured(f"IMAP_CA_FILE={IMAP_CA_FILE!r} is not a file.")
+# How long a poll run holds its mailbox: a run killed mid-way keeps others out this long. Longer
+# than the poll task's time limit (240 s), so a slow run is never joined by a second one.
+IMAP_LEASE_SECONDS = env_int("IMAP_LEASE_SECONDS", 300)
+if IMAP_LEASE_SECONDS < 1:
+    raise ImproperlyConfigured("IMAP_LEASE_SECONDS must be at least 1.")
 TICKET_REFERENCE_PREFIX = "HD"
 
 # Celery: see docs/reliability.md §3 for the reason behind each value.

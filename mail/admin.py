@@ -6,10 +6,13 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import URLPattern, path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
 from mail.models import InboundMessage, Mailbox
@@ -18,10 +21,23 @@ from mail.services import Retried, inbound_retry, inbound_token_rotate
 
 @admin.register(Mailbox)
 class MailboxAdmin(admin.ModelAdmin[Mailbox]):
-    """The IMAP password is not a field at all: only the name of the worker's environment variable."""
+    """No secret is a field at all: the IMAP password, the OAuth client secret and refresh token are
+    only named, as environment variables of the worker. How the last poll went shows in the list."""
 
-    list_display = ["name", "address", "queue", "default_kind", "imap_host", "is_active", "has_inbound_token"]
+    # The last poll early in the row: with the admin's sidebar the later columns scroll out of sight.
+    list_display = [
+        "name",
+        "address",
+        "last_poll",
+        "queue",
+        "default_kind",
+        "imap_host",
+        "is_active",
+        "has_inbound_token",
+    ]
     list_filter = ["is_active", "queue"]
+    readonly_fields = ["imap_polled_at", "imap_error"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = ["new_inbound_token"]
     fieldsets = [
         (None, {"fields": ["name", "address", "queue", "default_kind", "is_active"]}),
@@ -29,11 +45,29 @@ class MailboxAdmin(admin.ModelAdmin[Mailbox]):
             "IMAP polling (every minute; leave the host blank for a mailbox fed by `ingest_email` or HTTP)",
             {
                 "fields": [
-                    "imap_host", "imap_port", "imap_security", "imap_username", "imap_password_env", "imap_folder",
+                    "imap_host", "imap_port", "imap_security", "imap_username", "imap_folder", "imap_auth",
+                    "imap_password_env", "imap_polled_at", "imap_error",
+                ]
+            },
+        ),
+        (
+            "IMAP sign-in with OAuth 2.0 (Microsoft 365, Gmail): see the README, \"Email in\"",
+            {
+                "fields": [
+                    "oauth_token_url", "oauth_client_id", "oauth_client_secret_env", "oauth_refresh_token_env",
+                    "oauth_scope",
                 ]
             },
         ),
     ]  # fmt: skip
+
+    @admin.display(description="last poll", ordering="imap_polled_at")
+    def last_poll(self, obj: Mailbox) -> str:
+        """When, and what went wrong, in one cell that wraps: the admin reads it without scrolling."""
+        if obj.imap_polled_at is None:
+            return "never" if obj.imap_host else "-"
+        when = date_format(timezone.localtime(obj.imap_polled_at), "SHORT_DATETIME_FORMAT")
+        return f"{when}: {obj.imap_error}" if obj.imap_error else f"{when}: OK"
 
     @admin.display(boolean=True, description="HTTP token")
     def has_inbound_token(self, obj: Mailbox) -> bool:

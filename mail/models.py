@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import zlib
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -20,6 +21,12 @@ class ImapSecurity(models.TextChoices):
     PLAIN = "plain", "None (a server on this machine only, for testing)"
 
 
+class ImapAuth(models.TextChoices):
+    PASSWORD = "password", "Password (or an app password)"
+    OAUTH2 = "oauth2", "OAuth 2.0 for a signed-in user (refresh token): Gmail, Microsoft 365"
+    OAUTH2_APP = "oauth2_app", "OAuth 2.0 for the app itself (client credentials): Microsoft 365"
+
+
 def is_loopback(host: str) -> bool:
     if host.lower() == "localhost":
         return True
@@ -27,6 +34,22 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+_OAUTH_NEEDS = {
+    "oauth_token_url": "Needed for OAuth 2.0: the provider's token endpoint.",
+    "oauth_client_id": "Needed for OAuth 2.0: the app's client ID.",
+}
+# The fields each way of signing in needs, and what to say when one is blank.
+SIGN_IN_NEEDS: dict[str, dict[str, str]] = {
+    ImapAuth.PASSWORD: {"imap_password_env": "Name the variable that holds the password."},
+    ImapAuth.OAUTH2: _OAUTH_NEEDS | {"oauth_refresh_token_env": "Name the variable that holds the refresh token."},
+    ImapAuth.OAUTH2_APP: _OAUTH_NEEDS
+    | {
+        "oauth_client_secret_env": "The app signs in with its client secret: name its variable.",
+        "oauth_scope": "Microsoft 365: https://outlook.office365.com/.default",
+    },
+}
 
 
 class Mailbox(models.Model):
@@ -67,8 +90,42 @@ class Mailbox(models.Model):
         "The password itself is never stored here.",
     )
     imap_folder = models.CharField("IMAP folder", max_length=200, default="INBOX")
+    imap_auth = models.CharField("IMAP sign-in", max_length=12, choices=ImapAuth.choices, default=ImapAuth.PASSWORD)
+    # OAuth 2.0 (SASL XOAUTH2): like the password, the client secret and the refresh token are
+    # never stored; the mailbox names the worker's environment variables that hold them.
+    oauth_token_url = models.URLField(
+        "OAuth token endpoint",
+        max_length=500,
+        blank=True,
+        help_text="Microsoft: https://login.microsoftonline.com/TENANT/oauth2/v2.0/token (TENANT: the directory "
+        "(tenant) ID or domain); Google: https://oauth2.googleapis.com/token.",
+    )
+    oauth_client_id = models.CharField("OAuth client ID", max_length=255, blank=True)
+    oauth_client_secret_env = models.CharField(
+        "OAuth client secret variable",
+        max_length=100,
+        blank=True,
+        help_text="The name of the environment variable holding the client secret; blank for a public client.",
+    )
+    oauth_refresh_token_env = models.CharField(
+        "OAuth refresh token variable",
+        max_length=100,
+        blank=True,
+        help_text="The name of the environment variable holding the refresh token (signed-in user only).",
+    )
+    oauth_scope = models.CharField(
+        "OAuth scope",
+        max_length=500,
+        blank=True,
+        help_text="Microsoft, signed-in user: https://outlook.office.com/IMAP.AccessAsUser.All offline_access; "
+        "Microsoft, the app itself: https://outlook.office365.com/.default; Google: leave blank.",
+    )
     imap_lease_until = models.DateTimeField(
         null=True, blank=True, editable=False, help_text="Set while a worker polls this mailbox."
+    )
+    imap_polled_at = models.DateTimeField("last polled", null=True, blank=True, editable=False)
+    imap_error = models.CharField(
+        "last poll error", max_length=300, blank=True, editable=False, help_text="Empty when the last poll went well."
     )
 
     class Meta:
@@ -77,16 +134,32 @@ class Mailbox(models.Model):
     def __str__(self) -> str:
         return f"{self.name} <{self.address}>"
 
+    @property
+    def uses_oauth(self) -> bool:
+        return self.imap_auth in {ImapAuth.OAUTH2, ImapAuth.OAUTH2_APP}
+
     def clean(self) -> None:
         errors: dict[str, str] = {}
-        if self.imap_password_env and not ENV_NAME.fullmatch(self.imap_password_env):
-            errors["imap_password_env"] = "Use a variable name: capital letters, digits and underscores."  # noqa: S105 - a message
+        for field in ("imap_password_env", "oauth_client_secret_env", "oauth_refresh_token_env"):
+            if getattr(self, field) and not ENV_NAME.fullmatch(getattr(self, field)):
+                errors[field] = "Use a variable name: capital letters, digits and underscores."
         if self.imap_host and not self.imap_username:
             errors["imap_username"] = "Needed to sign in to the IMAP server."
         if self.imap_security == ImapSecurity.PLAIN and self.imap_host and not is_loopback(self.imap_host):
             errors["imap_security"] = "Plain IMAP sends the password in clear: only for a server on this machine."
+        if self.imap_host:
+            errors |= {field: message for field, message in self._sign_in_errors().items() if field not in errors}
         if errors:
             raise ValidationError(errors)
+
+    def _sign_in_errors(self) -> dict[str, str]:
+        """What the chosen way of signing in still needs."""
+        needs = SIGN_IN_NEEDS.get(self.imap_auth, {})
+        errors = {field: message for field, message in needs.items() if not getattr(self, field)}
+        url = urlsplit(self.oauth_token_url)
+        if self.uses_oauth and self.oauth_token_url and url.scheme != "https" and not is_loopback(url.hostname or ""):
+            errors |= {"oauth_token_url": "Use https: the endpoint receives the client secret and the refresh token."}
+        return errors
 
 
 class InboundMessage(models.Model):

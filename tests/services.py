@@ -58,3 +58,9 @@ def require_dovecot() -> None:
     """Debian's dovecot, for the IMAP tests that start a server of their own."""
     if not os.access(DOVECOT, os.X_OK):
         _missing(f"needs Dovecot at {DOVECOT} (apt-get install dovecot-imapd)")
+
+
+def require_openssl() -> None:
+    """The openssl command, for the tests that make a CA and a server certificate of their own."""
+    if not shutil.which("openssl"):
+        _missing("needs the openssl command (apt-get install openssl)")

@@ -128,3 +128,11 @@ def test_production_without_allowed_hosts_refuses_to_start(tmp_path):
     result = manage(tmp_path, "check", DEBUG="false", SECRET_KEY=secrets.token_urlsafe(64))
     assert result.returncode != 0
     assert "ALLOWED_HOSTS" in result.stderr
+
+
+def test_an_imap_ca_file_that_is_not_there_refuses_to_start(tmp_path):
+    result = manage(tmp_path, "check", IMAP_CA_FILE=str(tmp_path / "no-such-ca.pem"))
+    assert result.returncode != 0
+    assert "IMAP_CA_FILE" in result.stderr and "is not a file" in result.stderr
+    (tmp_path / "ca.pem").write_text("")
+    assert manage(tmp_path, "check", IMAP_CA_FILE=str(tmp_path / "ca.pem")).returncode == 0

@@ -130,7 +130,7 @@ def gunicorn(env: dict[str, str], log: Path) -> Iterator[str]:
 
 
 @contextmanager
-def celery_worker(env: dict[str, str], log: Path) -> Iterator[None]:
+def celery_worker(env: dict[str, str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
     """A real ``celery worker`` process; ready once it answers a ping on the broker."""
     command = [str(BIN / "celery"), "-A", "helpdesk", "worker", "--pool", "solo", "--loglevel", "INFO"]
     command += ["--without-mingle", "--without-gossip"]
@@ -140,7 +140,7 @@ def celery_worker(env: dict[str, str], log: Path) -> Iterator[None]:
             START_SECONDS,
             f"the worker did not start: {log}",
         )
-        yield
+        yield proc
 
 
 @contextmanager

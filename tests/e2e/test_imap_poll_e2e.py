@@ -139,11 +139,19 @@ def test_a_mailbox_another_run_holds_or_a_wrong_password_flags_nothing(
     monkeypatch.setenv(PASSWORD_ENV, "not-the-password")
     with caplog.at_level(logging.WARNING, logger="mail.imap"):
         result = imap.mailbox_poll(mailbox_id=mailbox.pk)
-    assert result is not None and result.fetched == 0 and "LoginError" in result.error
+    refused = "sign-in refused by the IMAP server: [AUTHENTICATIONFAILED] Authentication failed."
+    assert result == imap.PollResult(error=refused)
     [logged] = [record for record in caplog.records if record.name == "mail.imap"]  # one line, no traceback
-    assert "LoginError" in logged.getMessage() and logged.exc_info is None
+    assert refused in logged.getMessage() and logged.exc_info is None
     assert (Ticket.objects.exists(), imap_server.unseen()) == (False, 1)
-    assert Mailbox.objects.get(pk=mailbox.pk).imap_lease_until is None  # released for the next run
+    mailbox.refresh_from_db()
+    assert mailbox.imap_lease_until is None  # released for the next run
+    assert (mailbox.imap_error, mailbox.imap_polled_at is not None) == (refused, True)  # for the admin
+
+    monkeypatch.setenv(PASSWORD_ENV, imap_server.password)
+    assert imap.mailbox_poll(mailbox_id=mailbox.pk) == imap.PollResult(fetched=1, stored=1)
+    mailbox.refresh_from_db()
+    assert mailbox.imap_error == ""  # a good run clears it
 
 
 def test_a_message_that_cannot_be_filed_is_quarantined_and_flagged_never_fetched_again(
