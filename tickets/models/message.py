@@ -22,6 +22,11 @@ class Message(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     body = models.TextField()
+    full_body = models.TextField(
+        blank=True,
+        help_text="The whole text as it arrived, when `body` shows only part of it (an email's quoted "
+        "history and signature trimmed off); blank when `body` is all of it.",
+    )
     created_at = models.DateTimeField()
 
     class Meta:

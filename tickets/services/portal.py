@@ -26,6 +26,7 @@ from tickets.services.status import STATUS_FIELDS, status_apply
 
 SUBJECT_MAX = 200
 BODY_MAX = 50_000
+FULL_BODY_MAX = 200_000  # an email's whole text beside its trimmed body; the raw message has the rest
 NAME_MAX = 200
 
 
@@ -63,6 +64,7 @@ def ticket_submit(
     timezone_name: str = "",
     queue: Queue | None = None,
     acknowledge: bool = True,
+    full_description: str = "",
 ) -> Submitted:
     """Open a ticket for a customer and owe them an acknowledgement.
 
@@ -72,6 +74,9 @@ def ticket_submit(
     ``queue``: where the ticket starts (a mailbox's queue), else the default queue.
     ``acknowledge=False``: no acknowledgement at all, for a message written by a machine
     (an autoresponder, a mailing list: RFC 3834), which must never be answered automatically.
+    ``full_description``: the whole text when ``description`` is only the part the customer newly
+    wrote (an email with its quoted history trimmed); agents can read it, the customer's page shows
+    ``description``.
     """
     name = text_required(name, "name", "your name", NAME_MAX)
     email = email.strip()
@@ -83,6 +88,7 @@ def ticket_submit(
         raise ValidationError({"kind": "Please choose what this is about."})
     subject = text_required(subject, "subject", "a subject", SUBJECT_MAX)
     description = text_required(description, "description", "what happened", BODY_MAX)
+    full_description = _full_text(full_description, description)
     if submission_key:
         existing = Ticket.objects.filter(submission_key=submission_key).first()
         if existing is not None:
@@ -101,6 +107,7 @@ def ticket_submit(
                 timezone_name=timezone_name,
                 queue=queue,
                 acknowledge=acknowledge,
+                full_description=full_description,
             )
     except IntegrityError:
         # Another request with the same key won the race: answer with its ticket.
@@ -123,6 +130,7 @@ def _ticket_create(
     timezone_name: str,
     queue: Queue | None,
     acknowledge: bool,
+    full_description: str,
 ) -> Submitted:
     now = timezone.now()
     customer = _customer_for(email=email, name=name)
@@ -148,6 +156,7 @@ def _ticket_create(
         visibility=Message.Visibility.PUBLIC,
         author_kind=Message.Author.CUSTOMER,
         body=description,
+        full_body=full_description,
         created_at=now,
     )
     attachments_save(message=message, files=files, at=now)
@@ -191,8 +200,21 @@ def ack_cap_reached(*, customer: Customer, at: datetime) -> bool:
     return outbox_acks_recent(to_email=customer.email, since=since) >= settings.ACK_PER_RECIPIENT_PER_HOUR
 
 
+def _full_text(full: str, shown: str) -> str:
+    """The whole text to keep beside ``shown``: blank when ``shown`` already is all of it."""
+    full = full.strip()
+    if len(full) > FULL_BODY_MAX:
+        raise ValidationError(f"The whole text is longer than {FULL_BODY_MAX} characters.")
+    return "" if full == shown else full
+
+
 def customer_reply_post(
-    *, ticket: Ticket, body: str, files: list[UploadedFile[bytes]] | None = None, automatic: bool = False
+    *,
+    ticket: Ticket,
+    body: str,
+    files: list[UploadedFile[bytes]] | None = None,
+    automatic: bool = False,
+    full_body: str = "",
 ) -> Message:
     """The customer answers (through the private link or by email); the ticket comes back to the desk.
 
@@ -201,8 +223,10 @@ def customer_reply_post(
     answer: a waiting or resolved ticket stays as it is, so an autoresponder cannot restart a clock,
     and nobody is notified. A real answer notifies the assignee (or the queue's agents on duty)
     once, under the bell and by email (``customer_reply_notify``).
+    ``full_body``: the whole text when ``body`` is only the part the customer newly wrote.
     """
     body = text_required(body, "body", "a message", BODY_MAX)
+    full_body = _full_text(full_body, body)
     with transaction.atomic():
         ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
         if ticket.status == Ticket.Status.CLOSED:
@@ -215,6 +239,7 @@ def customer_reply_post(
             visibility=Message.Visibility.PUBLIC,
             author_kind=Message.Author.CUSTOMER,
             body=body,
+            full_body=full_body,
             created_at=now,
         )
         attachments_save(message=message, files=files or [], at=now)
