@@ -32,14 +32,16 @@ from django.db import InterfaceError, OperationalError, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
+from mail import tnef
 from mail.models import InboundMessage, Mailbox
 from mail.parsing import Attachment, Parsed, fallback_key, parse
 from mail.tokens import new_token
+from mail.trimming import trim
 from tickets import services
 from tickets.attachments import check_upload, safe_filename
 from tickets.models import OutboundEmail, Ticket
 from tickets.reply_address import support_address, ticket_pk_from_reply_address
-from tickets.services.portal import BODY_MAX, NAME_MAX, SUBJECT_MAX
+from tickets.services.portal import BODY_MAX, FULL_BODY_MAX, NAME_MAX, SUBJECT_MAX
 
 logger = logging.getLogger(__name__)
 NO_SUBJECT = "(no subject)"
@@ -54,7 +56,7 @@ class Ingested:
 
 def email_ingest(*, mailbox: Mailbox, raw: bytes) -> Ingested:
     try:
-        parsed, unreadable = parse(raw), ""
+        parsed, unreadable = parse(raw, files_up_to=settings.ATTACHMENT_MAX_BYTES), ""
     except Exception as exc:  # parse() is written not to raise; if a message still finds a way, keep it
         logger.exception("Could not parse an email for mailbox %s", mailbox.name)
         parsed, unreadable = Parsed("", "", "", "", "", [], [], ""), f"Unreadable message: {type(exc).__name__}: {exc}"
@@ -101,10 +103,12 @@ def email_ingest(*, mailbox: Mailbox, raw: bytes) -> Ingested:
 def _route(inbound: InboundMessage, mailbox: Mailbox, parsed: Parsed) -> None:
     automatic = parsed.automatic or _from_us(parsed.sender_email, mailbox)
     inbound.automatic = bool(automatic)
-    body, files = _body_and_files(parsed)
+    body, full, files = _body_and_files(parsed)
     ticket = _ticket_for(parsed)
     if ticket is not None and ticket.status != Ticket.Status.CLOSED:
-        message = services.customer_reply_post(ticket=ticket, body=body, files=files, automatic=bool(automatic))
+        message = services.customer_reply_post(
+            ticket=ticket, body=body, full_body=full, files=files, automatic=bool(automatic)
+        )
         inbound.status, inbound.ticket, inbound.message = InboundMessage.Status.REPLY, ticket, message
     else:
         submitted = services.ticket_submit(
@@ -113,6 +117,7 @@ def _route(inbound: InboundMessage, mailbox: Mailbox, parsed: Parsed) -> None:
             kind=mailbox.default_kind,
             subject=(parsed.subject.strip() or NO_SUBJECT)[:SUBJECT_MAX],
             description=body,
+            full_description=full,
             files=files,
             channel=Ticket.Channel.EMAIL,
             queue=mailbox.queue,
@@ -154,21 +159,43 @@ def _ticket_for(parsed: Parsed) -> Ticket | None:
     )
 
 
-def _body_and_files(parsed: Parsed) -> tuple[str, list[UploadedFile[bytes]]]:
-    """The visible text, and the attachments the web form would accept; refused ones are listed."""
-    text = parsed.text.strip() or NO_TEXT
+def _body_and_files(parsed: Parsed) -> tuple[str, str, list[UploadedFile[bytes]]]:
+    """The visible text (quoted history and signature trimmed, ``mail.trimming``), the whole text
+    when that was trimmed or cut (else ""), and the attachments the web form would accept; refused
+    ones are listed under the visible text, never dropped."""
+    trimmed = trim(parsed.text, subject=parsed.subject)
+    text = trimmed.visible or NO_TEXT
     files: list[UploadedFile[bytes]] = []
     refused: list[str] = []
-    for attachment in parsed.attachments:
+    for attachment in _unwrapped(parsed.attachments, refused):
         upload, reason = _checked(attachment, len(files))
         if upload is None:
             refused.append(f"Attachment refused: {safe_filename(attachment.filename)} ({reason})")
         else:
             files.append(upload)
     note = "\n\n" + "\n".join(refused) if refused else ""
-    if len(text) + len(note) > BODY_MAX:
-        text = text[: BODY_MAX - len(note) - 40].rstrip() + "\n\n[Cut here: the full email is kept.]"
-    return text + note, files
+    shown = _cut(text, BODY_MAX - len(note))
+    full = _cut(trimmed.full, FULL_BODY_MAX) if trimmed.trimmed or shown != text else ""
+    return shown + note, full, files
+
+
+def _unwrapped(attachments: list[Attachment], refused: list[str]) -> list[Attachment]:
+    """The attachments with each Outlook winmail.dat replaced by the files inside it (``mail.tnef``)."""
+    unwrapped: list[Attachment] = []
+    for attachment in attachments:
+        inside = tnef.unpack(attachment.content) if tnef.is_tnef(attachment) else [attachment]
+        if inside is None:
+            name = safe_filename(attachment.filename)
+            refused.append(f"Attachment refused: {name} (an Outlook winmail.dat that could not be unpacked)")
+        else:
+            unwrapped.extend(inside)
+    return unwrapped
+
+
+def _cut(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    return text[: limit - 40].rstrip() + "\n\n[Cut here: the full email is kept.]"
 
 
 def _checked(attachment: Attachment, accepted: int) -> tuple[UploadedFile[bytes] | None, str]:
@@ -176,8 +203,8 @@ def _checked(attachment: Attachment, accepted: int) -> tuple[UploadedFile[bytes]
     limit = settings.ATTACHMENT_MAX_BYTES
     if accepted >= settings.ATTACHMENT_MAX_FILES:
         return None, f"more than {settings.ATTACHMENT_MAX_FILES} files"
-    if len(attachment.content) > limit:
-        return None, f"{filesizeformat(len(attachment.content))}, over the {filesizeformat(limit)} limit"
+    if attachment.size > limit:
+        return None, f"{filesizeformat(attachment.size)}, over the {filesizeformat(limit)} limit"
     if not attachment.content:
         return None, "empty"
     upload = SimpleUploadedFile(safe_filename(attachment.filename), attachment.content)
