@@ -98,7 +98,10 @@ def trim(text: str, *, subject: str = "") -> Trimmed:
         if forward and not forwarded:  # Outlook's forward: its header block starts the forwarded message
             forwarded = own[history:]
         own = own[:history]
+    untrimmed = len(_rstrip(own))
     own = _trim_end(own)
+    if history is None and len(own) == untrimmed:
+        return Trimmed(visible=full, full=full)
     visible = "\n".join(own).strip()
     if forwarded:
         visible = (visible + "\n\n" + "\n".join(forwarded).strip()).strip()
