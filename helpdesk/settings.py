@@ -177,6 +177,11 @@ REPLY_TO_ADDRESS = env_str("REPLY_TO_ADDRESS", "")
 HELPDESK_NAME = env_str("HELPDESK_NAME", "Support")
 # The largest raw message POST /mail/inbound/<mailbox>/ accepts (bytes); bigger gets a 413.
 MAIL_INBOUND_MAX_BYTES = env_int("MAIL_INBOUND_MAX_BYTES", 40 * 1024 * 1024)
+# Days a filed inbound email keeps its raw bytes (compressed); then a daily task clears them,
+# keeping the text on the ticket. 0 keeps them forever. Quarantined messages are never cleared.
+MAIL_RAW_RETENTION_DAYS = env_int("MAIL_RAW_RETENTION_DAYS", 365)
+if MAIL_RAW_RETENTION_DAYS < 0:
+    raise ImproperlyConfigured("MAIL_RAW_RETENTION_DAYS must be 0 (keep forever) or a number of days.")
 TICKET_REFERENCE_PREFIX = "HD"
 
 # Celery: see docs/reliability.md §3 for the reason behind each value.

@@ -94,6 +94,10 @@ class InboundMessage(models.Model):
 
     ``dedup_key`` is the Message-ID, or ``sha256:<hex>`` of the raw bytes for a message without
     one; unique per mailbox, so the same message delivered twice makes nothing new.
+
+    The raw bytes are kept compressed for ``MAIL_RAW_RETENTION_DAYS`` (``mail.retention``); then a
+    filed message's bytes are cleared and ``raw_purged_at`` says when. Its text stays on the ticket
+    (``Message.body`` and ``full_body``). A quarantined message keeps its bytes: it is all there is.
     """
 
     class Status(models.TextChoices):
@@ -116,14 +120,31 @@ class InboundMessage(models.Model):
     )
     message = models.ForeignKey("tickets.Message", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     received_at = models.DateTimeField()
+    raw_purged_at = models.DateTimeField(
+        "raw message cleared",
+        null=True,
+        blank=True,
+        help_text="When the raw bytes were cleared (MAIL_RAW_RETENTION_DAYS).",
+    )
 
     class Meta:
         ordering = ["-received_at"]
         constraints = [models.UniqueConstraint(fields=["mailbox", "dedup_key"], name="inbound_unique_per_mailbox")]
+        indexes = [
+            # The daily purge (mail.retention.inbound_raw_purge): filed messages still holding bytes, oldest first.
+            models.Index(
+                fields=["received_at"],
+                condition=models.Q(raw_purged_at__isnull=True) & ~models.Q(status="quarantined"),
+                name="inbound_raw_kept_received",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.sender} · {self.subject[:60]} ({self.status})"
 
     @property
     def raw(self) -> bytes:
+        """The message as received, or b"" once its bytes were cleared under the retention setting."""
+        if self.raw_purged_at is not None:
+            return b""
         return zlib.decompress(bytes(self.raw_compressed))
