@@ -13,10 +13,12 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from mail.parsing import display_headers, parse
 from mail.selectors import inbound_get_for_agent
+from tickets.selectors import desk_agent_for
 from tickets.services.portal import FULL_BODY_MAX
 
 
@@ -39,7 +41,10 @@ def original(request: HttpRequest, reference: str, message_id: int) -> HttpRespo
         "text": text[:FULL_BODY_MAX],
         "text_cut": len(text) > FULL_BODY_MAX,
     }
-    return render(request, "mail/original.html", context)
+    agent = desk_agent_for(request.user)  # type: ignore[arg-type]  # an agent: the selector found the ticket
+    request.desk_agent = agent  # type: ignore[attr-defined]  # the desk's top bar reads it (desk.context)
+    with timezone.override(agent.zone):  # times in the agent's zone, as on every desk page
+        return render(request, "mail/original.html", context)
 
 
 @require_GET

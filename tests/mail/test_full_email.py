@@ -124,3 +124,18 @@ def test_after_the_raw_email_is_cleared_the_page_shows_what_the_ticket_kept(trim
     assert "The raw email was cleared on" in content and "Download the raw email" not in content
     assert NEW in content and QUOTED in content  # Message.full_body
     assert alice.get(original_url(trimmed, "desk_mail:original_raw")).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_original_page_shows_when_it_arrived_in_the_agent_s_zone_with_the_desk_s_top_bar(trimmed, alice, desk):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from tickets.models.agent import AgentProfile
+
+    AgentProfile.objects.create(user=desk.agent_a, timezone="Asia/Tokyo")
+    arrived = datetime(2026, 11, 30, 10, 0, tzinfo=ZoneInfo("UTC"))
+    InboundMessage.objects.filter(pk=trimmed.pk).update(received_at=arrived)
+    content = page_text(alice.get(original_url(trimmed)))
+    assert ">Mon 30 Nov 2026, 19:00</time> in the mailbox support" in content  # 10:00 UTC is 19:00 in Tokyo
+    assert "Sign out" in content and "Alice Agent" in content  # the desk's top bar
