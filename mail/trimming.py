@@ -161,12 +161,15 @@ def _next_text_unquoted(lines: list[str], start: int) -> bool:
 
 
 def _trim_end(lines: list[str]) -> list[str]:
-    """Take quoted blocks, signatures and mobile footers off the end until none is left there."""
+    """Take quoted blocks, signatures and mobile footers off the end until none is left there.
+    Each step only looks at the end and cuts in place, so this stays linear in the lines cut."""
+    lines = list(lines)
     while True:
         before = len(lines)
-        lines = _without_trailing_quote(_rstrip(lines))
-        lines = _without_signature(_rstrip(lines))
-        lines = _without_footer(_rstrip(lines))
+        for block_start in (_trailing_quote_start, _signature_start, _footer_start):
+            while lines and _blank(lines[-1]):
+                lines.pop()
+            del lines[block_start(lines) :]
         if len(lines) == before:
             return lines
 
@@ -178,12 +181,13 @@ def _rstrip(lines: list[str]) -> list[str]:
     return lines[:end]
 
 
-def _without_trailing_quote(lines: list[str]) -> list[str]:
+def _trailing_quote_start(lines: list[str]) -> int:
+    """Where the block of "> " lines at the end starts, with the attribution above it."""
     start = len(lines)
     while start and (_quoted(lines[start - 1]) or _blank(lines[start - 1])):
         start -= 1
     if start == len(lines):
-        return lines
+        return start
     above = start - 1
     if above >= 0 and _LOOSE_ATTRIBUTION.match(lines[above].strip()):
         start = above
@@ -191,17 +195,19 @@ def _without_trailing_quote(lines: list[str]) -> list[str]:
             start = above - 1
     elif above >= 1 and _attribution_at(lines, above - 1) == 2:
         start = above - 1
-    return lines[:start]
+    return start
 
 
-def _without_signature(lines: list[str]) -> list[str]:
-    for i in range(len(lines) - 1, -1, -1):
+def _signature_start(lines: list[str]) -> int:
+    """Where a signature starts ("-- "); only the last lines are looked at, since one further up
+    has too much after it to be a signature."""
+    for i in range(len(lines) - 1, max(-1, len(lines) - SIGNATURE_MAX_LINES - 2), -1):
         if _SIGNATURE.match(lines[i]):
-            return lines[:i] if len(lines) - i - 1 <= SIGNATURE_MAX_LINES else lines
-    return lines
+            return i
+    return len(lines)
 
 
-def _without_footer(lines: list[str]) -> list[str]:
+def _footer_start(lines: list[str]) -> int:
     if lines and _MOBILE_FOOTER.match(lines[-1].strip()):
-        return lines[:-1]
-    return lines
+        return len(lines) - 1
+    return len(lines)

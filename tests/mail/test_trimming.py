@@ -216,3 +216,12 @@ class TestHtmlOnlyMessages:
     def test_interleaved_html_answers_keep_their_text(self):
         html = "<blockquote>Which printer?</blockquote><p>The HP.</p><blockquote>Since when?</blockquote><p>Friday.</p>"
         assert trim(html_to_text(html)).visible == "> Which printer?\n\nThe HP.\n\n> Since when?\n\nFriday."
+
+
+def test_a_long_tail_of_quotes_and_footers_is_trimmed_in_linear_time():
+    import time
+
+    body = "Real words.\n" + "> quoted\nSent from my iPhone\n" * 10_000  # ~0.6 s; copying the list per cut took >10 s
+    started = time.monotonic()
+    assert trim(body).visible == "Real words."
+    assert time.monotonic() - started < 3
