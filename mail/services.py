@@ -17,6 +17,11 @@ handled (no usable sender, say) stays stored as quarantined with the reason, for
 Any other error while filing it quarantines it too (logged with its traceback). Connection-level
 database errors propagate: the caller (an MTA pipe, the IMAP poll) retries, and the key makes the
 retry safe.
+
+What reaches the ticket: the text the writer newly wrote (``mail.trimming``) as the message's
+body, the whole text beside it when that differs (``Message.full_body``), and the files the web
+form would accept (winmail.dat unpacked by ``mail.tnef``; files over the size limit never decoded,
+``mail.big_parts``); every refused file is listed under the body.
 """
 
 from __future__ import annotations
