@@ -192,6 +192,11 @@ if IMAP_CA_FILE and not Path(IMAP_CA_FILE).is_file():
 IMAP_LEASE_SECONDS = env_int("IMAP_LEASE_SECONDS", 300)
 if IMAP_LEASE_SECONDS < 1:
     raise ImproperlyConfigured("IMAP_LEASE_SECONDS must be at least 1.")
+# Days a filed inbound email keeps its raw bytes (compressed); then a daily task clears them,
+# keeping the text on the ticket. 0 keeps them forever. Quarantined messages are never cleared.
+MAIL_RAW_RETENTION_DAYS = env_int("MAIL_RAW_RETENTION_DAYS", 365)
+if MAIL_RAW_RETENTION_DAYS < 0:
+    raise ImproperlyConfigured("MAIL_RAW_RETENTION_DAYS must be 0 (keep forever) or a number of days.")
 TICKET_REFERENCE_PREFIX = "HD"
 
 # Celery: see docs/reliability.md §3 for the reason behind each value.

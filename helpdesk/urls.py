@@ -15,6 +15,7 @@ urlpatterns = [
     path("desk/kb/", include("desk.urls_kb")),
     path("desk/", include("desk.urls")),
     path("desk/", include("desk.urls_canned")),
+    path("desk/", include("mail.urls_desk")),
     path("mail/", include("mail.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),

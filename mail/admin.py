@@ -88,17 +88,22 @@ class MailboxAdmin(admin.ModelAdmin[Mailbox]):
 class InboundMessageAdmin(admin.ModelAdmin[InboundMessage]):
     """Read-only: the record of what arrived. Quarantined messages show why, and can be filed again
     once the cause is fixed ("Retry filing", for admins with the "Can retry filing" permission);
-    the raw message downloads."""
+    the raw message downloads until the retention period (MAIL_RAW_RETENTION_DAYS) clears it, and
+    then the page says when."""
 
-    list_display = ["received_at", "mailbox", "sender", "subject", "status", "automatic", "ticket"]
+    list_display = ["received_at", "mailbox", "sender", "subject", "status", "automatic", "ticket", "raw_kept"]
     list_filter = ["status", "automatic", "mailbox"]
     search_fields = ["sender", "subject", "message_id_header"]
     readonly_fields = [
         "mailbox", "dedup_key", "message_id_header", "sender", "subject", "raw_size", "status", "reason",
-        "automatic", "ticket", "message", "duplicate_of", "received_at",
+        "automatic", "ticket", "message", "duplicate_of", "received_at", "raw_purged_at",
     ]  # fmt: skip
     exclude = ["raw_compressed"]
     actions = ["download_raw", "retry_filing"]
+
+    @admin.display(boolean=True, description="Raw kept")
+    def raw_kept(self, obj: InboundMessage) -> bool:
+        return obj.raw_purged_at is None
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -144,6 +149,10 @@ class InboundMessageAdmin(admin.ModelAdmin[InboundMessage]):
             self.message_user(request, "Select exactly one message to download.", level=messages.WARNING)
             return None
         inbound = queryset.get()
+        if inbound.raw_purged_at is not None:
+            cleared = f"{inbound.raw_purged_at:%d %b %Y}"
+            self.message_user(request, f"The raw message was cleared on {cleared} (retention).", messages.WARNING)
+            return None
         response = HttpResponse(inbound.raw, content_type="message/rfc822")
         response["Content-Disposition"] = f'attachment; filename="inbound-{inbound.pk}.eml"'
         return response

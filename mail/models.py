@@ -172,6 +172,10 @@ class InboundMessage(models.Model):
     mailbox (sent to support@ and sales@) is kept as a DUPLICATE row pointing to it, and files
     nothing. PostgreSQL's unique index makes two mailboxes that take it at once wait for each
     other (``mail.dedup``).
+
+    The raw bytes are kept compressed for ``MAIL_RAW_RETENTION_DAYS`` (``mail.retention``); then a
+    filed message's bytes are cleared and ``raw_purged_at`` says when. Its text stays on the ticket
+    (``Message.body`` and ``full_body``). A quarantined message keeps its bytes: it is all there is.
     """
 
     class Status(models.TextChoices):
@@ -204,6 +208,12 @@ class InboundMessage(models.Model):
         help_text="The same message as first received, in another mailbox.",
     )
     received_at = models.DateTimeField()
+    raw_purged_at = models.DateTimeField(
+        "raw message cleared",
+        null=True,
+        blank=True,
+        help_text="When the raw bytes were cleared (MAIL_RAW_RETENTION_DAYS).",
+    )
 
     class Meta:
         ordering = ["-received_at"]
@@ -215,10 +225,21 @@ class InboundMessage(models.Model):
             ),
         ]
         permissions = [("retry_inboundmessage", "Can retry filing a quarantined inbound message")]
+        indexes = [
+            # The daily purge (mail.retention.inbound_raw_purge): filed messages still holding bytes, oldest first.
+            models.Index(
+                fields=["received_at"],
+                condition=models.Q(raw_purged_at__isnull=True) & ~models.Q(status="quarantined"),
+                name="inbound_raw_kept_received",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.sender} · {self.subject[:60]} ({self.status})"
 
     @property
     def raw(self) -> bytes:
+        """The message as received, or b"" once its bytes were cleared under the retention setting."""
+        if self.raw_purged_at is not None:
+            return b""
         return zlib.decompress(bytes(self.raw_compressed))

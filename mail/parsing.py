@@ -11,11 +11,13 @@ import codecs
 import email
 import email.policy
 import hashlib
+import mimetypes
 from dataclasses import dataclass, field
 from email.header import decode_header
 from email.message import Message
 from email.utils import getaddresses, parseaddr
 
+from mail.big_parts import set_aside, set_aside_size
 from mail.html_text import html_to_text
 
 # RFC 3834 and the headers autoresponders and list servers actually send.
@@ -29,6 +31,11 @@ _RECIPIENT_HEADERS = ("To", "Cc", "Delivered-To", "X-Original-To")
 class Attachment:
     filename: str
     content: bytes
+    set_aside: int = 0  # a file too large to read (``mail.big_parts``): its decoded size; content is b""
+
+    @property
+    def size(self) -> int:
+        return self.set_aside or len(self.content)
 
 
 @dataclass
@@ -88,7 +95,12 @@ def _is_attachment(part: Message) -> bool:
     return disposition == "attachment" or (bool(part.get_filename()) and part.get_content_maintype() != "text")
 
 
-def _walk(msg: Message) -> tuple[str, str, list[Attachment]]:
+def _is_file(part: Message) -> bool:
+    """Whatever is not text is a file, named or not (an inline image known only by its Content-ID)."""
+    return part.get_content_maintype() not in ("text", "message", "multipart")
+
+
+def _walk(msg: Message, aside: bytes | None) -> tuple[str, str, list[Attachment]]:
     plain, html, attachments = "", "", []
     for part in msg.walk():
         if part.is_multipart():
@@ -97,10 +109,16 @@ def _walk(msg: Message) -> tuple[str, str, list[Attachment]]:
             name = part.get_filename()
         except Exception:
             name = None
-        if _is_attachment(part) or (name and part.get_content_type() not in ("text/plain", "text/html")):
+        if (
+            _is_attachment(part)
+            or (name and part.get_content_type() not in ("text/plain", "text/html"))
+            or _is_file(part)
+        ):
             payload = part.get_payload(decode=True)
             content = payload if isinstance(payload, bytes) else b""
-            attachments.append(Attachment(filename=_decoded(_clean(name or "attachment")), content=content))
+            name = name or "attachment" + (mimetypes.guess_extension(part.get_content_type()) or "")
+            big = set_aside_size(content, aside)
+            attachments.append(Attachment(_decoded(_clean(name)), b"" if big else content, set_aside=big))
         elif part.get_content_type() == "text/plain" and not plain:
             plain = _part_text(part)
         elif part.get_content_type() == "text/html" and not html:
@@ -130,11 +148,16 @@ def _automatic(msg: Message, sender: str) -> str:
     return ""
 
 
-def parse(raw: bytes) -> Parsed:
+def parse(raw: bytes, *, files_up_to: int | None = None) -> Parsed:
+    """``files_up_to``: files larger than this many bytes are not read, only listed with their size
+    (``mail.big_parts``), which keeps a 40 MB message fast; None reads every file."""
+    aside = None
+    if files_up_to is not None:
+        raw, aside = set_aside(raw, above=files_up_to)
     msg = email.message_from_bytes(raw, policy=email.policy.compat32)
     name, address = parseaddr(_header(msg, "From"))
     sender = address.strip().lower()
-    plain, html, attachments = _walk(msg)
+    plain, html, attachments = _walk(msg, aside)
     text = plain if plain.strip() else html_to_text(html)
     headers = [value for name in _RECIPIENT_HEADERS for value in _all_headers(msg, name)]
     recipients = [addr.lower() for _, addr in getaddresses(headers) if addr]
@@ -187,3 +210,12 @@ def fallback_key(raw: bytes) -> str:
     text = raw.replace(b"\r\n", b"\n")
     _, _, body = text.partition(b"\n\n")
     return "sha256:" + hashlib.sha256(head.encode("utf-8", "replace") + b"\n\n" + body.rstrip()).hexdigest()
+
+
+DISPLAY_HEADERS = ("From", "To", "Cc", "Date", "Subject")
+
+
+def display_headers(raw: bytes) -> list[tuple[str, str]]:
+    """The headers a person reads (From, To, Cc, Date, Subject), decoded, in that order; those present."""
+    msg = email.message_from_bytes(raw, policy=email.policy.compat32)
+    return [(name, _decoded(_header(msg, name))) for name in DISPLAY_HEADERS if msg.get(name) is not None]

@@ -29,6 +29,11 @@ Any other error while filing it quarantines it too (logged with its traceback);
 ``inbound_retry`` files a quarantined message again, once. Connection-level
 database errors propagate: the caller (an MTA pipe, the IMAP poll) retries, and the key makes
 the retry safe.
+
+What reaches the ticket: the text the writer newly wrote (``mail.trimming``) as the message's
+body, the whole text beside it when that differs (``Message.full_body``), and the files the web
+form would accept (winmail.dat unpacked by ``mail.tnef``; files over the size limit never decoded,
+``mail.big_parts``); every refused file is listed under the body.
 """
 
 from __future__ import annotations
@@ -45,17 +50,19 @@ from django.db import InterfaceError, OperationalError, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
+from mail import tnef
 from mail.bounces import DeliveryReport, delivery_report
 from mail.dedup import Arrival, inbound_store
 from mail.models import InboundMessage, Mailbox
 from mail.parsing import Attachment, Parsed, fallback_key, parse
 from mail.tokens import new_token
+from mail.trimming import trim
 from tickets import services
 from tickets.attachments import check_upload, safe_filename
 from tickets.models import OutboundEmail, Ticket
 from tickets.reply_address import support_address, ticket_pk_from_reply_address
 from tickets.services.bounces import DeliveryFailure
-from tickets.services.portal import BODY_MAX, NAME_MAX, SUBJECT_MAX
+from tickets.services.portal import BODY_MAX, FULL_BODY_MAX, NAME_MAX, SUBJECT_MAX
 
 logger = logging.getLogger(__name__)
 NO_SUBJECT = "(no subject)"
@@ -100,7 +107,7 @@ def email_ingest(*, mailbox: Mailbox, raw: bytes) -> Ingested:
 def _parse(raw: bytes, mailbox: Mailbox) -> tuple[Parsed, str]:
     """The parsed message, and why it could not be read ("" when it could)."""
     try:
-        return parse(raw), ""
+        return parse(raw, files_up_to=settings.ATTACHMENT_MAX_BYTES), ""
     except Exception as exc:  # parse() is written not to raise; if a message still finds a way, keep it
         logger.exception("Could not parse an email for mailbox %s", mailbox.name)
         return Parsed("", "", "", "", "", [], [], ""), f"Unreadable message: {type(exc).__name__}: {exc}"
@@ -135,12 +142,13 @@ def _file(inbound: InboundMessage, mailbox: Mailbox, parsed: Parsed, raw: bytes)
 def _route(inbound: InboundMessage, mailbox: Mailbox, parsed: Parsed) -> None:
     automatic = parsed.automatic or _from_us(parsed.sender_email, mailbox)
     inbound.automatic = bool(automatic)
-    body, files = _body_and_files(parsed)
+    body, full, files = _body_and_files(parsed)
     ticket = _ticket_for(parsed)
     if ticket is not None:  # reopens it, or opens a follow-up of a closed or long-solved one
         written = services.customer_write(
             ticket=ticket,
             body=body,
+            full_body=full,
             files=files,
             automatic=bool(automatic),
             author_email=parsed.sender_email,
@@ -157,6 +165,7 @@ def _route(inbound: InboundMessage, mailbox: Mailbox, parsed: Parsed) -> None:
             kind=mailbox.default_kind,
             subject=(parsed.subject.strip() or NO_SUBJECT)[:SUBJECT_MAX],
             description=body,
+            full_description=full,
             files=files,
             channel=Ticket.Channel.EMAIL,
             queue=mailbox.queue,
@@ -207,21 +216,43 @@ def _ticket_for(parsed: Parsed) -> Ticket | None:
     return theirs.filter(pk__in=pks).order_by("-id").first() if pks else None
 
 
-def _body_and_files(parsed: Parsed) -> tuple[str, list[UploadedFile[bytes]]]:
-    """The visible text, and the attachments the web form would accept; refused ones are listed."""
-    text = parsed.text.strip() or NO_TEXT
+def _body_and_files(parsed: Parsed) -> tuple[str, str, list[UploadedFile[bytes]]]:
+    """The visible text (quoted history and signature trimmed, ``mail.trimming``), the whole text
+    when that was trimmed or cut (else ""), and the attachments the web form would accept; refused
+    ones are listed under the visible text, never dropped."""
+    trimmed = trim(parsed.text, subject=parsed.subject)
+    text = trimmed.visible or NO_TEXT
     files: list[UploadedFile[bytes]] = []
     refused: list[str] = []
-    for attachment in parsed.attachments:
+    for attachment in _unwrapped(parsed.attachments, refused):
         upload, reason = _checked(attachment, len(files))
         if upload is None:
             refused.append(f"Attachment refused: {safe_filename(attachment.filename)} ({reason})")
         else:
             files.append(upload)
     note = "\n\n" + "\n".join(refused) if refused else ""
-    if len(text) + len(note) > BODY_MAX:
-        text = text[: BODY_MAX - len(note) - 40].rstrip() + "\n\n[Cut here: the full email is kept.]"
-    return text + note, files
+    shown = _cut(text, BODY_MAX - len(note))
+    full = _cut(trimmed.full, FULL_BODY_MAX) if trimmed.trimmed or shown != text else ""
+    return shown + note, full, files
+
+
+def _unwrapped(attachments: list[Attachment], refused: list[str]) -> list[Attachment]:
+    """The attachments with each Outlook winmail.dat replaced by the files inside it (``mail.tnef``)."""
+    unwrapped: list[Attachment] = []
+    for attachment in attachments:
+        inside = tnef.unpack(attachment.content) if tnef.is_tnef(attachment) else [attachment]
+        if inside is None:
+            name = safe_filename(attachment.filename)
+            refused.append(f"Attachment refused: {name} (an Outlook winmail.dat that could not be unpacked)")
+        else:
+            unwrapped.extend(inside)
+    return unwrapped
+
+
+def _cut(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    return text[: limit - 40].rstrip() + "\n\n[Cut here: the full email is kept.]"
 
 
 def _checked(attachment: Attachment, accepted: int) -> tuple[UploadedFile[bytes] | None, str]:
@@ -229,8 +260,8 @@ def _checked(attachment: Attachment, accepted: int) -> tuple[UploadedFile[bytes]
     limit = settings.ATTACHMENT_MAX_BYTES
     if accepted >= settings.ATTACHMENT_MAX_FILES:
         return None, f"more than {settings.ATTACHMENT_MAX_FILES} files"
-    if len(attachment.content) > limit:
-        return None, f"{filesizeformat(len(attachment.content))}, over the {filesizeformat(limit)} limit"
+    if attachment.size > limit:
+        return None, f"{filesizeformat(attachment.size)}, over the {filesizeformat(limit)} limit"
     if not attachment.content:
         return None, "empty"
     upload = SimpleUploadedFile(safe_filename(attachment.filename), attachment.content)

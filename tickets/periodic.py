@@ -15,6 +15,8 @@ PERIODIC_TASKS = [
     ("Sweep promises (reminders and breaches)", "tickets.tasks.promise_sweep", 60),
     # By name only: the task lives in the mail app, a way in above this one (docs/architecture.md).
     ("Poll IMAP mailboxes", "mail.tasks.poll_mailboxes", 60),
+    # Daily: clear raw inbound emails older than MAIL_RAW_RETENTION_DAYS (by name, as above).
+    ("Clear old raw emails", "mail.tasks.purge_raw_messages", 24 * 60 * 60),
 ]
 
 

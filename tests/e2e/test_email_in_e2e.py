@@ -91,11 +91,15 @@ def test_an_emailed_request_is_acknowledged_with_reply_to_and_the_replies_join_i
     assert pipe(away) == f"added to a ticket: {ticket.reference}"
     smtp_server.wait_quiet(2, QUIET_SECONDS)  # no acknowledgement, and nobody told of an out-of-office
 
-    bodies = list(ticket.messages.filter(author_kind=Message.Author.CUSTOMER).values_list("body", flat=True))
+    bodies = list(ticket.messages.filter(author_kind=Message.Author.CUSTOMER).values_list("body", "full_body"))
     assert bodies == [
-        "Since this morning every page comes out blank.",
-        "It is the LaserJet on the 2nd floor.\n\nOn Mon, Support wrote:\n> We've got your request",
-        "I am out of the office until Monday.",
+        ("Since this morning every page comes out blank.", ""),
+        # What she newly wrote is shown; the quote of our acknowledgement waits behind "Show the full email".
+        (
+            "It is the LaserJet on the 2nd floor.",
+            "It is the LaserJet on the 2nd floor.\n\nOn Mon, Support wrote:\n> We've got your request",
+        ),
+        ("I am out of the office until Monday.", ""),
     ]
     assert Ticket.objects.count() == 1
     assert InboundMessage.objects.filter(automatic=True).count() == 1

@@ -217,7 +217,7 @@ def test_a_message_that_cannot_be_filed_is_quarantined_with_its_reason_and_raw_b
 def test_a_message_the_parser_cannot_read_is_still_kept_in_quarantine(mailbox, monkeypatch):
     from mail import services as intake
 
-    def broken(raw: bytes) -> None:
+    def broken(raw: bytes, **options: object) -> None:
         raise UnicodeError("a parser bug met a message it never saw")
 
     monkeypatch.setattr(intake, "parse", broken)  # stands in for an unknown parser failure

@@ -40,3 +40,12 @@ def test_closed_ticket_takes_no_reply(desk, ticket):
     with pytest.raises(ValidationError, match="new request"):
         services.customer_reply_post(ticket=ticket, body="Hello?")
     assert not ticket.messages.exists()
+
+
+@pytest.mark.django_db
+def test_an_email_reply_keeps_its_whole_text_beside_the_new_words(desk, ticket):
+    whole = "Still broken.\n\nOn Mon, 30 Nov 2026 at 09:12, Support wrote:\n> Is it fixed?"
+    message = services.customer_reply_post(ticket=ticket, body="Still broken.", full_body=whole)
+    assert (message.body, message.full_body) == ("Still broken.", whole)
+    untrimmed = services.customer_reply_post(ticket=ticket, body="Thanks", full_body="Thanks")
+    assert untrimmed.full_body == ""

@@ -113,3 +113,19 @@ def test_a_forbidden_attachment_rolls_back_everything(desk):
     with pytest.raises(ValidationError, match=r"setup\.exe"):
         submit(files=[bad])
     assert counts() == before
+
+
+@pytest.mark.django_db
+def test_the_whole_text_is_kept_beside_a_trimmed_description_and_only_when_it_differs(desk):
+    whole = "Clicking the invoice shows a blank page.\n\n> On Monday, Support wrote:\n> Which invoice?"
+    kept = submit(full_description=whole).ticket.messages.get()
+    assert (kept.body, kept.full_body) == ("Clicking the invoice shows a blank page.", whole)
+    same = submit(full_description="  Clicking the invoice shows a blank page.\n", email="b@example.com")
+    assert same.ticket.messages.get().full_body == ""
+
+
+@pytest.mark.django_db
+def test_a_whole_text_over_the_limit_is_refused_and_nothing_is_written(desk):
+    with pytest.raises(ValidationError, match="longer than 200000 characters"):
+        submit(full_description="x" * 200_001)
+    assert counts() == (0, 0, 0, 0)

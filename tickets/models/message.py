@@ -26,6 +26,11 @@ class Message(models.Model):
     author_email = models.EmailField(max_length=254, blank=True)
     author_display = models.CharField(max_length=200, blank=True)
     body = models.TextField()
+    full_body = models.TextField(
+        blank=True,
+        help_text="The whole text as it arrived, when `body` shows only part of it (an email's quoted "
+        "history and signature trimmed off); blank when `body` is all of it.",
+    )
     created_at = models.DateTimeField()
 
     class Meta:

@@ -47,6 +47,7 @@ def customer_write(
     *,
     ticket: Ticket,
     body: str,
+    full_body: str = "",
     files: list[UploadedFile[bytes]] | None = None,
     automatic: bool = False,
     author_email: str = "",
@@ -57,6 +58,8 @@ def customer_write(
 
     ``author_email``/``author_name``: who wrote it, when that is not the ticket's customer (an
     email to the ticket's signed address from another address); a follow-up is theirs.
+    ``full_body``: the whole text when ``body`` is only what the writer newly wrote (an email
+    with its quoted history trimmed).
     ``automatic``: written by a machine (RFC 3834): never reopens, never acknowledged.
     """
     with transaction.atomic():
@@ -74,6 +77,7 @@ def customer_write(
             message = customer_reply_post(
                 ticket=target,
                 body=body,
+                full_body=full_body,
                 files=files,
                 automatic=automatic,
                 author_email=author_email,
@@ -87,6 +91,7 @@ def customer_write(
             kind=target.kind,
             subject=target.subject,
             description=body,
+            full_description=full_body,
             files=files,
             channel=channel,
             queue=target.queue,

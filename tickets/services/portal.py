@@ -26,6 +26,7 @@ from tickets.services.status import STATUS_FIELDS, status_apply
 
 SUBJECT_MAX = 200
 BODY_MAX = 50_000
+FULL_BODY_MAX = 200_000  # an email's whole text beside its trimmed body; the raw message has the rest
 NAME_MAX = 200
 
 
@@ -64,6 +65,7 @@ def ticket_submit(
     queue: Queue | None = None,
     acknowledge: bool = True,
     follows: Ticket | None = None,
+    full_description: str = "",
 ) -> Submitted:
     """Open a ticket for a customer and owe them an acknowledgement.
 
@@ -74,6 +76,9 @@ def ticket_submit(
     ``acknowledge=False``: no acknowledgement at all, for a message written by a machine
     (an autoresponder, a mailing list: RFC 3834), which must never be answered automatically.
     ``follows``: the earlier ticket this one continues (``tickets.services.follow_up``).
+    ``full_description``: the whole text when ``description`` is only the part the customer newly
+    wrote (an email with its quoted history trimmed); agents can read it, the customer's page shows
+    ``description``.
     """
     name = text_required(name, "name", "your name", NAME_MAX)
     email = email.strip()
@@ -85,6 +90,7 @@ def ticket_submit(
         raise ValidationError({"kind": "Please choose what this is about."})
     subject = text_required(subject, "subject", "a subject", SUBJECT_MAX)
     description = text_required(description, "description", "what happened", BODY_MAX)
+    full_description = _full_text(full_description, description)
     if submission_key:
         existing = Ticket.objects.filter(submission_key=submission_key).first()
         if existing is not None:
@@ -104,6 +110,7 @@ def ticket_submit(
                 queue=queue,
                 acknowledge=acknowledge,
                 follows=follows,
+                full_description=full_description,
             )
     except IntegrityError:
         # Another request with the same key won the race: answer with its ticket.
@@ -127,6 +134,7 @@ def _ticket_create(
     queue: Queue | None,
     acknowledge: bool,
     follows: Ticket | None,
+    full_description: str,
 ) -> Submitted:
     now = timezone.now()
     customer = _customer_for(email=email, name=name)
@@ -153,6 +161,7 @@ def _ticket_create(
         visibility=Message.Visibility.PUBLIC,
         author_kind=Message.Author.CUSTOMER,
         body=description,
+        full_body=full_description,
         created_at=now,
     )
     attachments_save(message=message, files=files, at=now)
@@ -207,6 +216,14 @@ def takes_replies(ticket: Ticket, at: datetime) -> bool:
     return resolved_at >= at - timedelta(days=settings.REOPEN_WITHIN_DAYS)
 
 
+def _full_text(full: str, shown: str) -> str:
+    """The whole text to keep beside ``shown``: blank when ``shown`` already is all of it."""
+    full = full.strip()
+    if len(full) > FULL_BODY_MAX:
+        raise ValidationError(f"The whole text is longer than {FULL_BODY_MAX} characters.")
+    return "" if full == shown else full
+
+
 def customer_reply_post(
     *,
     ticket: Ticket,
@@ -215,6 +232,7 @@ def customer_reply_post(
     automatic: bool = False,
     author_email: str = "",
     author_name: str = "",
+    full_body: str = "",
 ) -> Message:
     """The customer answers (through the private link or by email); the ticket comes back to the desk.
 
@@ -229,8 +247,10 @@ def customer_reply_post(
     once, under the bell and by email (``customer_reply_notify``).
     ``author_email``/``author_name``: who wrote it when not the ticket's customer (someone copied
     on the thread, answering our email); recorded on the message and shown as its author.
+    ``full_body``: the whole text when ``body`` is only the part the customer newly wrote.
     """
     body = text_required(body, "body", "a message", BODY_MAX)
+    full_body = _full_text(full_body, body)
     with transaction.atomic():
         ticket = Ticket.objects.select_for_update().select_related("customer").get(pk=ticket.pk)
         now = timezone.now()
@@ -248,6 +268,7 @@ def customer_reply_post(
             author_email=author_email.strip()[:254] if someone_else else "",
             author_display=author_name.strip()[:200] if someone_else else "",
             body=body,
+            full_body=full_body,
             created_at=now,
         )
         attachments_save(message=message, files=files or [], at=now)
