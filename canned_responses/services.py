@@ -207,10 +207,12 @@ def canned_reply_post(
     files: list[UploadedFile[bytes]] | None = None,
     next_due_at: datetime | None = None,
     canned_id: int | None = None,
+    seen_event_id: int | None = None,
 ) -> ReplyPosted:
     """The desk's "Send": ``agent_reply_post`` and, in the same transaction, one use of the
     canned response the body came from (``canned_id``; ignored if this agent may not use it
-    on this ticket). Returns the new pending promise, so the page can say what was promised."""
+    on this ticket). Returns the new pending promise, so the page can say what was promised.
+    Raises ``ConversationChanged`` (nothing written) when the ticket changed since ``seen_event_id``."""
     with transaction.atomic():
         message = agent_reply_post(
             ticket=ticket,
@@ -220,6 +222,7 @@ def canned_reply_post(
             status_after=status_after,
             files=files,
             next_due_at=next_due_at,
+            seen_event_id=seen_event_id,
         )
         use = None
         if canned_id:
