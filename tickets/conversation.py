@@ -16,7 +16,7 @@ before anything is written (docs/reliability.md §1, "two agents acting at once"
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.contrib.auth.models import User
@@ -36,16 +36,18 @@ SHOWN = 5  # the newest changes named; more are summed up as "and more"
 
 @dataclass(frozen=True)
 class Change:
-    """One thing that happened since the page was loaded: "Bob Builder replied" at ``at``."""
+    """One thing that happened since the page was loaded: "Bob Builder replied" at ``at``, and
+    what came with it (" and changed the status to Resolved")."""
 
     event_id: int
     at: datetime
     text: str
     kind: str
+    also: str = ""
 
     def described(self, now: datetime) -> str:
-        """'Bob Builder replied 2 min ago'."""
-        return f"{self.text} {ago(self.at, now)}"
+        """'Bob Builder replied 2 min ago and changed the status to Resolved'."""
+        return f"{self.text} {ago(self.at, now)}{self.also}"
 
 
 @dataclass(frozen=True)
@@ -108,11 +110,36 @@ def conversation_changes(*, ticket: Ticket, seen_event_id: int, viewer: User | N
     if viewer is not None:
         events = events.exclude(kind__in=OWN_NEWS, actor=viewer)
     newest = list(events[: SHOWN + 1])
-    items = [
-        Change(event_id=e.pk, at=e.created_at, text=_text(e, ticket, viewer), kind=e.kind)
-        for e in reversed(newest[:SHOWN])
-    ]
+    items: list[Change] = []
+    for event in reversed(newest[:SHOWN]):
+        if items and _came_with(event, items[-1], newest):
+            previous = items.pop()
+            items.append(replace(previous, also=_also(event, previous)))
+        else:
+            items.append(
+                Change(event_id=event.pk, at=event.created_at, text=_text(event, ticket, viewer), kind=event.kind)
+            )
     return Changes(items=items, more=len(newest) > SHOWN)
+
+
+MESSAGE_KINDS = (Kind.CUSTOMER_REPLIED, Kind.AGENT_REPLIED, Kind.NOTE_ADDED)
+
+
+def _came_with(event: TicketEvent, previous: Change, events: list[TicketEvent]) -> bool:
+    """A status change made by the message just before it (the same moment, the same person)."""
+    if event.kind != Kind.STATUS_CHANGED or previous.kind not in MESSAGE_KINDS or previous.also:
+        return False
+    message = next(e for e in events if e.pk == previous.event_id)
+    same_person = (
+        event.actor_is_customer if message.kind == Kind.CUSTOMER_REPLIED else event.actor_id == message.actor_id
+    )
+    return event.created_at == message.created_at and same_person
+
+
+def _also(event: TicketEvent, previous: Change) -> str:
+    if previous.kind == Kind.CUSTOMER_REPLIED:
+        return f"; the status changed to {event.new_value}"
+    return f" and changed the status to {event.new_value}"
 
 
 def conversation_check(*, ticket: Ticket, seen_event_id: int, viewer: User | None) -> None:

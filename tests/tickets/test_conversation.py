@@ -30,7 +30,7 @@ def carl(desk):
 
 
 def texts(ticket, seen, viewer):
-    return [c.text for c in conversation_changes(ticket=ticket, seen_event_id=seen, viewer=viewer).items]
+    return [c.text + c.also for c in conversation_changes(ticket=ticket, seen_event_id=seen, viewer=viewer).items]
 
 
 def test_latest_event_id_is_the_newest_event_or_zero(desk, ticket):
@@ -51,8 +51,7 @@ def test_customer_messages_replies_notes_and_others_changes_count(desk, ticket, 
     assert texts(ticket, seen, desk.agent_a) == [
         f"{name} wrote",
         "Carl Clerk added an internal note",
-        "Carl Clerk replied",
-        "Carl Clerk changed the status to Waiting on customer",
+        "Carl Clerk replied and changed the status to Waiting on customer",  # one change, as it was made
         "Carl Clerk assigned the ticket to Carl Clerk",
     ]
 
@@ -71,7 +70,17 @@ def test_a_status_the_customers_reply_changed_is_said_without_blaming_them(desk,
     services.agent_reply_post(ticket=ticket, agent=desk.agent_a, body="Does it work now?", status_after="waiting")
     seen = latest_event_id(ticket)
     services.customer_reply_post(ticket=ticket, body="No.")
-    assert texts(ticket, seen, desk.agent_a) == [f"{ticket.customer.name} wrote", "The status changed to Open"]
+    assert texts(ticket, seen, desk.agent_a) == [f"{ticket.customer.name} wrote; the status changed to Open"]
+
+
+def test_a_status_change_apart_from_a_message_is_its_own_change(desk, ticket, carl):
+    seen = latest_event_id(ticket)
+    services.agent_reply_post(ticket=ticket, agent=carl, body="Done.")  # new -> open, with the reply
+    services.ticket_status_change(ticket=ticket, agent=carl, status="resolved")
+    assert texts(ticket, seen, desk.agent_a) == [
+        "Carl Clerk replied and changed the status to Open",
+        "Carl Clerk changed the status to Resolved",
+    ]
 
 
 def test_the_newest_few_are_named_and_more_is_said(desk, ticket):
@@ -89,6 +98,14 @@ def test_described_says_how_long_ago(desk, ticket):
     services.customer_reply_post(ticket=ticket, body="Hello?")
     [change] = conversation_changes(ticket=ticket, seen_event_id=seen, viewer=desk.agent_a).items
     assert change.described(change.at + timedelta(minutes=2)) == f"{ticket.customer.name} wrote 2 min ago"
+
+
+def test_described_puts_the_time_with_the_person(desk, ticket, carl):
+    seen = latest_event_id(ticket)
+    services.agent_reply_post(ticket=ticket, agent=carl, body="Done.", status_after="resolved")
+    [change] = conversation_changes(ticket=ticket, seen_event_id=seen, viewer=desk.agent_a).items
+    later = change.at + timedelta(minutes=3)
+    assert change.described(later) == "Carl Clerk replied 3 min ago and changed the status to Resolved"
 
 
 def test_a_reply_over_a_newer_customer_message_writes_nothing_and_names_it(desk, ticket):
