@@ -123,7 +123,9 @@
     var unknown = [];
     var match;
     MENTION.lastIndex = 0;
+    var typing = document.activeElement === body ? body.selectionEnd : -1;
     while ((match = MENTION.exec(body.value)) !== null) {
+      if (match.index + match[0].length === typing) { continue; } // still being typed: not judged yet
       var agent = known[match[2].toLowerCase()];
       var label = agent ? agent.name : "@" + match[2];
       var bucket = agent ? notified : unknown;
@@ -142,7 +144,7 @@
 
   body.addEventListener("input", function () { suggest(); explain(); });
   form.addEventListener("change", function () { close(); explain(); });
-  body.addEventListener("blur", function () { window.setTimeout(close, 150); });
+  body.addEventListener("blur", function () { window.setTimeout(function () { close(); explain(); }, 150); });
   body.addEventListener("keydown", function (event) {
     if (list.hidden || !results.length) { return; }
     if (event.key === "ArrowDown" || event.key === "ArrowUp") {
