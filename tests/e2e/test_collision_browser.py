@@ -179,7 +179,8 @@ def test_a_mention_in_a_note_rings_the_mentioned_agents_bell_and_emails_them(
     bell.click()
     mention = carls.locator(".notice-list li.notice-mention")
     expect(mention).to_contain_text("Mentioned you")
-    expect(mention).to_contain_text("Alice Agent: “Stock question for @carl do we have thick labels? Also @bob, thanks”")
+    note_text = "Stock question for @carl do we have thick labels? Also @bob, thanks"
+    expect(mention).to_contain_text(f"Alice Agent: “{note_text}”")
     screenshot(carls, "collide-05-mention-under-the-bell")
     mention.get_by_role("link", name=ticket.reference).click()
     expect(carls.get_by_role("heading", name=SUBJECT)).to_be_visible()

@@ -10,6 +10,7 @@ would pass it, meet at the gate and both send. Real threads, real connections, c
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -84,10 +85,9 @@ def gate_after_the_check(monkeypatch: pytest.MonkeyPatch) -> None:
 
     def check_then_wait(**kwargs: Any) -> None:
         checked(**kwargs)
-        try:
+        # Broken after the timeout when the other send waits for the row lock: it checks after we commit.
+        with contextlib.suppress(threading.BrokenBarrierError):
             gate.wait(timeout=GATE_SECONDS)
-        except threading.BrokenBarrierError:
-            pass  # the other send is waiting for the row lock: it checks after we commit
 
     monkeypatch.setattr(desk_services, "conversation_check", check_then_wait)
 
