@@ -47,8 +47,11 @@ def page_context(*, ticket: Ticket, reply_form: Form) -> dict[str, Any]:
 def mentions_announce(request: HttpRequest, *, message: Message, author: User) -> None:
     """Say whom a saved note notified, and why any other @name did not (one query, none without @)."""
     mentions = mentions_resolve(ticket=message.ticket, body=message.body, author=author)
-    if mentions.notify:
-        names = ", ".join(display_name(user) for user in mentions.notify)
-        messages.info(request, f"Notified {names} (a notice under the bell and an email).")
+    emailed = [display_name(user) for user in mentions.notify if user.email]
+    bell_only = [display_name(user) for user in mentions.notify if not user.email]
+    if emailed:
+        messages.info(request, f"Notified {', '.join(emailed)} (a notice under the bell and an email).")
+    if bell_only:
+        messages.info(request, f"Notified {', '.join(bell_only)} under the bell (no email address on file).")
     for refusal in mentions.refused:
         messages.warning(request, refusal)

@@ -54,6 +54,14 @@ def test_a_note_says_whom_it_notified_and_which_names_it_could_not(desk, ticket,
     assert list(Notice.objects.filter(kind=Notice.Kind.MENTION).values_list("user__username", flat=True)) == ["carl"]
 
 
+def test_an_agent_without_an_email_address_is_told_under_the_bell_only(desk, ticket, alice, carl):
+    carl.email = ""
+    carl.save()
+    page = text(add_note(alice, ticket, "@carl please call them"))
+    assert "Notified Carl Clerk under the bell (no email address on file)." in page
+    assert Notice.objects.filter(kind=Notice.Kind.MENTION, user=carl).exists()
+
+
 def test_a_public_reply_mentions_nobody(desk, ticket, alice, carl):
     page = text(alice.post(url(ticket, "reply"), {"visibility": "public", "body": "@carl will call you."}, follow=True))
     assert "Notified" not in page
