@@ -1,6 +1,7 @@
 """Two agents on one ticket, in Chromium on the real stack: they see each other ("is viewing",
-"is typing a reply"); a reply sent over a newer customer message asks first and "Send anyway"
-sends it once; an @mention in a note rings the mentioned agent's bell and emails them.
+"is typing a reply"), a hidden tab stops its heartbeat and a closed one leaves; a reply sent
+over a newer customer message asks first and "Send anyway" sends it once; an @mention in a
+note rings the mentioned agent's bell and emails them.
 
 The heartbeat runs every second here instead of every ten (``desk.presence.POLL_SECONDS``: the
 live server runs in this process). Screenshots land in test-artifacts/.
@@ -57,6 +58,17 @@ def open_ticket(browser: Browser, site: str, username: str, ticket: Ticket) -> P
     return page
 
 
+def set_hidden(page: Page, hidden: bool) -> None:
+    """What the browser does when the tab goes to the background (or comes back)."""
+    page.evaluate(
+        """hidden => {
+            Object.defineProperty(document, "hidden", { value: hidden, configurable: true });
+            document.dispatchEvent(new Event("visibilitychange"));
+        }""",
+        hidden,
+    )
+
+
 def test_two_agents_on_one_ticket_see_each_other_viewing_and_typing(
     celery_worker_process: Worker,
     smtp_server: Mailbox,
@@ -82,6 +94,15 @@ def test_two_agents_on_one_ticket_see_each_other_viewing_and_typing(
     carls.get_by_label("Internal note (agents only)").check()
     carls.get_by_label("Message").press_sequentially("checking stock first")
     expect(alice_sees).to_have_text("Carl Clerk is writing a note")
+
+    set_hidden(alice, True)  # Alice switches to another tab: her page stops beating
+    alice.wait_for_timeout(500)  # a beat already on its way may still land
+    beats: list[str] = []
+    alice.on("request", lambda request: beats.append(request.url) if request.url.endswith("/presence/") else None)
+    alice.wait_for_timeout(2500)  # watching for beats that must not come (one a second while visible)
+    assert beats == []
+    with alice.expect_request(lambda request: request.url.endswith("/presence/")):
+        set_hidden(alice, False)  # back on the tab: a beat at once
 
     carls.context.close()  # the page says goodbye as it goes
     expect(alice_sees).to_be_hidden()
