@@ -208,10 +208,12 @@ def canned_reply_post(
     next_due_at: datetime | None = None,
     canned_id: int | None = None,
     copies: CopyChoice | None = None,
+    seen_event_id: int | None = None,
 ) -> ReplyPosted:
     """The desk's "Send": ``agent_reply_post`` and, in the same transaction, one use of the
     canned response the body came from (``canned_id``; ignored if this agent may not use it
-    on this ticket). Returns the new pending promise, so the page can say what was promised."""
+    on this ticket). Returns the new pending promise, so the page can say what was promised.
+    Raises ``ConversationChanged`` (nothing written) when the ticket changed since ``seen_event_id``."""
     with transaction.atomic():
         message = agent_reply_post(
             ticket=ticket,
@@ -222,6 +224,7 @@ def canned_reply_post(
             files=files,
             next_due_at=next_due_at,
             copies=copies,
+            seen_event_id=seen_event_id,
         )
         use = None
         if canned_id:

@@ -27,8 +27,9 @@ from tickets.models import CopiedAddress, Ticket
 from tickets.services import CopyChoice
 
 # What a re-shown composer keeps from the post: every field but the files (browsers never
-# prefill a file input) and the pickers themselves.
-KEPT_FIELDS = ("visibility", "body", "status_after", "next_update", "next_update_at", "canned_id")
+# prefill a file input) and the pickers themselves. ``seen`` is the page's conversation marker
+# (desk/collide.py): an insert doesn't count as having read what arrived meanwhile.
+KEPT_FIELDS = ("visibility", "body", "status_after", "next_update", "next_update_at", "canned_id", "seen")
 
 
 @dataclass(frozen=True)

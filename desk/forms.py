@@ -75,6 +75,9 @@ class AgentReplyForm(forms.Form):
     canned_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     # Set by the "Send anyway" button of the courtesy check.
     confirm_courtesy = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    # The ticket's newest event when the page was loaded: sending over a changed conversation asks
+    # first (desk/collide.py, tickets/conversation.py). Rendered by desk/_collision.html.
+    seen = forms.IntegerField(required=False, min_value=0, max_value=2**63 - 1, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from desk.views import auth, availability, me, notices, queue, reports, tickets
+from desk.views import auth, availability, me, notices, presence, queue, reports, tickets
 
 app_name = "desk"
 urlpatterns = [
@@ -16,5 +16,6 @@ urlpatterns = [
     path("t/<str:reference>/reply/", tickets.ticket_reply, name="reply"),
     path("t/<str:reference>/update/", tickets.ticket_update, name="update"),
     path("t/<str:reference>/bounce/clear/", tickets.bounce_clear, name="bounce_clear"),
+    path("t/<str:reference>/presence/", presence.ticket_presence, name="presence"),
     path("t/<str:reference>/files/<int:attachment_id>/", tickets.attachment_download, name="file"),
 ]

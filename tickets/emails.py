@@ -54,6 +54,16 @@ def _reply_notice_context(notice: Notice) -> dict[str, Any]:
     }
 
 
+def _mention_notice_context(notice: Notice) -> dict[str, Any]:
+    """An agent @mentioned in an internal note: who, the note's opening and the ticket."""
+    context = _reply_notice_context(notice)
+    author = notice.message.author_name if notice.message is not None else "An agent"
+    context.update(author=author, reason=f"{author} mentioned you in an internal note")
+    if notice.message_id is not None:  # straight to the note on the ticket page
+        context["ticket_url"] += f"#message-{notice.message_id}"
+    return context
+
+
 def _notice_context(email: OutboundEmail, now: datetime) -> dict[str, Any]:
     """An agent's reminder or breach notice: the ticket and its promise, never the customer's link."""
     notice = email.notice
@@ -61,6 +71,8 @@ def _notice_context(email: OutboundEmail, now: datetime) -> dict[str, Any]:
         raise ValueError(f"Notice email {email.key} has no notice")
     if notice.kind == Notice.Kind.CUSTOMER_REPLY:
         return _reply_notice_context(notice)
+    if notice.kind == Notice.Kind.MENTION:
+        return _mention_notice_context(notice)
     ticket, promise = notice.ticket, notice.promise
     if promise is None:
         raise ValueError(f"Notice email {email.key} has no promise")
@@ -170,9 +182,12 @@ def _reply_to(email: OutboundEmail) -> list[str]:
     return [reply_address(email.ticket)]
 
 
+NOTICE_TEMPLATES = {Notice.Kind.CUSTOMER_REPLY: "emails/customer_replied", Notice.Kind.MENTION: "emails/mention"}
+
+
 def _template(email: OutboundEmail) -> str:
-    if email.notice is not None and email.notice.kind == Notice.Kind.CUSTOMER_REPLY:
-        return "emails/customer_replied"
+    if email.notice is not None and email.notice.kind in NOTICE_TEMPLATES:
+        return NOTICE_TEMPLATES[Notice.Kind(email.notice.kind)]
     return TEMPLATES[OutboundEmail.Kind(email.kind)]
 
 

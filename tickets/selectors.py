@@ -281,7 +281,11 @@ def agent_settings_initial(user: User) -> dict[str, object]:
 
 def notice_list_for_user(user: User) -> QuerySet[Notice]:
     """The user's notices, newest first, with what the list shows (ticket, customer, promise)."""
-    return Notice.objects.filter(user=user).select_related("ticket__customer", "promise").order_by("-created_at", "-id")
+    return (
+        Notice.objects.filter(user=user)
+        .select_related("ticket__customer", "promise", "message__author_user")  # a mention names its note's author
+        .order_by("-created_at", "-id")
+    )
 
 
 # --- promises: the policy, its hours, the load ---------------------------------------------------

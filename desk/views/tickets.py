@@ -20,13 +20,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from canned_responses.selectors import courtesy_flags
 from canned_responses.services import ReplyPosted, canned_reply_post
-from desk import composer
+from desk import collide, composer
 from desk.access import AgentRequest, agent_required
 from desk.forms import AgentReplyForm, TicketUpdateForm
 from helpdesk.lib.forms import add_service_errors
 from knowledgebase import selectors as kb_selectors
 from knowledgebase.links import article_markdown_link
 from tickets import selectors, services
+from tickets.conversation import ConversationChanged
 from tickets.downloads import attachment_response
 from tickets.models import Ticket
 from tickets.promise_text import agent_waiting_note, pauses_when_waiting
@@ -65,6 +66,7 @@ def ticket_page(
         # The composer's "Insert a help article link": the best public articles for the subject.
         "kb_articles": [(a, article_markdown_link(a)) for a in kb_selectors.articles_for_agent_picker(ticket.subject)],
         "site_url": settings.SITE_URL,
+        **collide.page_context(ticket=ticket, reply_form=reply_form),  # presence, "seen" marker, @mentions
         **(extra or {}),
     }
     return render(request, "desk/ticket.html", context, status=status)
@@ -97,6 +99,23 @@ def _courtesy_prompt(
     if not flagged:
         return None
     return ticket_page(request, ticket, reply_form=form, extra={"courtesy_flags": flagged})
+
+
+def _changed_prompt(
+    request: AgentRequest, ticket: Ticket, form: AgentReplyForm, exc: ConversationChanged
+) -> HttpResponse:
+    """The conversation changed since the page was loaded: the page again with what changed, the
+    text kept, nothing sent. The form now carries the new marker, so "Send anyway" sends."""
+    ticket.refresh_from_db()  # as it is now: the status or assignee may have changed too
+    now = timezone.now()
+    changes = exc.changes
+    extra = {
+        "conversation_changes": [change.described(now) for change in changes.items],
+        "conversation_more": changes.more,
+        "new_since": changes.since,
+        "seen_marker": exc.latest_event_id,
+    }
+    return ticket_page(request, ticket, status=409, reply_form=form, extra=extra)
 
 
 def _reply_done(ticket: Ticket, posted: ReplyPosted, *, internal: bool, copied: list[str]) -> str:
@@ -145,12 +164,17 @@ def ticket_reply(request: AgentRequest, reference: str) -> HttpResponse:
                 next_due_at=next_due_at,
                 canned_id=data["canned_id"],
                 copies=composer.copy_choice(data),
+                seen_event_id=data["seen"],
             )
+        except ConversationChanged as exc:
+            return _changed_prompt(request, ticket, form, exc)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             copied = [] if internal else data["copy_to"]
             messages.success(request, _reply_done(ticket, posted, internal=internal, copied=copied))
+            if internal:
+                collide.mentions_announce(request, message=posted.message, author=request.user)
             return redirect("desk:ticket", reference=ticket.reference)
     return ticket_page(request, ticket, status=400, reply_form=form)
 

@@ -6,10 +6,16 @@ scripts, event attributes, styles and ``javascript:``/``data:`` links never surv
 
 from __future__ import annotations
 
+import re
+import xml.etree.ElementTree as etree
+from collections.abc import Collection
+
 import markdown
 import nh3
 from django.utils.safestring import SafeString, mark_safe
 from markdown.extensions import Extension
+from markdown.inlinepatterns import InlineProcessor
+from markdown.util import AtomicString
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4", "h5",
@@ -24,6 +30,8 @@ ALLOWED_ATTRIBUTES = {
     "th": {"align"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
+# ``@name`` as a mention: after a space or punctuation, never inside a word, an address or a link.
+MENTION_PATTERN = r"(?<![\w@.+\-/:])@([\w.+-]*\w)"
 
 
 class _NoRawHtml(Extension):  # type: ignore[misc]  # Markdown ships no type hints: its base is Any
@@ -34,13 +42,46 @@ class _NoRawHtml(Extension):  # type: ignore[misc]  # Markdown ships no type hin
         md.inlinePatterns.deregister("html")
 
 
-def render_user_text(text: str) -> SafeString:
-    """Markdown to safe HTML. Raw HTML in the input is escaped, never interpreted."""
-    html = markdown.markdown(text, extensions=[_NoRawHtml(), "fenced_code", "tables", "nl2br", "sane_lists"])
+class _MentionProcessor(InlineProcessor):  # type: ignore[misc]  # Markdown ships no type hints
+    def __init__(self, names: Collection[str]) -> None:
+        super().__init__(MENTION_PATTERN)
+        self.names = names
+
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[etree.Element | None, int | None, int | None]:
+        if m.group(1).lower() not in self.names:
+            return None, None, None
+        span = etree.Element("span", {"class": "mention"})
+        span.text = AtomicString(m.group(0))
+        return span, m.start(0), m.end(0)
+
+
+class _Mentions(Extension):  # type: ignore[misc]
+    """``@name`` for a name in ``names`` (lowercased) becomes ``<span class="mention">``. After
+    code spans, links and autolinks (priority 105), so a mention inside them stays plain text."""
+
+    def __init__(self, names: Collection[str]) -> None:
+        super().__init__()
+        self.names = names
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        md.inlinePatterns.register(_MentionProcessor(self.names), "mention", 105)
+
+
+def render_user_text(text: str, *, mentions: Collection[str] = ()) -> SafeString:
+    """Markdown to safe HTML. Raw HTML in the input is escaped, never interpreted.
+
+    ``mentions``: lowercased names whose ``@name`` is highlighted (internal notes on the desk).
+    The only markup this adds is a ``span`` whose one allowed class is ``mention``.
+    """
+    extensions = [_NoRawHtml(), "fenced_code", "tables", "nl2br", "sane_lists"]
+    if mentions:
+        extensions.append(_Mentions(mentions))
+    html = markdown.markdown(text, extensions=extensions)
     cleaned = nh3.clean(
         html,
-        tags=ALLOWED_TAGS,
+        tags=ALLOWED_TAGS | {"span"} if mentions else ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        allowed_classes={"span": {"mention"}},
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer nofollow",
     )

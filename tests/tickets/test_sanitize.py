@@ -55,3 +55,32 @@ def test_code_keeps_its_characters_escaped_once():
     assert "<code>a &lt; b &amp;&amp; c &gt; d</code>" in html
     assert "if x &lt; 3 and y &gt; 2:" in html
     assert "&amp;lt;" not in html and "&amp;gt;" not in html
+
+
+def test_known_mentions_are_highlighted_and_only_they():
+    html = render_user_text("@bob and @Carl, not @zed, ann@bob.example or `@bob`", mentions={"bob", "carl"})
+    spans = [attrs for name, attrs in Tags(html).tags if name == "span"]
+    assert spans == [{"class": "mention"}, {"class": "mention"}]
+    assert '<span class="mention">@bob</span> and <span class="mention">@Carl</span>, not @zed' in html
+    assert "ann@bob.example" in html and "<code>@bob</code>" in html
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '<span class="mention" onclick="alert(1)">@bob</span>',
+        '[@bob](javascript:alert(1)) <span style="x">@bob</span>',
+        "@bob<script>alert(1)</script>",
+    ],
+)
+def test_a_typed_span_is_text_and_a_mention_brings_nothing_else(text):
+    tags = Tags(render_user_text(text, mentions={"bob"})).tags
+    assert {name for name, _ in tags} <= {"p", "span", "a"}
+    for name, attrs in tags:
+        assert not [a for a in attrs if a.startswith(("on", "style"))]
+        if name == "span":
+            assert attrs == {"class": "mention"}
+
+
+def test_without_mentions_no_span_is_made():
+    assert "<span" not in render_user_text("@bob")

@@ -94,13 +94,15 @@ class Notice(models.Model):
     """Something one agent should know of; shown under the desk's bell and emailed.
 
     A reminder or breach notice names its ``promise``; a "customer replied" notice names the
-    customer's ``message`` instead, and is unique per (message, user) so it is written once.
+    customer's ``message`` instead, and a mention names the internal note that mentions the
+    agent; either is unique per (message, user) so it is written once.
     """
 
     class Kind(models.TextChoices):
         REMINDER = "reminder", "Due soon"
         BREACH = "breach", "Promise broken"
         CUSTOMER_REPLY = "reply", "Customer replied"
+        MENTION = "mention", "Mentioned you"
 
     promise = models.ForeignKey(Promise, on_delete=models.CASCADE, null=True, blank=True, related_name="notices")
     message = models.ForeignKey("tickets.Message", on_delete=models.CASCADE, null=True, blank=True, related_name="+")

@@ -14,11 +14,13 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from tickets.conversation import conversation_check
 from tickets.models import Message, OutboundEmail, Ticket, TicketEvent
 from tickets.models.agent import agents
 from tickets.services.common import attachments_save, text_required, ticket_save
 from tickets.services.copies import CopyChoice, reply_copies_send
 from tickets.services.events import event_record
+from tickets.services.mentions import note_mentions_notify
 from tickets.services.outbox import outbox_enqueue
 from tickets.services.portal import BODY_MAX
 from tickets.services.promises import promise_on_public_reply
@@ -39,6 +41,7 @@ def agent_reply_post(
     files: list[UploadedFile[bytes]] | None = None,
     next_due_at: datetime | None = None,
     copies: CopyChoice | None = None,
+    seen_event_id: int | None = None,
 ) -> Message:
     """A public reply (emailed to the customer) or an internal note (never shown to them).
 
@@ -47,10 +50,16 @@ def agent_reply_post(
     It is also copied to the addresses the customer copied that the agent keeps ticked
     (``copies``; None: as last chosen for this ticket), each a separate email without the
     private link (``tickets.services.copies``). A note ignores ``copies``.
+    ``seen_event_id`` is the ticket's newest event when the agent's page was loaded: if the
+    conversation changed since, ``ConversationChanged`` is raised and nothing is written. The
+    check runs under the ticket's row lock, so of two agents sending at once the second is asked
+    (tickets/conversation.py). A note notifies the agents it @mentions (tickets/mentions.py).
     """
     body = text_required(body, "body", "a reply" if not internal else "a note", BODY_MAX)
     with transaction.atomic():
         ticket = _locked(ticket)
+        if seen_event_id is not None:
+            conversation_check(ticket=ticket, seen_event_id=seen_event_id, viewer=agent)
         if ticket.status == Ticket.Status.CLOSED and not internal:
             raise ValidationError({"body": "This ticket is closed; add an internal note instead."})
         now = timezone.now()
@@ -65,6 +74,7 @@ def agent_reply_post(
         attachments_save(message=message, files=files or [], at=now)
         if internal:
             event_record(ticket=ticket, kind=TicketEvent.Kind.NOTE_ADDED, at=now, actor=agent)
+            note_mentions_notify(message=message, at=now)
         else:
             event_record(ticket=ticket, kind=TicketEvent.Kind.AGENT_REPLIED, at=now, actor=agent)
             if ticket.first_response_at is None:
