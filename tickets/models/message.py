@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from tickets.models.ticket import Ticket
+
 
 class Message(models.Model):
     """One entry of the conversation: a public reply or an internal note."""
@@ -23,10 +25,20 @@ class Message(models.Model):
     )
     body = models.TextField()
     created_at = models.DateTimeField()
+    # Set when a merge moved this message here from a duplicate: shown as "from HD-1001".
+    merged_from = models.ForeignKey(
+        "tickets.Ticket", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
+    )
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["ticket", "created_at"], name="message_ticket_created")]
+        indexes = [
+            models.Index(fields=["ticket", "created_at"], name="message_ticket_created"),
+            # Only merged messages: a small index instead of one over every message.
+            models.Index(
+                fields=["merged_from"], name="message_merged_from", condition=models.Q(merged_from__isnull=False)
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_visibility_display()} on ticket {self.ticket_id}"
@@ -34,6 +46,11 @@ class Message(models.Model):
     @property
     def is_note(self) -> bool:
         return self.visibility == self.Visibility.NOTE
+
+    @property
+    def merged_from_reference(self) -> str:
+        """The reference of the ticket this message was merged from ("" if it began here); no query."""
+        return Ticket.reference_for(self.merged_from_id) if self.merged_from_id else ""
 
     @property
     def author_name(self) -> str:
