@@ -178,6 +178,8 @@ HELPDESK_NAME = env_str("HELPDESK_NAME", "Support")
 # The largest raw message POST /mail/inbound/<mailbox>/ accepts (bytes); bigger gets a 413.
 MAIL_INBOUND_MAX_BYTES = env_int("MAIL_INBOUND_MAX_BYTES", 40 * 1024 * 1024)
 TICKET_REFERENCE_PREFIX = "HD"
+# A public reply to an unassigned ticket assigns it to the replying agent (when they work its queue).
+ASSIGN_ON_REPLY = env_bool("ASSIGN_ON_REPLY", True)
 
 # Celery: see docs/reliability.md §3 for the reason behind each value.
 _broker_dir = VAR_DIR / "broker"

@@ -39,6 +39,7 @@ from tickets import services
 from tickets.attachments import check_upload, safe_filename
 from tickets.models import OutboundEmail, Ticket
 from tickets.reply_address import support_address, ticket_pk_from_reply_address
+from tickets.selectors_triage import ticket_continued_in
 from tickets.services.portal import BODY_MAX, NAME_MAX, SUBJECT_MAX
 
 logger = logging.getLogger(__name__)
@@ -103,6 +104,7 @@ def _route(inbound: InboundMessage, mailbox: Mailbox, parsed: Parsed) -> None:
     inbound.automatic = bool(automatic)
     body, files = _body_and_files(parsed)
     ticket = _ticket_for(parsed)
+    ticket = ticket_continued_in(ticket) if ticket is not None else None  # a merged duplicate's replies join its target
     if ticket is not None and ticket.status != Ticket.Status.CLOSED:
         message = services.customer_reply_post(ticket=ticket, body=body, files=files, automatic=bool(automatic))
         inbound.status, inbound.ticket, inbound.message = InboundMessage.Status.REPLY, ticket, message

@@ -78,6 +78,7 @@ class QueueFilters:
     sort: str = "due"
     search: str = ""
     due: str = ""  # "", "overdue" or "soon" (due within the hour)
+    tag: str = ""  # a tag's name, any case
 
 
 SORTS: dict[str, list[Any]] = {
@@ -112,6 +113,8 @@ def ticket_list_for_agent(*, user: User, filters: QueueFilters) -> QuerySet[Tick
         tickets = tickets.filter(next_due_at__lte=now)
     elif filters.due == "soon":
         tickets = tickets.filter(next_due_at__gt=now, next_due_at__lte=now + timedelta(hours=1))
+    if filters.tag:
+        tickets = tickets.tagged(filters.tag)
     if filters.search:
         pk = Ticket.pk_from_reference(filters.search)
         tickets = tickets.filter(pk=pk) if pk else tickets.filter(subject__icontains=filters.search)

@@ -204,7 +204,7 @@ def customer_reply_post(
     """
     body = text_required(body, "body", "a message", BODY_MAX)
     with transaction.atomic():
-        ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+        ticket = _reply_target(ticket)
         if ticket.status == Ticket.Status.CLOSED:
             raise ValidationError(
                 {"body": "This request is closed, so it can't take replies. Please start a new request."}
@@ -227,6 +227,25 @@ def customer_reply_post(
         if not automatic:
             customer_reply_notify(message=message, at=now)
     return message
+
+
+MERGE_HOPS = 10  # a merged ticket's target may itself have been merged since; never loop forever
+
+
+def _reply_target(ticket: Ticket) -> Ticket:
+    """The ticket a customer's reply joins, row-locked: ``ticket`` itself, or the ticket it was
+    merged into (following later merges). The pointers are read without locks and only the ticket
+    written to is locked; should it be merged while we wait for its lock, we follow it once more."""
+    pk = ticket.pk
+    for _ in range(MERGE_HOPS):
+        merged_into = Ticket.objects.filter(pk=pk).values_list("merged_into", flat=True).first()
+        if merged_into is None:
+            locked = Ticket.objects.select_for_update().get(pk=pk)
+            if locked.merged_into_id is None:
+                return locked
+            merged_into = locked.merged_into_id
+        pk = merged_into
+    return Ticket.objects.select_for_update().get(pk=pk)
 
 
 def links_resend(*, email: str) -> int:
