@@ -119,6 +119,7 @@ class QueueFilterForm(forms.Form):
         label="Due",
         choices=[("", "Any time"), ("overdue", "Overdue"), ("soon", "Due within the hour")],
     )
+    tag = forms.CharField(required=False, max_length=40, label="Tag")
     q = forms.CharField(required=False, max_length=200, label="Search")
 
     def __init__(self, *args: Any, queues: Any = (), agents: Any = (), **kwargs: Any) -> None:
@@ -128,7 +129,7 @@ class QueueFilterForm(forms.Form):
         assignee_choices = [("", "Anyone"), ("mine", "Mine"), ("unassigned", "Unassigned"), *people]
         _choice_field(self, "assignee").choices = assignee_choices
         for name, field in self.fields.items():
-            css = "form-control" if name == "q" else "form-select"
+            css = "form-control" if name in ("q", "tag") else "form-select"
             field.widget.attrs["class"] = f"{css} form-select-sm" if css == "form-select" else css
 
 

@@ -26,6 +26,7 @@ from tickets.downloads import attachment_response
 from tickets.links import link_path
 from tickets.models import Ticket
 from tickets.promise_text import customer_promise_text, customer_zone, intake_promise_text
+from tickets.selectors_triage import ticket_continued_in
 from tickets.services.portal import SUBJECT_MAX
 
 SESSION_SUBMITTED = "portal_submitted"
@@ -141,6 +142,8 @@ def ticket_detail(request: HttpRequest, reference: str, token: str) -> HttpRespo
 def _ticket_page(
     request: HttpRequest, ticket: Ticket, token: str, *, form: CustomerReplyForm, status: int = 200, **extra: object
 ) -> HttpResponse:
+    if ticket.merged_into_id is not None:
+        return _merged_page(request, ticket, status=status)
     promise = selectors.promise_pending(ticket)
     promise_due, promise_waits = customer_promise_text(ticket, promise, timezone.now())  # as the emails say it
     context = {
@@ -157,6 +160,14 @@ def _ticket_page(
     with timezone.override(customer_zone(ticket)):  # every time on the page in the customer's own zone
         response = render(request, "portal/ticket.html", context, status=status)
     return _private(response)
+
+
+def _merged_page(request: HttpRequest, ticket: Ticket, *, status: int) -> HttpResponse:
+    """A merged request's private link: where the conversation goes on, never that ticket's link
+    (this link may have been shared; the other one went to the customer's address only)."""
+    target = ticket_continued_in(ticket)
+    context = {"ticket": ticket, "target": target, "email": masked_email(target.customer.email)}
+    return _private(render(request, "portal/ticket_merged.html", context, status=status))
 
 
 def masked_email(address: str) -> str:

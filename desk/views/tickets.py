@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from canned_responses.selectors import courtesy_flags
 from canned_responses.services import ReplyPosted, canned_reply_post
-from desk import composer
+from desk import composer, triage
 from desk.access import AgentRequest, agent_required
 from desk.forms import AgentReplyForm, TicketUpdateForm
 from helpdesk.lib.forms import add_service_errors
@@ -61,6 +61,7 @@ def ticket_page(
         # The composer's "Insert a help article link": the best public articles for the subject.
         "kb_articles": [(a, article_markdown_link(a)) for a in kb_selectors.articles_for_agent_picker(ticket.subject)],
         "site_url": settings.SITE_URL,
+        **triage.page_context(user=request.user, ticket=ticket, forms=forms, queue_agents=agents),
         **(extra or {}),
     }
     return render(request, "desk/ticket.html", context, status=status)
@@ -70,6 +71,8 @@ def ticket_page(
 @agent_required
 def ticket_detail(request: AgentRequest, reference: str) -> HttpResponse:
     ticket = selectors.ticket_get_for_agent(user=request.user, reference=reference)
+    if ticket.merged_into_id is not None:  # a merged duplicate: its conversation goes on in the target
+        return triage.merged_redirect(request, ticket) or ticket_page(request, ticket)
     return ticket_page(request, ticket)
 
 
