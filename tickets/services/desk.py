@@ -26,7 +26,8 @@ from tickets.services.status import STATUS_FIELDS, status_apply
 
 
 def _locked(ticket: Ticket) -> Ticket:
-    return Ticket.objects.select_for_update().select_related("customer").get(pk=ticket.pk)
+    # NO KEY UPDATE: rows that merely reference the ticket (the sweep's events and notices) don't wait on it.
+    return Ticket.objects.select_for_update(no_key=True).select_related("customer").get(pk=ticket.pk)
 
 
 def agent_reply_post(

@@ -61,7 +61,7 @@ def ticket_merge(*, source: Ticket, target: Ticket, agent: User) -> Merged:
     with transaction.atomic():
         # Both rows locked in id order: the ORDER BY is applied below PostgreSQL's LockRows, so every
         # merge (and every other writer that locks two tickets) takes the locks in the same order.
-        rows = Ticket.objects.select_for_update(of=("self",)).select_related("customer")
+        rows = Ticket.objects.select_for_update(no_key=True, of=("self",)).select_related("customer")
         locked = {t.pk: t for t in rows.filter(pk__in={source.pk, target.pk}).order_by("pk")}
         source, target = locked[source.pk], locked[target.pk]
         refusal = merge_refusal(source, target)

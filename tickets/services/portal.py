@@ -240,12 +240,12 @@ def _reply_target(ticket: Ticket) -> Ticket:
     for _ in range(MERGE_HOPS):
         merged_into = Ticket.objects.filter(pk=pk).values_list("merged_into", flat=True).first()
         if merged_into is None:
-            locked = Ticket.objects.select_for_update().get(pk=pk)
+            locked = Ticket.objects.select_for_update(no_key=True).get(pk=pk)
             if locked.merged_into_id is None:
                 return locked
             merged_into = locked.merged_into_id
         pk = merged_into
-    return Ticket.objects.select_for_update().get(pk=pk)
+    return Ticket.objects.select_for_update(no_key=True).get(pk=pk)
 
 
 def links_resend(*, email: str) -> int:

@@ -244,7 +244,12 @@ def promise_end(*, ticket: Ticket, at: datetime, actor: User | None = None) -> N
 
 def promise_pending_locked(ticket: Ticket) -> Promise | None:
     """The pending promise, row-locked: the sweep (``SKIP LOCKED``) leaves it alone until we commit,
-    and if the sweep holds it first we wait, then find it no longer pending (docs/promises.md, "Moves")."""
+    and if the sweep holds it first we wait, then find it no longer pending (docs/promises.md, "Moves").
+
+    The caller holds the ticket with ``FOR NO KEY UPDATE`` (not ``FOR UPDATE``): the sweep, holding
+    the promise, inserts events and notices that reference the ticket, which takes a key-share lock
+    on it; under ``FOR UPDATE`` each would wait on the other (a deadlock, found by
+    tests/tickets/test_triage_concurrency.py)."""
     return (
         Promise.objects.select_for_update(of=("self",))
         .select_related("policy")

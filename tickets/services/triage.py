@@ -28,7 +28,8 @@ TAGS_PER_TICKET = 20
 
 
 def _locked(ticket: Ticket) -> Ticket:
-    return Ticket.objects.select_for_update().select_related("customer", "queue", "assignee").get(pk=ticket.pk)
+    rows = Ticket.objects.select_for_update(no_key=True, of=("self",)).select_related("customer", "queue", "assignee")
+    return rows.get(pk=ticket.pk)
 
 
 # --- Move and correct the kind ---------------------------------------------------------------------
