@@ -129,8 +129,11 @@ class QueueFilterForm(forms.Form):
         assignee_choices = [("", "Anyone"), ("mine", "Mine"), ("unassigned", "Unassigned"), *people]
         _choice_field(self, "assignee").choices = assignee_choices
         for name, field in self.fields.items():
-            css = "form-control" if name in ("q", "tag") else "form-select"
+            css = "form-control" if name == "q" else "form-select"
             field.widget.attrs["class"] = f"{css} form-select-sm" if css == "form-select" else css
+        self.fields["tag"].widget.attrs.update(
+            {"class": "form-control form-control-sm", "placeholder": "Any tag", "size": "12"}
+        )
 
 
 WEEKDAY_CHOICES = [(day, name) for day, name in enumerate(WEEKDAY_NAMES)]

@@ -62,6 +62,10 @@ class ReferenceForm(forms.Form):
 class LinkForm(ReferenceForm):
     prefix = "link"
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reference"].label = "Link to"
+
 
 class MergeForm(ReferenceForm):
     """The ticket to merge into; the browser offers the customer's other open requests (a datalist)."""

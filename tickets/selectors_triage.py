@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.db.models.functions import Lower
 
 from tickets.models import Queue, Tag, Ticket, TicketFollower, TicketTag
 from tickets.models.agent import agents
@@ -19,6 +20,7 @@ from tickets.models.agent import agents
 TAG_SUGGESTIONS = 300  # names offered to the tag input's autocomplete (a datalist), by name
 MERGE_CANDIDATES = 20
 MERGE_HOPS = 10
+BY_NAME = Lower("name")  # tags in alphabetical order whatever their case
 
 
 @dataclass(frozen=True)
@@ -43,8 +45,8 @@ def triage_panel_for(*, user: User, ticket: Ticket) -> TriagePanel:
         )
     )
     return TriagePanel(
-        tags=list(Tag.objects.filter(pk__in=TicketTag.objects.filter(ticket=ticket).values("tag_id")).order_by("name")),
-        tag_names=list(Tag.objects.order_by("name").values_list("name", flat=True)[:TAG_SUGGESTIONS]),
+        tags=list(Tag.objects.filter(pk__in=TicketTag.objects.filter(ticket=ticket).values("tag_id")).order_by(BY_NAME)),
+        tag_names=list(Tag.objects.order_by(BY_NAME).values_list("name", flat=True)[:TAG_SUGGESTIONS]),
         related=list(related_tickets_for_agent(user=user, ticket=ticket)),
         followers=followers,
         following=any(follower.pk == user.pk for follower in followers),
@@ -67,7 +69,7 @@ def related_tickets_for_agent(*, user: User, ticket: Ticket) -> Iterable[Ticket]
 
 def tags_prefetch(tickets: Iterable[Ticket]) -> None:
     """Load the tags of a page of tickets in one query (the queue's rows show them)."""
-    prefetch_related_objects(list(tickets), Prefetch("tags", queryset=Tag.objects.order_by("name")))
+    prefetch_related_objects(list(tickets), Prefetch("tags", queryset=Tag.objects.order_by(BY_NAME)))
 
 
 def ticket_continued_in(ticket: Ticket) -> Ticket:
