@@ -30,6 +30,7 @@ from tickets.models import (
     TicketEvent,
 )
 from tickets.models.agent import agents, profile_of
+from tickets.selectors_triage import tag_filtered
 from tickets.time_text import zone_label
 
 AnyUser = User | AnonymousUser
@@ -113,12 +114,13 @@ def ticket_list_for_agent(*, user: User, filters: QueueFilters) -> QuerySet[Tick
         tickets = tickets.filter(next_due_at__lte=now)
     elif filters.due == "soon":
         tickets = tickets.filter(next_due_at__gt=now, next_due_at__lte=now + timedelta(hours=1))
-    if filters.tag:
-        tickets = tickets.tagged(filters.tag)
     if filters.search:
         pk = Ticket.pk_from_reference(filters.search)
         tickets = tickets.filter(pk=pk) if pk else tickets.filter(subject__icontains=filters.search)
-    return tickets.select_related("customer", "queue", "assignee").order_by(*SORTS.get(filters.sort, SORTS["due"]))
+    order = SORTS.get(filters.sort, SORTS["due"])
+    if filters.tag:
+        tickets, order = tag_filtered(tickets, filters.tag, order)
+    return tickets.select_related("customer", "queue", "assignee").order_by(*order)
 
 
 def agents_for_queues(queues: QuerySet[Queue]) -> QuerySet[User]:

@@ -155,7 +155,8 @@ def test_agent_takes_an_unassigned_ticket_and_a_follower_hears_the_customers_rep
     sign_in(carl_page, live_site, "carl")
     open_ticket(carl_page, live_site, ticket)
     carl_page.get_by_role("button", name="Follow").click()
-    expect(carl_page.get_by_role("button", name="Following · Unfollow")).to_have_attribute("aria-pressed", "true")
+    expect(carl_page.get_by_role("button", name="Unfollow")).to_be_visible()
+    expect(carl_page.get_by_text("Followed by you")).to_be_visible()
     assert TicketFollower.objects.filter(ticket=ticket, user=carl).exists()
 
     services.customer_reply_post(ticket=ticket, body="It jams on page four as well now.")

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from tests.factories import TicketFactory
 from tickets.models import Tag, Ticket, TicketEvent
+from tickets.selectors import QueueFilters, ticket_list_for_agent
 from tickets.services.triage import TAGS_PER_TICKET, ticket_tags_change
 from tickets.tags import AA_TEXT, PALETTE, contrast_ratio, split_tag_names
 
@@ -83,11 +84,17 @@ def test_removing_a_tag_that_is_not_on_the_ticket_changes_nothing(desk, ticket):
 
 
 @pytest.mark.django_db
-def test_tagged_finds_the_tickets_with_that_tag_in_any_case(desk, ticket):
+def test_the_queue_filtered_by_a_tag_lists_its_tickets_whatever_the_case_typed(desk, ticket):
     other = TicketFactory(queue=desk.queue_a)
     TicketFactory(queue=desk.queue_a)
+    theirs = TicketFactory(queue=desk.queue_b)
     ticket_tags_change(ticket=ticket, agent=desk.agent_a, add="Refund")
     ticket_tags_change(ticket=other, agent=desk.agent_a, add="refund, vip")
-    assert set(Ticket.objects.tagged("REFUND")) == {ticket, other}
-    assert list(Ticket.objects.tagged("vip")) == [other]
-    assert not Ticket.objects.tagged("nothing").exists()
+    ticket_tags_change(ticket=theirs, agent=desk.agent_b, add="vip")
+
+    def listed(tag: str) -> set[Ticket]:
+        return set(ticket_list_for_agent(user=desk.agent_a, filters=QueueFilters(tag=tag)))
+
+    assert listed("REFUND") == {ticket, other}
+    assert listed(" vip ") == {other}  # never another queue's ticket
+    assert listed("nothing") == set()

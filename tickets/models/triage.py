@@ -32,11 +32,13 @@ class Tag(models.Model):
 class TicketTag(models.Model):
     """One tag on one ticket. ``(tag, ticket)`` is indexed for the queue's ``?tag=`` filter."""
 
-    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="+")
-    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="+")
+    # Both lookups are served by the two-column indexes below: no single-column index of their own.
+    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="+", db_index=False)
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="+", db_index=False)
     created_at = models.DateTimeField()
 
     class Meta:
+        # (ticket, tag): a ticket's tags (the page, the queue's rows); (tag, ticket): a tag's tickets.
         constraints = [models.UniqueConstraint(fields=["ticket", "tag"], name="ticket_tag_once")]
         indexes = [
             # The queue filtered by a tag: the tag's tickets, joined to the queue's own index.
@@ -50,8 +52,8 @@ class TicketTag(models.Model):
 class TicketLink(models.Model):
     """Two related tickets, stored once with the lower id first; shown on both."""
 
-    low = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="links_up")
-    high = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="links_down")
+    low = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="links_up", db_index=False)
+    high = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="links_down", db_index=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -62,7 +64,7 @@ class TicketLink(models.Model):
             models.UniqueConstraint(fields=["low", "high"], name="ticket_link_once"),
             models.CheckConstraint(condition=models.Q(low__lt=models.F("high")), name="ticket_link_ordered"),
         ]
-        indexes = [models.Index(fields=["high"], name="ticket_link_high")]
+        indexes = [models.Index(fields=["high"], name="ticket_link_high")]  # (low, high) serves "low"
 
     def __str__(self) -> str:
         return f"{self.low_id} <-> {self.high_id}"
@@ -71,11 +73,12 @@ class TicketLink(models.Model):
 class TicketFollower(models.Model):
     """An agent who follows a ticket: told of the customer's replies, like the assignee."""
 
-    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="+")
+    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="+", db_index=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField()
 
     class Meta:
+        # (ticket, user) serves a ticket's followers; the user's own index, deleting a user.
         constraints = [models.UniqueConstraint(fields=["ticket", "user"], name="ticket_follower_once")]
 
     def __str__(self) -> str:
