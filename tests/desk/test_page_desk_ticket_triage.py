@@ -12,6 +12,7 @@ import re
 import pytest
 from django.test import Client
 
+from tests.desk.test_page_desk_queue import QUEUE_QUERIES
 from tests.desk.test_page_desk_ticket import TICKET_QUERIES
 from tests.factories import CustomerFactory, MessageFactory, TicketFactory, UserFactory
 from tickets import services
@@ -266,3 +267,14 @@ def test_the_page_costs_the_same_with_one_or_many_tags_links_and_followers(
     assert page.count('class="badge tag tag-grey"') == 2 * many  # in the header and in the tags card
     assert page.count('aria-label="Unlink HD-') == many
     assert ticket.events.filter(kind=TicketEvent.Kind.TAG_ADDED).count() == many
+
+
+@pytest.mark.parametrize("rows", [1, 25])
+def test_the_queue_filtered_by_a_tag_costs_the_same_with_one_row_or_a_page(
+    desk, alice, django_assert_max_num_queries, rows
+):
+    for _ in range(rows):
+        ticket_tags_change(ticket=TicketFactory(queue=desk.queue_a), agent=desk.agent_a, add="vip, refund")
+    with django_assert_max_num_queries(QUEUE_QUERIES + 2):  # the tag's id, and how many tickets carry it
+        page = text(alice.get("/desk/?tag=VIP"))
+    assert page.count('<span class="badge tag tag-grey">vip</span>') == rows
