@@ -131,6 +131,7 @@ class QueueFilterForm(forms.Form):
         label="Due",
         choices=[("", "Any time"), ("overdue", "Overdue"), ("soon", "Due within the hour")],
     )
+    tag = forms.CharField(required=False, max_length=40, label="Tag")
     q = forms.CharField(required=False, max_length=200, label="Search")
 
     def __init__(self, *args: Any, queues: Any = (), agents: Any = (), **kwargs: Any) -> None:
@@ -142,6 +143,9 @@ class QueueFilterForm(forms.Form):
         for name, field in self.fields.items():
             css = "form-control" if name == "q" else "form-select"
             field.widget.attrs["class"] = f"{css} form-select-sm" if css == "form-select" else css
+        self.fields["tag"].widget.attrs.update(
+            {"class": "form-control form-control-sm", "placeholder": "Any tag", "size": "12"}
+        )
 
 
 WEEKDAY_CHOICES = [(day, name) for day, name in enumerate(WEEKDAY_NAMES)]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from desk.views import auth, availability, me, notices, presence, queue, reports, tickets
+from desk.views import auth, availability, me, notices, presence, queue, reports, tickets, triage
 
 app_name = "desk"
 urlpatterns = [
@@ -18,4 +18,12 @@ urlpatterns = [
     path("t/<str:reference>/bounce/clear/", tickets.bounce_clear, name="bounce_clear"),
     path("t/<str:reference>/presence/", presence.ticket_presence, name="presence"),
     path("t/<str:reference>/files/<int:attachment_id>/", tickets.attachment_download, name="file"),
+    # Triage (desk/views/triage.py): move and kind, take it, tags, related tickets, follow, merge.
+    path("t/<str:reference>/triage/", triage.ticket_triage, name="triage"),
+    path("t/<str:reference>/take/", triage.ticket_take, name="take"),
+    path("t/<str:reference>/tags/", triage.ticket_tags, name="tags"),
+    path("t/<str:reference>/links/", triage.ticket_link, name="link"),
+    path("t/<str:reference>/links/<str:other>/remove/", triage.ticket_unlink, name="unlink"),
+    path("t/<str:reference>/follow/", triage.ticket_follow, name="follow"),
+    path("t/<str:reference>/merge/", triage.ticket_merge, name="merge"),
 ]

@@ -198,6 +198,8 @@ MAIL_RAW_RETENTION_DAYS = env_int("MAIL_RAW_RETENTION_DAYS", 365)
 if MAIL_RAW_RETENTION_DAYS < 0:
     raise ImproperlyConfigured("MAIL_RAW_RETENTION_DAYS must be 0 (keep forever) or a number of days.")
 TICKET_REFERENCE_PREFIX = "HD"
+# A public reply to an unassigned ticket assigns it to the replying agent (when they work its queue).
+ASSIGN_ON_REPLY = env_bool("ASSIGN_ON_REPLY", True)
 
 # Celery: see docs/reliability.md §3 for the reason behind each value.
 _broker_dir = VAR_DIR / "broker"

@@ -61,6 +61,7 @@ from tickets import services
 from tickets.attachments import check_upload, safe_filename
 from tickets.models import OutboundEmail, Ticket
 from tickets.reply_address import support_address, ticket_pk_from_reply_address
+from tickets.selectors_triage import ticket_continued_in
 from tickets.services.bounces import DeliveryFailure
 from tickets.services.portal import BODY_MAX, FULL_BODY_MAX, NAME_MAX, SUBJECT_MAX
 
@@ -144,6 +145,7 @@ def _route(inbound: InboundMessage, mailbox: Mailbox, parsed: Parsed) -> None:
     inbound.automatic = bool(automatic)
     body, full, files = _body_and_files(parsed)
     ticket = _ticket_for(parsed)
+    ticket = ticket_continued_in(ticket) if ticket is not None else None  # a merged duplicate's replies join its target
     if ticket is not None:  # reopens it, or opens a follow-up of a closed or long-solved one
         written = services.customer_write(
             ticket=ticket,

@@ -26,6 +26,7 @@ from tickets.downloads import attachment_response
 from tickets.links import link_path
 from tickets.models import Ticket
 from tickets.promise_text import customer_promise_text, customer_zone, intake_promise_text
+from tickets.selectors_triage import ticket_continued_in
 from tickets.services.portal import SUBJECT_MAX
 
 SESSION_SUBMITTED = "portal_submitted"
@@ -138,8 +139,10 @@ def ticket_detail(request: HttpRequest, reference: str, token: str) -> HttpRespo
 
 
 def _written(request: HttpRequest, ticket: Ticket, written: services.Written) -> HttpResponse:
-    """After a reply: this page again, or the follow-up request it went to (the customer's own)."""
-    if written.ticket.pk == ticket.pk:
+    """After a reply: this page again, or the follow-up request it went to (the customer's own).
+    A merged duplicate's reply joins the other request, but its link is never handed out here: the
+    duplicate's link may have been shared, the other request's went only to the customer."""
+    if written.ticket.pk == ticket.pk or (ticket.merged_into_id is not None and not written.opened):
         messages.success(request, "Thanks, your reply has been added. We'll be in touch.")
         return redirect(request.path)
     follow_up = written.ticket
@@ -159,6 +162,8 @@ def _written(request: HttpRequest, ticket: Ticket, written: services.Written) ->
 def _ticket_page(
     request: HttpRequest, ticket: Ticket, token: str, *, form: CustomerReplyForm, status: int = 200, **extra: object
 ) -> HttpResponse:
+    if ticket.merged_into_id is not None:
+        return _merged_page(request, ticket, status=status)
     promise = selectors.promise_pending(ticket)
     promise_due, promise_waits = customer_promise_text(ticket, promise, timezone.now())  # as the emails say it
     context = {
@@ -177,6 +182,14 @@ def _ticket_page(
     with timezone.override(customer_zone(ticket)):  # every time on the page in the customer's own zone
         response = render(request, "portal/ticket.html", context, status=status)
     return _private(response)
+
+
+def _merged_page(request: HttpRequest, ticket: Ticket, *, status: int) -> HttpResponse:
+    """A merged request's private link: where the conversation goes on, never that ticket's link
+    (this link may have been shared; the other one went to the customer's address only)."""
+    target = ticket_continued_in(ticket)
+    context = {"ticket": ticket, "target": target, "email": masked_email(target.customer.email)}
+    return _private(render(request, "portal/ticket_merged.html", context, status=status))
 
 
 def masked_email(address: str) -> str:

@@ -114,7 +114,9 @@ def conversation_changes(*, ticket: Ticket, seen_event_id: int, viewer: User | N
     for event in reversed(newest[:SHOWN]):
         if items and _came_with(event, items[-1], newest):
             previous = items.pop()
-            items.append(replace(previous, also=_also(event, previous)))
+            # "replied and took the ticket" + "and changed the status" -> "replied, took the ticket and changed..."
+            earlier = previous.also.replace(" and ", ", ", 1)
+            items.append(replace(previous, also=earlier + _also(event, previous, viewer)))
         else:
             items.append(
                 Change(event_id=event.pk, at=event.created_at, text=_text(event, ticket, viewer), kind=event.kind)
@@ -123,11 +125,13 @@ def conversation_changes(*, ticket: Ticket, seen_event_id: int, viewer: User | N
 
 
 MESSAGE_KINDS = (Kind.CUSTOMER_REPLIED, Kind.AGENT_REPLIED, Kind.NOTE_ADDED)
+FOLDED = (Kind.STATUS_CHANGED, Kind.ASSIGNED)
 
 
 def _came_with(event: TicketEvent, previous: Change, events: list[TicketEvent]) -> bool:
-    """A status change made by the message just before it (the same moment, the same person)."""
-    if event.kind != Kind.STATUS_CHANGED or previous.kind not in MESSAGE_KINDS or previous.also:
+    """A status change or an assignment made by the message just before it (the same moment, the
+    same person): a reply that takes an unassigned ticket and changes its status is one change."""
+    if event.kind not in FOLDED or previous.kind not in MESSAGE_KINDS:
         return False
     message = next(e for e in events if e.pk == previous.event_id)
     same_person = (
@@ -136,7 +140,14 @@ def _came_with(event: TicketEvent, previous: Change, events: list[TicketEvent]) 
     return event.created_at == message.created_at and same_person
 
 
-def _also(event: TicketEvent, previous: Change) -> str:
+def _also(event: TicketEvent, previous: Change, viewer: User | None) -> str:
+    if event.kind == Kind.ASSIGNED:
+        if event.new_value == "Unassigned":
+            return " and unassigned the ticket"
+        took = event.actor is not None and event.new_value == (
+            event.actor.get_full_name() or event.actor.get_username()
+        )
+        return " and took the ticket" if took else f" and assigned it to {event.new_value}"
     if previous.kind == Kind.CUSTOMER_REPLIED:
         return f"; the status changed to {event.new_value}"
     return f" and changed the status to {event.new_value}"

@@ -18,6 +18,7 @@ from tickets.models.ticket import CUSTOMER_STATUS_LABELS
 from tickets.promise_text import customer_promise_text, intake_sentence
 from tickets.reply_address import reply_address
 from tickets.selectors import promise_pending
+from tickets.selectors_triage import ticket_followed_by
 from tickets.time_text import relative, utc_label
 
 TEMPLATES = {
@@ -27,12 +28,15 @@ TEMPLATES = {
     OutboundEmail.Kind.TICKET_LINKS: "emails/ticket_links",
     OutboundEmail.Kind.NEW_LINK: "emails/link_new",
     OutboundEmail.Kind.NOTICE: "emails/promise_notice",
+    OutboundEmail.Kind.MERGED: "emails/ticket_merged",
 }
 
 
 def _notice_reason(notice: Notice, ticket: Ticket) -> str:
     if notice.user_id == ticket.assignee_id:
         return "you are assigned to this ticket"
+    if notice.kind == Notice.Kind.CUSTOMER_REPLY and ticket_followed_by(ticket, notice.user_id):
+        return "you follow this ticket"
     if notice.user_id == ticket.queue.team_lead_id and notice.kind == Notice.Kind.BREACH:
         return f"you lead the {ticket.queue.name} queue"
     return f"you work the {ticket.queue.name} queue and the ticket has no active assignee"
@@ -151,6 +155,9 @@ def _context(email: OutboundEmail) -> dict[str, Any]:
     if email.message is not None and email.kind == OutboundEmail.Kind.AGENT_REPLY:
         copies = OutboundEmail.objects.filter(message=email.message, kind=OutboundEmail.Kind.REPLY_COPY)
         context["copied_to"] = list(copies.order_by("id").values_list("to_email", flat=True))
+    if email.kind == OutboundEmail.Kind.MERGED:
+        context["merged_reference"] = email.context.get("merged_reference", "")
+        context["merged_subject"] = email.context.get("merged_subject", "")
     if email.kind == OutboundEmail.Kind.TICKET_LINKS:
         ids = email.context.get("ticket_ids", [])
         tickets = Ticket.objects.filter(pk__in=ids, customer=email.customer).order_by("id")

@@ -31,6 +31,7 @@ from tickets.models import (
     TicketEvent,
 )
 from tickets.models.agent import agents, profile_of
+from tickets.selectors_triage import tag_filtered
 from tickets.time_text import zone_label
 
 AnyUser = User | AnonymousUser
@@ -79,6 +80,7 @@ class QueueFilters:
     sort: str = "due"
     search: str = ""
     due: str = ""  # "", "overdue" or "soon" (due within the hour)
+    tag: str = ""  # a tag's name, any case
 
 
 SORTS: dict[str, list[Any]] = {
@@ -116,7 +118,10 @@ def ticket_list_for_agent(*, user: User, filters: QueueFilters) -> QuerySet[Tick
     if filters.search:
         pk = Ticket.pk_from_reference(filters.search)
         tickets = tickets.filter(pk=pk) if pk else tickets.filter(subject__icontains=filters.search)
-    return tickets.select_related("customer", "queue", "assignee").order_by(*SORTS.get(filters.sort, SORTS["due"]))
+    order = SORTS.get(filters.sort, SORTS["due"])
+    if filters.tag:
+        tickets, order = tag_filtered(tickets, filters.tag, order)
+    return tickets.select_related("customer", "queue", "assignee").order_by(*order)
 
 
 def agents_for_queues(queues: QuerySet[Queue]) -> QuerySet[User]:

@@ -13,6 +13,7 @@ from desk.access import PAGE_SIZE, AgentRequest, agent_required
 from desk.forms import QueueFilterForm
 from helpdesk.lib.pagination import CappedPaginator
 from tickets import selectors
+from tickets.selectors_triage import tags_prefetch
 
 
 @require_GET
@@ -30,9 +31,11 @@ def queue(request: AgentRequest) -> HttpResponse:
         sort=data.get("sort") or "due",
         search=(data.get("q") or "").strip(),
         due=data.get("due") or "",
+        tag=(data.get("tag") or "").strip(),
     )
     tickets = selectors.ticket_list_for_agent(user=request.user, filters=filters)
     page = CappedPaginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
+    tags_prefetch(page.object_list)  # the rows' tags: one query for the page
     query = request.GET.copy()
     query.pop("page", None)
     context = {

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from canned_responses.selectors import courtesy_flags
 from canned_responses.services import ReplyPosted, canned_reply_post
-from desk import collide, composer
+from desk import collide, composer, triage
 from desk.access import AgentRequest, agent_required
 from desk.forms import AgentReplyForm, TicketUpdateForm
 from helpdesk.lib.forms import add_service_errors
@@ -67,6 +67,7 @@ def ticket_page(
         "kb_articles": [(a, article_markdown_link(a)) for a in kb_selectors.articles_for_agent_picker(ticket.subject)],
         "site_url": settings.SITE_URL,
         **collide.page_context(ticket=ticket, reply_form=reply_form),  # presence, "seen" marker, @mentions
+        **triage.page_context(user=request.user, ticket=ticket, forms=forms, queue_agents=agents),
         **(extra or {}),
     }
     return render(request, "desk/ticket.html", context, status=status)
@@ -76,6 +77,8 @@ def ticket_page(
 @agent_required
 def ticket_detail(request: AgentRequest, reference: str) -> HttpResponse:
     ticket = selectors.ticket_get_for_agent(user=request.user, reference=reference)
+    if ticket.merged_into_id is not None:  # a merged duplicate: its conversation goes on in the target
+        return triage.merged_redirect(request, ticket) or ticket_page(request, ticket)
     return ticket_page(request, ticket)
 
 

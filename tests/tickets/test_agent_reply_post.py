@@ -17,6 +17,7 @@ def test_public_reply_is_first_response_opens_ticket_and_owes_an_email(desk, tic
     assert ticket.first_response_at == message.created_at
     assert kinds(ticket) == [
         TicketEvent.Kind.AGENT_REPLIED,
+        TicketEvent.Kind.ASSIGNED,  # an unassigned ticket is the replying agent's now (ASSIGN_ON_REPLY)
         TicketEvent.Kind.PROMISE_MADE,  # the next update, from the default problem policy
         TicketEvent.Kind.STATUS_CHANGED,
     ]

@@ -44,15 +44,14 @@ def test_customer_messages_replies_notes_and_others_changes_count(desk, ticket, 
     services.customer_reply_post(ticket=ticket, body="Any news?")
     services.agent_reply_post(ticket=ticket, agent=carl, body="Checking with the vendor.", internal=True)
     services.agent_reply_post(ticket=ticket, agent=carl, body="We're on it.", status_after="waiting")
-    services.ticket_assign(ticket=ticket, agent=carl, assignee_id=carl.pk)
     services.ticket_priority_change(ticket=ticket, agent=carl, priority=4)  # not news for a reply
 
     name = ticket.customer.name
     assert texts(ticket, seen, desk.agent_a) == [
         f"{name} wrote",
         "Carl Clerk added an internal note",
-        "Carl Clerk replied and changed the status to Waiting on customer",  # one change, as it was made
-        "Carl Clerk assigned the ticket to Carl Clerk",
+        # one change, as it was made: the reply took the unassigned ticket (ASSIGN_ON_REPLY) and set the status
+        "Carl Clerk replied, took the ticket and changed the status to Waiting on customer",
     ]
 
 
@@ -78,7 +77,7 @@ def test_a_status_change_apart_from_a_message_is_its_own_change(desk, ticket, ca
     services.agent_reply_post(ticket=ticket, agent=carl, body="Done.")  # new -> open, with the reply
     services.ticket_status_change(ticket=ticket, agent=carl, status="resolved")
     assert texts(ticket, seen, desk.agent_a) == [
-        "Carl Clerk replied and changed the status to Open",
+        "Carl Clerk replied, took the ticket and changed the status to Open",  # took it: ASSIGN_ON_REPLY
         "Carl Clerk changed the status to Resolved",
     ]
 
@@ -105,7 +104,7 @@ def test_described_puts_the_time_with_the_person(desk, ticket, carl):
     services.agent_reply_post(ticket=ticket, agent=carl, body="Done.", status_after="resolved")
     [change] = conversation_changes(ticket=ticket, seen_event_id=seen, viewer=desk.agent_a).items
     later = change.at + timedelta(minutes=3)
-    assert change.described(later) == "Carl Clerk replied 3 min ago and changed the status to Resolved"
+    assert change.described(later) == "Carl Clerk replied 3 min ago, took the ticket and changed the status to Resolved"
 
 
 def test_a_reply_over_a_newer_customer_message_writes_nothing_and_names_it(desk, ticket):
@@ -164,3 +163,9 @@ def test_a_change_long_ago_still_counts_when_unseen(desk, ticket):
     with time_machine.travel(timezone.now() - timedelta(hours=3)):
         services.customer_reply_post(ticket=ticket, body="Earlier")
     assert texts(ticket, seen, desk.agent_a) == [f"{ticket.customer.name} wrote"]
+
+
+def test_another_agents_assignment_is_news(desk, ticket, carl):
+    seen = latest_event_id(ticket)
+    services.ticket_assign(ticket=ticket, agent=carl, assignee_id=desk.agent_a.pk)
+    assert texts(ticket, seen, desk.agent_a) == ["Carl Clerk assigned the ticket to Alice Agent"]

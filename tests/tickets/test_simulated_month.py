@@ -124,7 +124,10 @@ class Simulation:
 
 
 @pytest.fixture
-def month(desk):
+def month(desk, settings):
+    # Assignment here is decided at intake (half the tickets), so who hears of a promise can be read
+    # off the ticket afterwards; assign-on-reply would change it mid-month (tested on its own).
+    settings.ASSIGN_ON_REPLY = False
     desk.queue_a.calendar = BusinessCalendar.objects.get(name="Office hours")
     desk.queue_a.team_lead = UserFactory(username="carol", first_name="Carol")
     desk.queue_a.save()

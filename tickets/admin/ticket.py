@@ -39,6 +39,7 @@ class _ReadOnlyInline(admin.TabularInline[_Row, Ticket]):
 
 class MessageInline(_ReadOnlyInline[Message]):
     model = Message
+    fk_name = "ticket"
     fields = ("created_at", "visibility", "author", "excerpt")
     readonly_fields = fields
     verbose_name_plural = "Conversation (public replies and internal notes)"

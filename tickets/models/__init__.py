@@ -8,6 +8,7 @@ from tickets.models.promise import Notice, Promise
 from tickets.models.queue import Queue
 from tickets.models.sla import BusinessCalendar, Holiday, OpeningHours, SlaPolicy
 from tickets.models.ticket import Ticket
+from tickets.models.triage import Tag, TicketFollower, TicketLink, TicketTag
 
 __all__ = [
     "AgentProfile",
@@ -23,6 +24,10 @@ __all__ = [
     "Promise",
     "Queue",
     "SlaPolicy",
+    "Tag",
     "Ticket",
     "TicketEvent",
+    "TicketFollower",
+    "TicketLink",
+    "TicketTag",
 ]

@@ -30,6 +30,22 @@ class TicketEvent(models.Model):
         BOUNCE_CLEARED = "bounce_cleared", "Bouncing address cleared"
         FOLLOWED_UP = "followed_up", "Wrote again: a new ticket follows this one"
         COPIED = "copied", "Copied in"
+        QUEUE_CHANGED = "queue_changed", "Moved to another queue"
+        KIND_CHANGED = "kind_changed", "Kind corrected"
+        TAG_ADDED = "tag_added", "Tag added"
+        TAG_REMOVED = "tag_removed", "Tag removed"
+        LINKED = "linked", "Linked to a related ticket"
+        UNLINKED = "unlinked", "Link to a related ticket removed"
+        MERGED_INTO = "merged_into", "Merged into another ticket"
+        MERGED_FROM = "merged_from", "A duplicate was merged in"
+
+    class PromiseEffect(models.TextChoices):
+        """What a move or a kind correction did to the pending promise (docs/promises.md, "Moves")."""
+
+        RECALCULATED = "recalculated", "Recalculated under the new policy"
+        STANDS = "stands", "Kept as made"
+        BROKEN = "broken", "Already overdue: recorded as broken"
+        PAUSED = "paused", "Still paused"
 
     ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=32, choices=Kind.choices)
@@ -39,6 +55,9 @@ class TicketEvent(models.Model):
     actor_is_customer = models.BooleanField(default=False)
     old_value = models.CharField(max_length=200, blank=True)
     new_value = models.CharField(max_length=200, blank=True)
+    # Moves and kind corrections: what became of the pending promise, and its due time after.
+    promise_effect = models.CharField(max_length=12, choices=PromiseEffect.choices, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField()
 
     class Meta:

@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from tickets.models.ticket import Ticket
+
 
 class Message(models.Model):
     """One entry of the conversation: a public reply or an internal note."""
@@ -32,10 +34,20 @@ class Message(models.Model):
         "history and signature trimmed off); blank when `body` is all of it.",
     )
     created_at = models.DateTimeField()
+    # Set when a merge moved this message here from a duplicate: shown as "from HD-1001".
+    merged_from = models.ForeignKey(
+        "tickets.Ticket", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
+    )
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["ticket", "created_at"], name="message_ticket_created")]
+        indexes = [
+            models.Index(fields=["ticket", "created_at"], name="message_ticket_created"),
+            # Only merged messages: a small index instead of one over every message.
+            models.Index(
+                fields=["merged_from"], name="message_merged_from", condition=models.Q(merged_from__isnull=False)
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_visibility_display()} on ticket {self.ticket_id}"
@@ -48,6 +60,11 @@ class Message(models.Model):
     def by_someone_else(self) -> bool:
         """A customer-side message written by someone other than the ticket's customer."""
         return self.author_kind == self.Author.CUSTOMER and bool(self.author_email)
+
+    @property
+    def merged_from_reference(self) -> str:
+        """The reference of the ticket this message was merged from ("" if it began here); no query."""
+        return Ticket.reference_for(self.merged_from_id) if self.merged_from_id else ""
 
     @property
     def author_name(self) -> str:

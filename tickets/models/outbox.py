@@ -21,6 +21,7 @@ class OutboundEmail(models.Model):
         TICKET_LINKS = "links", "Ticket links sent again"
         NEW_LINK = "newlink", "New private link (old one revoked)"
         NOTICE = "notice", "Promise notice to an agent"
+        MERGED = "merged", "Request merged into another"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 
@@ -45,3 +46,10 @@ def text_required(value: str, field: str, label: str, max_length: int | None = N
     if max_length is not None and len(cleaned) > max_length:
         raise ValidationError({field: f"Please keep {label} under {max_length} characters (it has {len(cleaned)})."})
     return cleaned
+
+
+def person_label(user: User | None) -> str:
+    """An agent as the timeline names them ("Alice Agent"), or "Unassigned"."""
+    if user is None:
+        return "Unassigned"
+    return user.get_full_name() or user.get_username()

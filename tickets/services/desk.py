@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -17,7 +18,7 @@ from django.utils import timezone
 from tickets.conversation import conversation_check
 from tickets.models import Message, OutboundEmail, Ticket, TicketEvent
 from tickets.models.agent import agents
-from tickets.services.common import attachments_save, text_required, ticket_save
+from tickets.services.common import attachments_save, person_label, text_required, ticket_save
 from tickets.services.copies import CopyChoice, reply_copies_send
 from tickets.services.events import event_record
 from tickets.services.mentions import note_mentions_notify
@@ -28,7 +29,8 @@ from tickets.services.status import STATUS_FIELDS, status_apply
 
 
 def _locked(ticket: Ticket) -> Ticket:
-    return Ticket.objects.select_for_update().select_related("customer").get(pk=ticket.pk)
+    # NO KEY UPDATE: rows that merely reference the ticket (the sweep's events and notices) don't wait on it.
+    return Ticket.objects.select_for_update(no_key=True).select_related("customer").get(pk=ticket.pk)
 
 
 def agent_reply_post(
@@ -54,6 +56,7 @@ def agent_reply_post(
     conversation changed since, ``ConversationChanged`` is raised and nothing is written. The
     check runs under the ticket's row lock, so of two agents sending at once the second is asked
     (tickets/conversation.py). A note notifies the agents it @mentions (tickets/mentions.py).
+    A public reply to an unassigned ticket also assigns it to the agent (``_assign_on_reply``).
     """
     body = text_required(body, "body", "a reply" if not internal else "a note", BODY_MAX)
     with transaction.atomic():
@@ -77,6 +80,7 @@ def agent_reply_post(
             note_mentions_notify(message=message, at=now)
         else:
             event_record(ticket=ticket, kind=TicketEvent.Kind.AGENT_REPLIED, at=now, actor=agent)
+            _assign_on_reply(ticket, agent, now)
             if ticket.first_response_at is None:
                 ticket.first_response_at = now
             target = status_after or (Ticket.Status.OPEN if ticket.status == Ticket.Status.NEW else None)
@@ -96,8 +100,21 @@ def agent_reply_post(
         if internal and status_after:
             status_apply(ticket=ticket, status=status_after, at=now, actor=agent)
         ticket.updated_at = now
-        ticket_save(ticket, "first_response_at", *STATUS_FIELDS)
+        ticket_save(ticket, "first_response_at", "assignee", *STATUS_FIELDS)
     return message
+
+
+def _assign_on_reply(ticket: Ticket, agent: User, at: datetime) -> None:
+    """A public reply to an unassigned ticket makes it the replying agent's (``ASSIGN_ON_REPLY``, on
+    by default), when they work its queue; recorded like any assignment. The caller saves it."""
+    if not settings.ASSIGN_ON_REPLY or ticket.assignee_id is not None:
+        return
+    if not agents().of_queue(ticket.queue_id).filter(pk=agent.pk).exists():
+        return  # e.g. a superuser answering in a queue they are not in: left for the queue to take
+    event_record(
+        ticket=ticket, kind=TicketEvent.Kind.ASSIGNED, at=at, actor=agent, old="Unassigned", new=person_label(agent)
+    )
+    ticket.assignee = agent
 
 
 def ticket_status_change(*, ticket: Ticket, agent: User, status: str) -> bool:
@@ -135,12 +152,6 @@ def ticket_priority_change(*, ticket: Ticket, agent: User, priority: int) -> boo
     return True
 
 
-def _display(user: User | None) -> str:
-    if user is None:
-        return "Unassigned"
-    return user.get_full_name() or user.get_username()
-
-
 def ticket_assign(*, ticket: Ticket, agent: User, assignee_id: int | None) -> bool:
     """Give the ticket to an agent of its queue (or to nobody)."""
     with transaction.atomic():
@@ -158,8 +169,8 @@ def ticket_assign(*, ticket: Ticket, agent: User, assignee_id: int | None) -> bo
             kind=TicketEvent.Kind.ASSIGNED,
             at=now,
             actor=agent,
-            old=_display(ticket.assignee),
-            new=_display(assignee),
+            old=person_label(ticket.assignee),
+            new=person_label(assignee),
         )
         ticket.assignee = assignee
         ticket.updated_at = now

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tickets.models import Message, Ticket, TicketEvent
+from tickets.selectors_triage import MERGE_HOPS
 from tickets.services.events import event_record
 from tickets.services.portal import customer_reply_post, takes_replies, ticket_submit
 
@@ -40,7 +41,18 @@ class Written:
 
 
 def _locked(pk: int) -> Ticket:
-    return Ticket.objects.select_for_update().select_related("customer", "queue").get(pk=pk)
+    return Ticket.objects.select_for_update(no_key=True, of=("self",)).select_related("customer", "queue").get(pk=pk)
+
+
+def _locked_continuation(pk: int) -> Ticket:
+    """Ticket ``pk`` locked, or the ticket it was merged into (a merged duplicate's replies join
+    its target, whichever way they come in), following later merges."""
+    for _ in range(MERGE_HOPS):
+        ticket = _locked(pk)
+        if ticket.merged_into_id is None:
+            return ticket
+        pk = ticket.merged_into_id
+    return _locked(pk)
 
 
 def customer_write(
@@ -63,7 +75,7 @@ def customer_write(
     ``automatic``: written by a machine (RFC 3834): never reopens, never acknowledged.
     """
     with transaction.atomic():
-        target = _locked(ticket.pk)
+        target = _locked_continuation(ticket.pk)
         now = timezone.now()
         writer = (author_email or target.customer.email).strip()
         for _ in range(FOLLOW_UP_DEPTH):

@@ -2,7 +2,8 @@
 
 Every read and write here is scoped to one user: nobody sees or marks another's notices.
 Reminders and breach notices are written by the sweep (``tickets.services.sweep``); a
-customer's reply is announced by ``customer_reply_notify`` (called by ``customer_reply_post``).
+customer's reply is announced by ``customer_reply_notify`` (called by ``customer_reply_post``) to
+the assignee (or the queue's agents on duty) and the ticket's followers.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.utils import timezone
 
 from tickets.models import Message, Notice, Ticket
 from tickets.models.agent import agents, is_agent
+from tickets.selectors_triage import followers_to_notify
 from tickets.services.outbox import outbox_enqueue_notices
 
 # --- Writes --------------------------------------------------------------------------------
@@ -32,11 +34,15 @@ def notices_mark_read(*, user: User, notice_ids: Iterable[int] | None = None) ->
 
 
 def _reply_recipients(ticket: Ticket, at: datetime) -> list[User]:
-    """The assignee while still an agent; else the queue's agents on duty at ``at`` (as the sweep does)."""
+    """The assignee while still an agent, else the queue's agents on duty at ``at`` (as the sweep
+    does); and the ticket's followers who may still see it. Each person once."""
     assignee = ticket.assignee
     if assignee is not None and is_agent(assignee):
-        return [assignee]
-    return agents().of_queue(ticket.queue_id).on_duty(at)
+        users = [assignee]
+    else:
+        users = agents().of_queue(ticket.queue_id).on_duty(at)
+    users += followers_to_notify(ticket)
+    return list({user.pk: user for user in users}.values())
 
 
 def customer_reply_notify(*, message: Message, at: datetime) -> list[Notice]:

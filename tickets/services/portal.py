@@ -252,7 +252,7 @@ def customer_reply_post(
     body = text_required(body, "body", "a message", BODY_MAX)
     full_body = _full_text(full_body, body)
     with transaction.atomic():
-        ticket = Ticket.objects.select_for_update().select_related("customer").get(pk=ticket.pk)
+        ticket = _reply_target(ticket)
         now = timezone.now()
         if ticket.status == Ticket.Status.CLOSED:
             raise ValidationError(
@@ -281,6 +281,25 @@ def customer_reply_post(
         if not automatic:
             customer_reply_notify(message=message, at=now)
     return message
+
+
+MERGE_HOPS = 10  # a merged ticket's target may itself have been merged since; never loop forever
+
+
+def _reply_target(ticket: Ticket) -> Ticket:
+    """The ticket a customer's reply joins, row-locked: ``ticket`` itself, or the ticket it was
+    merged into (following later merges). The pointers are read without locks and only the ticket
+    written to is locked; should it be merged while we wait for its lock, we follow it once more."""
+    pk = ticket.pk
+    for _ in range(MERGE_HOPS):
+        merged_into = Ticket.objects.filter(pk=pk).values_list("merged_into", flat=True).first()
+        if merged_into is None:
+            locked = Ticket.objects.select_for_update(no_key=True).get(pk=pk)
+            if locked.merged_into_id is None:
+                return locked
+            merged_into = locked.merged_into_id
+        pk = merged_into
+    return Ticket.objects.select_for_update(no_key=True).get(pk=pk)
 
 
 def links_resend(*, email: str) -> int:
@@ -327,7 +346,9 @@ def link_revoke(*, ticket: Ticket) -> Ticket:
     link when it is sent, so it always carries the ticket's current link.
     """
     with transaction.atomic():
-        ticket = Ticket.objects.select_for_update().select_related("customer").get(pk=ticket.pk)
+        ticket = (
+            Ticket.objects.select_for_update(no_key=True, of=("self",)).select_related("customer").get(pk=ticket.pk)
+        )
         ticket.link_salt, ticket.link_hash = new_link_secret()
         ticket.save(update_fields=["link_salt", "link_hash"])
         event_record(ticket=ticket, kind=TicketEvent.Kind.LINK_REVOKED, at=timezone.now(), by_customer=True)

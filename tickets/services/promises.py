@@ -44,8 +44,11 @@ def promise_make(
     at: datetime,
     policy: SlaPolicy | None,
     agent: User | None = None,
+    source: str | None = None,
 ) -> Promise:
-    """Record a new pending promise; any pending one is superseded first."""
+    """Record a new pending promise; any pending one is superseded first.
+
+    ``source``: who set the time; by default the agent when one is given, else the policy."""
     previous = promise_pending(ticket)
     if previous is not None:
         _settle(previous, Promise.State.SUPERSEDED, at)
@@ -53,7 +56,7 @@ def promise_make(
     promise = Promise.objects.create(
         ticket=ticket,
         kind=kind,
-        source=Promise.Source.AGENT if agent else Promise.Source.POLICY,
+        source=source or (Promise.Source.AGENT if agent else Promise.Source.POLICY),
         policy=policy,
         made_by=agent,
         due_at=due_at,
@@ -237,6 +240,74 @@ def promise_end(*, ticket: Ticket, at: datetime, actor: User | None = None) -> N
         return
     _settle(promise, Promise.State.ENDED, at)
     event_record(ticket=ticket, kind=TicketEvent.Kind.PROMISE_ENDED, at=at, actor=actor)
+
+
+def promise_pending_locked(ticket: Ticket) -> Promise | None:
+    """The pending promise, row-locked: the sweep (``SKIP LOCKED``) leaves it alone until we commit,
+    and if the sweep holds it first we wait, then find it no longer pending (docs/promises.md, "Moves").
+
+    The caller holds the ticket with ``FOR NO KEY UPDATE`` (not ``FOR UPDATE``): the sweep, holding
+    the promise, inserts events and notices that reference the ticket, which takes a key-share lock
+    on it; under ``FOR UPDATE`` each would wait on the other (a deadlock, found by
+    tests/tickets/test_triage_concurrency.py)."""
+    return (
+        Promise.objects.select_for_update(of=("self",))
+        .select_related("policy")
+        .filter(ticket=ticket, state=Promise.State.PENDING)
+        .first()
+    )
+
+
+def mark_overdue_broken(*, ticket: Ticket, promise: Promise, at: datetime, actor: User | None) -> bool:
+    """Record a running promise whose due time has passed as broken, as the sweep would, but with no
+    breach notice: the agent acting on the ticket sees it overdue. True if it was overdue."""
+    if promise.due_at is None or promise.due_at > at:
+        return False
+    _mark_broken(promise, at)
+    event_record(ticket=ticket, kind=TicketEvent.Kind.PROMISE_BROKEN, at=at, actor=actor)
+    return True
+
+
+@dataclass(frozen=True)
+class Replanned:
+    """What a move or a kind correction did to the pending promise (``TicketEvent.PromiseEffect``)."""
+
+    effect: str  # "" when no promise was pending
+    due_at: datetime | None = None
+
+
+def promise_replan(*, ticket: Ticket, at: datetime, actor: User | None) -> Replanned:
+    """The pending promise after the ticket moved queue or changed kind (docs/promises.md, "Moves").
+
+    Call with the ticket row locked and its new queue and kind set. A running promise the policy
+    made is counted again under the policy that fits now, from when that promise was made, on the
+    new queue's hours: never later than the time the customer was told, never in the past (at
+    the soonest, the new policy's reminder lead from now: the reminder goes out at once, never a
+    breach on the spot). A promise already overdue is recorded as broken, without a breach
+    notice: a move never hides it. A paused promise and one an agent picked stand as made.
+    """
+    current = promise_pending_locked(ticket)
+    if current is None:
+        return Replanned(effect="")
+    Effect = TicketEvent.PromiseEffect
+    if current.is_paused or current.due_at is None:
+        return Replanned(effect=Effect.PAUSED)
+    if mark_overdue_broken(ticket=ticket, promise=current, at=at, actor=actor):
+        return Replanned(effect=Effect.BROKEN, due_at=current.due_at)
+    policy = policy_for(ticket)
+    if current.source == Promise.Source.AGENT or policy is None:
+        return Replanned(effect=Effect.STANDS, due_at=current.due_at)
+    first = current.kind == Promise.Kind.FIRST_RESPONSE
+    minutes = policy.first_response_minutes if first else policy.next_update_minutes
+    recounted = add_business_minutes(schedule_for(ticket, policy), current.created_at, minutes)
+    soonest = at + timedelta(minutes=policy.remind_before_minutes)
+    due_at = min(current.due_at, max(recounted, soonest))
+    if due_at >= current.due_at:
+        return Replanned(effect=Effect.STANDS, due_at=current.due_at)
+    promise_make(
+        ticket=ticket, kind=current.kind, due_at=due_at, at=at, policy=policy, agent=actor, source=Promise.Source.POLICY
+    )
+    return Replanned(effect=Effect.RECALCULATED, due_at=due_at)
 
 
 def promise_on_status(
