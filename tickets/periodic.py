@@ -15,6 +15,7 @@ PERIODIC_TASKS = [
     ("Sweep promises (reminders and breaches)", "tickets.tasks.promise_sweep", 60),
     # By name only: the task lives in the mail app, a way in above this one (docs/architecture.md).
     ("Poll IMAP mailboxes", "mail.tasks.poll_mailboxes", 60),
+    ("Re-queue stalled bulk changes", "tickets.tasks.bulk_jobs_requeue", 60),
 ]
 
 

@@ -32,14 +32,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import BooleanField, DateTimeField, F, Func, IntegerField, QuerySet, Value
+from django.db.models import BooleanField, DateTimeField, F, Field, Func, IntegerField, Q, QuerySet, Value
 from django.db.models.expressions import Combinable
 
 from tickets.models.ticket import DUE_KEY, FAR_FUTURE, URGENCY, Ticket
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+TQ = TypeVar("TQ", bound=QuerySet[Ticket])
 
 
 @dataclass(frozen=True)
@@ -86,15 +87,17 @@ def sorts_for(*, open_only: bool) -> list[Sort]:
     return [sort for sort in SORT_LIST if open_only or not sort.open_only]
 
 
-def sortable(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
+def sortable(tickets: TQ) -> TQ:
     """The ticket rows with the two expression keys every sort and the due filters use."""
+    if "sort_due" in tickets.query.annotations:
+        return tickets
     return tickets.alias(sort_due=DUE_KEY, sort_urgency=URGENCY)
 
 
-def due_before(tickets: QuerySet[Ticket], at: datetime, *, after: datetime | None = None) -> QuerySet[Ticket]:
+def due_before(tickets: TQ, at: datetime, *, after: datetime | None = None) -> TQ:
     """Tickets due by ``at`` (and after ``after``): a range on ``due_key``, so the sort index serves it."""
-    tickets = sortable(tickets).filter(sort_due__lte=at)
-    return tickets.filter(sort_due__gt=after) if after is not None else tickets
+    tickets = sortable(tickets).filter(Q(sort_due__lte=at))
+    return tickets.filter(Q(sort_due__gt=after)) if after is not None else tickets
 
 
 # --- keyset navigation ------------------------------------------------------------------------------
@@ -162,7 +165,7 @@ class RowCompare(Func):
         return f"({lhs}) {self.op} ({rhs})", params
 
 
-def _field_for(value: Any) -> DateTimeField | IntegerField:
+def _field_for(value: Any) -> Field[Any, Any]:
     return DateTimeField() if isinstance(value, datetime) else IntegerField()
 
 

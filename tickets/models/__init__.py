@@ -1,16 +1,20 @@
 from tickets.models.agent import AgentProfile
+from tickets.models.bulk import BulkJob, BulkJobItem
 from tickets.models.customer import Customer
 from tickets.models.event import TicketEvent
 from tickets.models.message import Attachment, Message
 from tickets.models.outbox import OutboundEmail
 from tickets.models.promise import Notice, Promise
 from tickets.models.queue import Queue
+from tickets.models.saved_view import SavedView
 from tickets.models.sla import BusinessCalendar, Holiday, OpeningHours, SlaPolicy
 from tickets.models.ticket import Ticket
 
 __all__ = [
     "AgentProfile",
     "Attachment",
+    "BulkJob",
+    "BulkJobItem",
     "BusinessCalendar",
     "Customer",
     "Holiday",
@@ -20,6 +24,7 @@ __all__ = [
     "OutboundEmail",
     "Promise",
     "Queue",
+    "SavedView",
     "SlaPolicy",
     "Ticket",
     "TicketEvent",

@@ -19,6 +19,8 @@ class OutboundEmail(models.Model):
         TICKET_LINKS = "links", "Ticket links sent again"
         NEW_LINK = "newlink", "New private link (old one revoked)"
         NOTICE = "notice", "Promise notice to an agent"
+        # Only when the agent ticks "Email the customers" on a bulk status change or close.
+        STATUS = "status", "Status change told to the customer"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
