@@ -1,6 +1,6 @@
 from django.urls import path
 
-from desk.views import auth, availability, me, notices, queue, reports, tickets
+from desk.views import assign, auth, availability, bulk, me, notices, queue, reports, saved_views, tickets
 
 app_name = "desk"
 urlpatterns = [
@@ -16,4 +16,12 @@ urlpatterns = [
     path("t/<str:reference>/reply/", tickets.ticket_reply, name="reply"),
     path("t/<str:reference>/update/", tickets.ticket_update, name="update"),
     path("t/<str:reference>/files/<int:attachment_id>/", tickets.attachment_download, name="file"),
+    # The agent's workspace: saved views, bulk changes, "assign to me" (the `a` shortcut).
+    path("t/<str:reference>/assign-me/", assign.assign_me, name="assign_me"),
+    path("views/", saved_views.view_create, name="view_create"),
+    path("views/counts/", saved_views.view_counts, name="view_counts"),
+    path("views/<int:pk>/delete/", saved_views.view_delete, name="view_delete"),
+    path("bulk/", bulk.bulk_apply, name="bulk"),
+    path("bulk/<int:pk>/", bulk.bulk_job, name="bulk_job"),
+    path("bulk/<int:pk>/progress/", bulk.bulk_progress, name="bulk_progress"),
 ]

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from canned_responses.selectors import courtesy_flags
 from canned_responses.services import ReplyPosted, canned_reply_post
-from desk import composer
+from desk import composer, workspace
 from desk.access import AgentRequest, agent_required
 from desk.forms import AgentReplyForm, TicketUpdateForm
 from helpdesk.lib.forms import add_service_errors
@@ -61,6 +61,7 @@ def ticket_page(
         # The composer's "Insert a help article link": the best public articles for the subject.
         "kb_articles": [(a, article_markdown_link(a)) for a in kb_selectors.articles_for_agent_picker(ticket.subject)],
         "site_url": settings.SITE_URL,
+        "nav": workspace.ticket_nav(request, request.user, ticket),  # previous / next in the view
         **(extra or {}),
     }
     return render(request, "desk/ticket.html", context, status=status)
@@ -144,7 +145,7 @@ def ticket_reply(request: AgentRequest, reference: str) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             messages.success(request, _reply_done(ticket, posted, internal=internal))
-            return redirect("desk:ticket", reference=ticket.reference)
+            return redirect(workspace.ticket_back_url(request, ticket))
     return ticket_page(request, ticket, status=400, reply_form=form)
 
 
@@ -167,7 +168,7 @@ def ticket_update(request: AgentRequest, reference: str) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             messages.success(request, "Ticket updated." if changed else "Nothing to change.")
-            return redirect("desk:ticket", reference=ticket.reference)
+            return redirect(workspace.ticket_back_url(request, ticket))
     ticket.refresh_from_db()
     return ticket_page(request, ticket, status=400, update_form=form)
 

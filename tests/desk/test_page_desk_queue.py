@@ -13,7 +13,8 @@ from tests.factories import TicketFactory, UserFactory
 from tickets.models import Ticket
 
 URL = "/desk/"
-QUEUE_QUERIES = 7  # session, user, queues, agents, count, a page of tickets (+customer/queue/assignee), bell
+QUEUE_QUERIES = 8  # session, user, queues, agents, count, a page of tickets (+customer/queue/assignee), bell,
+# saved views (their counts are cached: tests/desk/test_page_desk_views.py counts them)
 
 pytestmark = pytest.mark.django_db
 
