@@ -33,6 +33,7 @@ class BulkForm(forms.Form):
     query = forms.CharField(required=False, widget=forms.HiddenInput, max_length=2000)
 
     def __init__(self, *args: Any, agents: list[User] | tuple[()] = (), matching: str = "", **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "bulk_%s")  # the queue's filter form has assignee and status fields too
         super().__init__(*args, **kwargs)
         _choice_field(self, "action").choices = [("", "Choose an action…")] + [
             (action.name, action.label) for action in BULK_ACTIONS.values()
@@ -61,6 +62,7 @@ class SavedViewForm(forms.Form):
     query = forms.CharField(required=False, widget=forms.HiddenInput, max_length=2000)
 
     def __init__(self, *args: Any, queues: list[Queue] | tuple[()] = (), **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "view_%s")  # and a queue field
         super().__init__(*args, **kwargs)
         _choice_field(self, "queue").choices = [("", "Choose…"), *((q.pk, q.name) for q in queues)]
         self.fields["name"].widget.attrs.update({"class": "form-control form-control-sm", "autocomplete": "off"})

@@ -71,7 +71,7 @@ bulk_action_register(
     BulkAction(
         name="assign",
         label="Assign",
-        unchanged="Already assigned so",
+        unchanged="Already had that assignee",
         clean=_clean_assign,
         apply=lambda ticket, actor, p: ticket_assign(ticket=ticket, agent=actor, assignee_id=p["assignee"]),
     )

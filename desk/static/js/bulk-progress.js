@@ -8,6 +8,7 @@
   var url = box.getAttribute("data-progress-url");
   var bar = box.querySelector("progress");
   var text = box.querySelector(".progress-text");
+  var total = document.querySelector(".bulk-total");
 
   function poll() {
     fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
@@ -16,6 +17,7 @@
         if (!data) { window.setTimeout(poll, 3000); return; }
         if (data.state === "done") { window.location.reload(); return; }
         if (data.listed) {
+          if (total) { total.textContent = ": " + data.total.toLocaleString() + " ticket" + (data.total === 1 ? "" : "s"); }
           bar.max = Math.max(data.total, 1);
           bar.value = data.done;
           text.textContent = data.done.toLocaleString() + " of " + data.total.toLocaleString() + " done: " +
