@@ -30,10 +30,10 @@ from tickets.models import (
     TicketEvent,
 )
 from tickets.models.agent import agents, profile_of
+from tickets.models.ticket import OPEN_STATUSES
 from tickets.time_text import zone_label
 
 AnyUser = User | AnonymousUser
-OPEN_STATUSES = {Ticket.Status.NEW, Ticket.Status.OPEN, Ticket.Status.WAITING}
 
 
 def queues_for_agent(user: User) -> QuerySet[Queue]:

@@ -138,9 +138,12 @@ def test_a_run_that_dies_midway_then_retried_changes_each_ticket_once(desk, monk
         return action.apply(ticket, actor, params)
 
     monkeypatch.setitem(BULK_ACTIONS, "priority", action.__class__(**{**action.__dict__, "apply": dies_on_the_fourth}))
+    monkeypatch.setattr(bulk, "BATCH", 2)  # two tickets per transaction
     with pytest.raises(RuntimeError):
         bulk.bulk_job_run(job_id=job.pk)
-    assert job.items.filter(state="changed").count() == 3
+    # The first batch committed; the dying one left nothing half-written: no change without its "done".
+    assert job.items.filter(state="changed").count() == 2
+    assert Ticket.objects.filter(priority=3).count() == 2
     monkeypatch.setitem(BULK_ACTIONS, "priority", action)
     run(job)
     run(job)  # a duplicated message after the end changes nothing either

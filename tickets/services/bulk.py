@@ -3,8 +3,9 @@ uses (``tickets.services.bulk_actions``), so each gets its own event and the sam
 
 - A job's tickets are frozen when it starts: the ticked ids, or the ids matching the queue filter
   (listed by the first run of the task). Each is a ``BulkJobItem``.
-- Each ticket is changed in its own transaction, which also marks its item done: a retried or
-  duplicated task skips what is done and never changes a ticket twice.
+- Each ticket is changed in the same transaction that marks its item done (its service's own
+  savepoint, a few tickets per transaction): a retried or duplicated task skips what is done and
+  never changes a ticket twice.
 - A ticket the agent may not see (a crafted id, or one moved out of their queues since) is
   skipped as "Not found", never changed, and looks like a ticket that doesn't exist.
 - Customers hear nothing unless the agent ticked "Email the customers" on a status change or
@@ -41,7 +42,8 @@ logger = logging.getLogger(__name__)
 
 INLINE_MAX = 50  # a selection this small is changed in the request
 MAX_TICKETS = 20_000  # the most one job may change; more: narrow the filter
-CHUNK = 100  # tickets per batch (one read of the batch, then one transaction each)
+CHUNK = 100  # tickets read at once; progress is recorded after each chunk
+BATCH = 20  # tickets per transaction (each still a savepoint of its own)
 TASK_BUDGET_SECONDS = 20.0  # a task run stops after the batch that passes this (soft limit: 30 s)
 STALL_SECONDS = 120  # an unfinished job silent this long is queued again
 NOT_FOUND = "Not found"
@@ -141,30 +143,36 @@ def _list_items(job: BulkJob) -> None:
         job.listed, job.total = True, len(ids)
 
 
-def _apply_one(job: BulkJob, action: BulkAction, ticket_id: int, ticket: Ticket | None) -> None:
-    """One ticket, in one transaction with its item: changed, skipped (with why), or left alone
-    when another run of the job already did it or is doing it now."""
+def _apply_batch(job: BulkJob, action: BulkAction, ticket_ids: list[int], tickets: dict[int, Ticket]) -> None:
+    """A few tickets in one transaction with their items: each changed or skipped (with why), or
+    left alone when another run of the job already did it or is doing it now (its item locked).
+
+    Each ticket's change is its service's own atomic block (a savepoint), so a refused one leaves
+    nothing half-written and the others stand; the items are marked in the same transaction, so a change and its
+    "done" commit together or not at all. Batching the commits (``BATCH`` tickets each) is what
+    makes 10,000 tickets quick: one WAL flush per batch, not per ticket.
+    """
     with transaction.atomic():
-        item = (
+        items = list(
             BulkJobItem.objects.select_for_update(skip_locked=True)
-            .filter(job=job, ticket_id=ticket_id, state=BulkJobItem.State.PENDING)
-            .first()
+            .filter(job=job, ticket_id__in=ticket_ids, state=BulkJobItem.State.PENDING)
+            .order_by("ticket_id")
         )
-        if item is None:
-            return
-        state, reason = BulkJobItem.State.SKIPPED, NOT_FOUND
-        if ticket is not None:
-            try:
-                with transaction.atomic():  # a refused change leaves nothing half-written
+        for item in items:
+            ticket = tickets.get(item.ticket_id)
+            state, reason = BulkJobItem.State.SKIPPED, NOT_FOUND
+            if ticket is not None:
+                try:
+                    # The service is atomic: a refused change rolls back its own savepoint.
                     changed = action.apply(ticket, job.actor, job.params)
                     if changed and action.tells_customers and job.params.get("notify"):
                         _tell_customer(job, ticket)
-            except ValidationError as exc:
-                reason = _first_message(exc)
-            else:
-                state, reason = (BulkJobItem.State.CHANGED, "") if changed else (state, action.unchanged)
-        item.state, item.reason, item.done_at = state, reason[:200], timezone.now()
-        item.save(update_fields=["state", "reason", "done_at"])
+                except ValidationError as exc:
+                    reason = _first_message(exc)
+                else:
+                    state, reason = (BulkJobItem.State.CHANGED, "") if changed else (state, action.unchanged)
+            item.state, item.reason, item.done_at = state, reason[:200], timezone.now()
+        BulkJobItem.objects.bulk_update(items, ["state", "reason", "done_at"])
 
 
 def _tell_customer(job: BulkJob, ticket: Ticket) -> None:
@@ -215,8 +223,8 @@ def bulk_job_run(*, job_id: int, budget_seconds: float | None = None) -> bool:
             continue
         visible = Ticket.objects.visible_to(job.actor).filter(pk__in=ids).select_related("customer", "queue")
         tickets = {ticket.pk: ticket for ticket in visible}
-        for ticket_id in ids:
-            _apply_one(job, action, ticket_id, tickets.get(ticket_id))
+        for start in range(0, len(ids), BATCH):
+            _apply_batch(job, action, ids[start : start + BATCH], tickets)
         _recount(job)
         if len(ids) == CHUNK and deadline is not None and time.monotonic() > deadline:
             return False  # more may be left: the task queues the next run

@@ -9,9 +9,11 @@ first, then register it here::
         apply=lambda ticket, actor, p: ticket_queue_move(ticket=ticket, agent=actor, queue_id=p["queue"]),
     ))
 
-and give the desk's bulk form its parameter (``desk/forms_bulk.py``). ``apply`` returns whether
-the ticket changed, and raises ``ValidationError`` to skip a ticket with the message as the
-reason; it runs inside the job's per-ticket transaction, once per ticket.
+and give the desk's bulk form its parameter (``desk/forms_bulk.py``). ``apply`` calls exactly one
+service, which is atomic (a refused change rolls back its own savepoint, and the job's other
+tickets in the same transaction stand). It returns whether the ticket changed, and raises
+``ValidationError`` to skip the ticket with the message as the reason. It runs inside the
+job's transaction that also marks the ticket done, so once per ticket.
 """
 
 from __future__ import annotations
