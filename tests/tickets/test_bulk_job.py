@@ -242,3 +242,12 @@ def test_the_email_a_customer_gets_when_asked_says_what_happened_in_both_parts(d
         assert "Hello Ada" in body
         assert "as solved" in body or "as <strong>solved</strong>" in body
         assert "https://help.example.com/support/t/" in body
+
+
+def test_all_matching_past_the_limit_is_refused_with_what_to_do(desk, monkeypatch):
+    monkeypatch.setattr(bulk, "INLINE_MAX", 1)
+    monkeypatch.setattr(bulk, "MAX_TICKETS", 3)
+    TicketFactory.create_batch(4, queue=desk.queue_a)
+    with pytest.raises(ValidationError, match="at most 3 tickets; narrow the filters"):
+        bulk.bulk_job_start(actor=desk.agent_a, action="close", params={}, filters={})
+    assert not BulkJob.objects.exists()

@@ -34,7 +34,7 @@ from helpdesk.lib import degraded
 from tickets.models import BulkJob, BulkJobItem, OutboundEmail, Ticket
 from tickets.models.agent import is_agent
 from tickets.selectors import ticket_list_for_agent
-from tickets.selectors_views import queue_filters_from_params
+from tickets.selectors_views import count_capped, queue_filters_from_params
 from tickets.services.bulk_actions import BULK_ACTIONS, BulkAction
 from tickets.services.outbox import outbox_enqueue
 
@@ -82,6 +82,8 @@ def bulk_job_start(
         matching = ticket_list_for_agent(user=actor, filters=queue_filters_from_params(filters))
         first = list(matching.order_by().values_list("pk", flat=True)[: INLINE_MAX + 1])
         ids = first if len(first) <= INLINE_MAX else None
+        if ids is None and count_capped(matching, cap=MAX_TICKETS) > MAX_TICKETS:
+            raise ValidationError({"ids": f"One change can cover at most {MAX_TICKETS:,} tickets; narrow the filters."})
     else:
         ids = sorted({pk for pk in ticket_ids or [] if 0 < pk < 2**63})
         if not ids:
