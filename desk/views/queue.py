@@ -12,10 +12,11 @@ from django.views.decorators.http import require_GET
 
 from desk import workspace
 from desk.access import PAGE_SIZE, AgentRequest, agent_required
-from desk.forms import QueueFilterForm
+from desk.forms import QueueFilterForm, _choice_field
 from desk.forms_bulk import PARAM_FOR, BulkForm, SavedViewForm
 from helpdesk.lib.pagination import CappedPaginator
 from tickets import selectors
+from tickets.sorts import sorts_for
 
 
 @require_GET
@@ -23,9 +24,13 @@ from tickets import selectors
 def queue(request: AgentRequest) -> HttpResponse:
     queues = list(selectors.queues_for_agent(request.user))
     agents = list(selectors.agents_for_queues(selectors.queues_for_agent(request.user)))
-    form = QueueFilterForm(request.GET or None, queues=queues, agents=agents)
-    form.is_valid()  # shows back what was asked; the filters themselves come from workspace.page_filters
     filters = workspace.page_filters(request)
+    shown = request.GET.copy()
+    if shown:
+        shown["sort"] = filters.sort_order().name  # the sort in use: "Due next" isn't offered for closed tickets
+    form = QueueFilterForm(shown or None, queues=queues, agents=agents)
+    _choice_field(form, "sort").choices = [(sort.name, sort.label) for sort in sorts_for(open_only=filters.open_only)]
+    form.is_valid()  # shows back what was asked; the filters themselves come from workspace.page_filters
     tickets = selectors.ticket_list_for_agent(user=request.user, filters=filters)
     paginator = CappedPaginator(tickets, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))

@@ -157,3 +157,10 @@ def test_every_sort_keeps_the_query_count(desk, alice, django_assert_max_num_que
     TicketFactory.create_batch(10, queue=desk.queue_a, assignee=desk.agent_a)
     with django_assert_max_num_queries(8):
         assert text(alice.get("/desk/", {"sort": sort})).count('class="fw-semibold">HD-') == 10
+
+
+def test_the_sort_list_offers_only_what_is_indexed_and_shows_the_sort_in_use(desk, alice):
+    content = text(alice.get("/desk/", {"status": "closed", "sort": "due"}))
+    sort_list = content[content.index('name="sort"') : content.index("</select>", content.index('name="sort"'))]
+    assert "Due next" not in sort_list and "Highest priority" not in sort_list
+    assert '<option value="-updated" selected>Recently updated</option>' in sort_list

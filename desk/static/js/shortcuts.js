@@ -110,7 +110,8 @@
       if (current < 0 || tag === "a" || tag === "button" || tag === "input") { return; }
       key = "o";
     }
-    if (event.shiftKey && key !== "?") { return; }
+    // Shift is left alone: "?" needs it, and so do "/", "[" and "]" on some keyboards; a shifted
+    // letter ("J") is not a shortcut, since only lower-case letters are.
     var action = Object.prototype.hasOwnProperty.call(KEYS, key) ? KEYS[key] : null;
     if (action && action()) { event.preventDefault(); }
   });
