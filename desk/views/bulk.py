@@ -67,7 +67,7 @@ def bulk_apply(request: AgentRequest) -> HttpResponse:
         job.refresh_from_db()
         messages.success(request, summary(job, bulk_job_skips(job)))
         return redirect(_back(form))
-    bulk.bulk_job_queue(job.pk)
+    bulk.bulk_job_queue(job.pk, runs=bulk.PARALLEL_RUNS)
     return redirect("desk:bulk_job", pk=job.pk)
 
 

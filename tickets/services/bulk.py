@@ -44,6 +44,7 @@ INLINE_MAX = 50  # a selection this small is changed in the request
 MAX_TICKETS = 20_000  # the most one job may change; more: narrow the filter
 CHUNK = 100  # tickets read at once; progress is recorded after each chunk
 BATCH = 20  # tickets per transaction (each still a savepoint of its own)
+PARALLEL_RUNS = 4  # task runs started at once for a big job: one per worker process that is free
 TASK_BUDGET_SECONDS = 20.0  # a task run stops after the batch that passes this (soft limit: 30 s)
 STALL_SECONDS = 120  # an unfinished job silent this long is queued again
 NOT_FOUND = "Not found"
@@ -115,13 +116,16 @@ def _publish(job_id: int) -> None:
     current_app.tasks[RUN_TASK_NAME].delay(job_id)
 
 
-def bulk_job_queue(job_id: int) -> None:
-    """Queue a run of the job once the caller's transaction commits (at once outside one). When
-    the broker is away, the periodic ``bulk_jobs_requeue_stalled`` queues it later."""
+def bulk_job_queue(job_id: int, *, runs: int = 1) -> None:
+    """Queue ``runs`` runs of the job once the caller's transaction commits (at once outside
+    one). Runs of one job share its tickets batch by batch (each batch locks its items with SKIP
+    LOCKED), so several worker processes work through a big job together. When the broker is
+    away, the periodic ``bulk_jobs_requeue_stalled`` queues it later."""
 
     def publish() -> None:
         try:
-            _publish(job_id)
+            for _ in range(runs):
+                _publish(job_id)
         except BROKER_ERRORS as exc:
             degraded.report("broker", exc, doing="bulk jobs left to the periodic re-queue")
 
@@ -145,7 +149,7 @@ def _list_items(job: BulkJob) -> None:
         job.listed, job.total = True, len(ids)
 
 
-def _apply_batch(job: BulkJob, action: BulkAction, ticket_ids: list[int], tickets: dict[int, Ticket]) -> None:
+def _apply_batch(job: BulkJob, action: BulkAction, ticket_ids: list[int], tickets: dict[int, Ticket]) -> int:
     """A few tickets in one transaction with their items: each changed or skipped (with why), or
     left alone when another run of the job already did it or is doing it now (its item locked).
 
@@ -175,6 +179,7 @@ def _apply_batch(job: BulkJob, action: BulkAction, ticket_ids: list[int], ticket
                     state, reason = (BulkJobItem.State.CHANGED, "") if changed else (state, action.unchanged)
             item.state, item.reason, item.done_at = state, reason[:200], timezone.now()
         BulkJobItem.objects.bulk_update(items, ["state", "reason", "done_at"])
+    return len(items)
 
 
 def _tell_customer(job: BulkJob, ticket: Ticket) -> None:
@@ -204,9 +209,9 @@ def _recount(job: BulkJob, *, finished: bool = False) -> None:
 
 
 def bulk_job_run(*, job_id: int, budget_seconds: float | None = None) -> bool:
-    """Work through the job's pending tickets, batch by batch; True once none is left.
-
-    With ``budget_seconds``, stops after the batch that passes it (the task queues the next run).
+    """Work through the job's pending tickets, batch by batch. True when this run is over: no
+    ticket is left, or the only ones left are being changed by another run of the job (which
+    then finishes it). False when ``budget_seconds`` ran out first: the task queues the next run.
     """
     job = BulkJob.objects.select_related("actor").filter(pk=job_id).first()
     if job is None or job.is_done:
@@ -225,8 +230,11 @@ def bulk_job_run(*, job_id: int, budget_seconds: float | None = None) -> bool:
             continue
         visible = Ticket.objects.visible_to(job.actor).filter(pk__in=ids).select_related("customer", "queue")
         tickets = {ticket.pk: ticket for ticket in visible}
-        for start in range(0, len(ids), BATCH):
-            _apply_batch(job, action, ids[start : start + BATCH], tickets)
+        handled = sum(
+            _apply_batch(job, action, ids[start : start + BATCH], tickets) for start in range(0, len(ids), BATCH)
+        )
+        if not handled:
+            return True  # every one of them is another run's batch now: that run finishes the job
         _recount(job)
         if len(ids) == CHUNK and deadline is not None and time.monotonic() > deadline:
             return False  # more may be left: the task queues the next run
