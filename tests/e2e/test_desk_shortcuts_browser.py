@@ -36,6 +36,7 @@ def test_shortcuts_drive_the_queue_and_the_ticket_but_never_while_typing(
     )
     page = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
     sign_in(page, live_site, "alice")
+    page.wait_for_load_state()  # the shortcuts' script runs once the page has loaded
 
     # "?" lists the shortcuts in a dialog; Escape closes it. The top bar's button does the same.
     page.keyboard.press("?")
@@ -78,6 +79,7 @@ def test_shortcuts_drive_the_queue_and_the_ticket_but_never_while_typing(
 
     page.keyboard.press("o")
     expect(page.get_by_role("heading", name="Ticket number 2")).to_be_visible()
+    page.wait_for_load_state()
 
     # The ticket: r writes a reply, n a note; letters typed in the box stay there.
     page.keyboard.press("r")
@@ -103,8 +105,10 @@ def test_shortcuts_drive_the_queue_and_the_ticket_but_never_while_typing(
     page.keyboard.press("a")
     expect(page.get_by_text("Assigned to you.")).to_be_visible()
     assert Ticket.objects.get(pk=second.pk).assignee == desk.agent_a
+    page.wait_for_load_state()
 
     page.keyboard.press("]")
     expect(page.get_by_role("heading", name="Ticket number 3")).to_be_visible()
+    page.wait_for_load_state()
     page.keyboard.press("[")
     expect(page.get_by_role("heading", name="Ticket number 2")).to_be_visible()
