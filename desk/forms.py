@@ -13,6 +13,7 @@ from tickets.attachments import AttachmentsField
 from tickets.models import Ticket
 from tickets.models.agent import WEEKDAY_NAMES
 from tickets.services.portal import BODY_MAX
+from tickets.sorts import SORT_LIST
 from tickets.time_text import zone_label
 
 
@@ -116,16 +117,7 @@ class QueueFilterForm(forms.Form):
     kind = forms.ChoiceField(required=False, choices=[("", "All kinds"), *Ticket.Kind.choices])
     queue = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
     assignee = forms.ChoiceField(required=False)
-    sort = forms.ChoiceField(
-        required=False,
-        choices=[
-            ("due", "Due next"),
-            ("-updated", "Recently updated"),
-            ("updated", "Least recently updated"),
-            ("-created", "Newest"),
-            ("created", "Oldest"),
-        ],
-    )
+    sort = forms.ChoiceField(required=False, choices=[(sort.name, sort.label) for sort in SORT_LIST])
     due = forms.ChoiceField(
         required=False,
         label="Due",

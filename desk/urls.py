@@ -1,6 +1,19 @@
 from django.urls import path
 
-from desk.views import auth, availability, me, notices, presence, queue, reports, tickets, triage
+from desk.views import (
+    assign,
+    auth,
+    availability,
+    bulk,
+    me,
+    notices,
+    presence,
+    queue,
+    reports,
+    saved_views,
+    tickets,
+    triage,
+)
 
 app_name = "desk"
 urlpatterns = [
@@ -26,4 +39,12 @@ urlpatterns = [
     path("t/<str:reference>/links/<str:other>/remove/", triage.ticket_unlink, name="unlink"),
     path("t/<str:reference>/follow/", triage.ticket_follow, name="follow"),
     path("t/<str:reference>/merge/", triage.ticket_merge, name="merge"),
+    # The agent's workspace: saved views, bulk changes, "assign to me" (the `a` shortcut).
+    path("t/<str:reference>/assign-me/", assign.assign_me, name="assign_me"),
+    path("views/", saved_views.view_create, name="view_create"),
+    path("views/counts/", saved_views.view_counts, name="view_counts"),
+    path("views/<int:pk>/delete/", saved_views.view_delete, name="view_delete"),
+    path("bulk/", bulk.bulk_apply, name="bulk"),
+    path("bulk/<int:pk>/", bulk.bulk_job, name="bulk_job"),
+    path("bulk/<int:pk>/progress/", bulk.bulk_progress, name="bulk_progress"),
 ]

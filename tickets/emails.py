@@ -29,6 +29,7 @@ TEMPLATES = {
     OutboundEmail.Kind.NEW_LINK: "emails/link_new",
     OutboundEmail.Kind.NOTICE: "emails/promise_notice",
     OutboundEmail.Kind.MERGED: "emails/ticket_merged",
+    OutboundEmail.Kind.STATUS: "emails/ticket_status",
 }
 
 
@@ -171,7 +172,12 @@ def _headers(email: OutboundEmail) -> dict[str, str]:
         # RFC 3834: an automatic answer to the customer's message; autoresponders must not reply.
         headers["Auto-Submitted"] = "auto-replied"
         headers["X-Auto-Response-Suppress"] = "All"
-    elif email.kind in (OutboundEmail.Kind.TICKET_LINKS, OutboundEmail.Kind.NEW_LINK, OutboundEmail.Kind.NOTICE):
+    elif email.kind in (
+        OutboundEmail.Kind.TICKET_LINKS,
+        OutboundEmail.Kind.NEW_LINK,
+        OutboundEmail.Kind.NOTICE,
+        OutboundEmail.Kind.STATUS,
+    ):
         headers["Auto-Submitted"] = "auto-generated"
         headers["X-Auto-Response-Suppress"] = "All"
     if email.ticket is not None and email.kind == OutboundEmail.Kind.AGENT_REPLY:

@@ -17,6 +17,7 @@ PERIODIC_TASKS = [
     ("Poll IMAP mailboxes", "mail.tasks.poll_mailboxes", 60),
     # Daily: clear raw inbound emails older than MAIL_RAW_RETENTION_DAYS (by name, as above).
     ("Clear old raw emails", "mail.tasks.purge_raw_messages", 24 * 60 * 60),
+    ("Re-queue stalled bulk changes", "tickets.tasks.bulk_jobs_requeue", 60),
 ]
 
 

@@ -17,6 +17,7 @@ from django.db.models import (
     DateTimeField,
     ExpressionWrapper,
     F,
+    IntegerField,
     OrderBy,
     Prefetch,
     Q,
@@ -144,9 +145,16 @@ def tag_filtered(tickets: TicketQuerySet, name: str, order: list[Any]) -> tuple[
     return tickets, [_unindexed(order[0]), *order[1:]]
 
 
+INTEGER_KEYS = {"sort_urgency", "priority", "id"}  # the sort keys of tickets/sorts.py that are not times
+
+
 def _unindexed(key: Any) -> OrderBy:
     """``key`` (a field name or an ordering) sorting the same, but on an expression no index serves."""
     if isinstance(key, str):
         key = F(key[1:]).desc() if key.startswith("-") else F(key).asc()
-    shifted = ExpressionWrapper(key.expression + timedelta(0), output_field=DateTimeField())
+    name = getattr(key.expression, "name", "")
+    if name in INTEGER_KEYS:  # the urgency (minus the priority) and the id: shifted by 0, not a time
+        shifted = ExpressionWrapper(key.expression + 0, output_field=IntegerField())
+    else:
+        shifted = ExpressionWrapper(key.expression + timedelta(0), output_field=DateTimeField())
     return OrderBy(shifted, descending=key.descending, nulls_first=key.nulls_first, nulls_last=key.nulls_last)

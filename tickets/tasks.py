@@ -12,7 +12,7 @@ import random
 from celery import Task, shared_task
 from django.db import InterfaceError, OperationalError
 
-from tickets.services import sweep
+from tickets.services import bulk, sweep
 from tickets.services.outbox import SendResult, outbox_claim_token, outbox_requeue_due, outbox_send
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)
@@ -65,3 +65,22 @@ def promise_sweep_task() -> dict[str, int]:
     """Reminders and breach notices due now; safe under two beats or a redelivered message."""
     result = sweep.promise_sweep()
     return {"reminders": result.reminders, "breaches": result.breaches}
+
+
+@shared_task(name="tickets.tasks.bulk_job_run", bind=True, max_retries=DB_RETRIES, acks_late=True)  # type: ignore[untyped-decorator]
+def bulk_job_run_task(self: Task, job_id: int) -> str:
+    """About TASK_BUDGET_SECONDS of a bulk job, then the next run is queued: each run stays well
+    inside the time limits, and the job page sees progress after every batch of tickets."""
+    try:
+        finished = bulk.bulk_job_run(job_id=job_id, budget_seconds=bulk.TASK_BUDGET_SECONDS)
+    except DATABASE_ERRORS as exc:
+        raise self.retry(exc=exc, countdown=database_backoff(self.request.retries)) from exc
+    if not finished:
+        bulk.bulk_job_queue(job_id)
+    return "done" if finished else "more"
+
+
+@shared_task(name="tickets.tasks.bulk_jobs_requeue", **PERIODIC_DB_RETRY)  # type: ignore[untyped-decorator]
+def bulk_jobs_requeue_task() -> int:
+    """Bulk jobs whose message was lost or whose worker died are queued again."""
+    return bulk.bulk_jobs_requeue_stalled()

@@ -1,4 +1,5 @@
-"""The queue (/desk/): the agent's tickets, due next first, with filters and search."""
+"""The queue (/desk/): the agent's tickets, due next first, with filters and search, the saved
+views sidebar, sortable columns and the bulk bar."""
 
 from __future__ import annotations
 
@@ -9,40 +10,51 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from desk import workspace
 from desk.access import PAGE_SIZE, AgentRequest, agent_required
-from desk.forms import QueueFilterForm
+from desk.forms import QueueFilterForm, _choice_field
+from desk.forms_bulk import PARAM_FOR, BulkForm, SavedViewForm
 from helpdesk.lib.pagination import CappedPaginator
 from tickets import selectors
 from tickets.selectors_triage import tags_prefetch
+from tickets.sorts import sorts_for
 
 
 @require_GET
 @agent_required
 def queue(request: AgentRequest) -> HttpResponse:
-    queues = selectors.queues_for_agent(request.user)
-    agents = selectors.agents_for_queues(queues)
-    form = QueueFilterForm(request.GET or None, queues=queues, agents=agents)
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    filters = selectors.QueueFilters(
-        status=data.get("status") or "active",
-        kind=data.get("kind") or "",
-        queue_id=data.get("queue"),
-        assignee=data.get("assignee") or "",
-        sort=data.get("sort") or "due",
-        search=(data.get("q") or "").strip(),
-        due=data.get("due") or "",
-        tag=(data.get("tag") or "").strip(),
-    )
+    queues = list(selectors.queues_for_agent(request.user))
+    agents = list(selectors.agents_for_queues(selectors.queues_for_agent(request.user)))
+    filters = workspace.page_filters(request)
+    shown = request.GET.copy()
+    if shown:
+        shown["sort"] = filters.sort_order().name  # the sort in use: "Due next" isn't offered for closed tickets
+    form = QueueFilterForm(shown or None, queues=queues, agents=agents)
+    _choice_field(form, "sort").choices = [(sort.name, sort.label) for sort in sorts_for(open_only=filters.open_only)]
+    form.is_valid()  # shows back what was asked; the filters themselves come from workspace.page_filters
     tickets = selectors.ticket_list_for_agent(user=request.user, filters=filters)
-    page = CappedPaginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = CappedPaginator(tickets, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
     tags_prefetch(page.object_list)  # the rows' tags: one query for the page
     query = request.GET.copy()
     query.pop("page", None)
+    view_query = workspace.view_query(request.GET)
+    matching = f"All {paginator.cap:,}+ matching tickets" if paginator.capped else f"All {paginator.count:,} matching"
+    sidebar = workspace.sidebar(request.user, str(request.GET.get(workspace.VIEW_PARAM, "")))
+    bulk_form = BulkForm(agents=agents, matching=matching, initial={"query": view_query})
     context = {
         "form": form,
         "page": page,
+        "rows": workspace.with_ticket_urls(page, view_query, filters),
         "query": query.urlencode(),
+        "view_query": view_query,
         "filters": filters,
+        "sort_headers": workspace.sort_headers(request.GET, filters),
+        "sidebar": sidebar,
+        "active_view": next((item.view for item in sidebar if item.active), None),
+        "bulk_form": bulk_form,
+        "bulk_params": [bulk_form[name] for name in bulk_form.fields if name in PARAM_FOR and name != "notify"],
+        "view_form": SavedViewForm(queues=queues, initial={"query": view_query}),
         "now": timezone.now(),
         "soon": timezone.now() + timedelta(hours=1),
     }

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from canned_responses.selectors import courtesy_flags
 from canned_responses.services import ReplyPosted, canned_reply_post
-from desk import collide, composer, triage
+from desk import collide, composer, triage, workspace
 from desk.access import AgentRequest, agent_required
 from desk.forms import AgentReplyForm, TicketUpdateForm
 from helpdesk.lib.forms import add_service_errors
@@ -68,6 +68,7 @@ def ticket_page(
         "site_url": settings.SITE_URL,
         **collide.page_context(ticket=ticket, reply_form=reply_form),  # presence, "seen" marker, @mentions
         **triage.page_context(user=request.user, ticket=ticket, forms=forms, queue_agents=agents),
+        "nav": workspace.ticket_nav(request, request.user, ticket),  # previous / next in the view
         **(extra or {}),
     }
     return render(request, "desk/ticket.html", context, status=status)
@@ -178,7 +179,7 @@ def ticket_reply(request: AgentRequest, reference: str) -> HttpResponse:
             messages.success(request, _reply_done(ticket, posted, internal=internal, copied=copied))
             if internal:
                 collide.mentions_announce(request, message=posted.message, author=request.user)
-            return redirect("desk:ticket", reference=ticket.reference)
+            return redirect(workspace.ticket_back_url(request, ticket))
     return ticket_page(request, ticket, status=400, reply_form=form)
 
 
@@ -201,7 +202,7 @@ def ticket_update(request: AgentRequest, reference: str) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             messages.success(request, "Ticket updated." if changed else "Nothing to change.")
-            return redirect("desk:ticket", reference=ticket.reference)
+            return redirect(workspace.ticket_back_url(request, ticket))
     ticket.refresh_from_db()
     return ticket_page(request, ticket, status=400, update_form=form)
 

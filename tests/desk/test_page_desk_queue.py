@@ -13,8 +13,8 @@ from tests.factories import TicketFactory, UserFactory
 from tickets.models import Ticket
 
 URL = "/desk/"
-QUEUE_QUERIES = 8  # session, user, queues, agents, count, a page of tickets (+customer/queue/assignee),
-# their tags, bell
+QUEUE_QUERIES = 9  # session, user, queues, agents, count, a page of tickets (+customer/queue/assignee),
+# their tags, bell, saved views (their counts are cached: tests/desk/test_page_desk_views.py counts them)
 
 pytestmark = pytest.mark.django_db
 

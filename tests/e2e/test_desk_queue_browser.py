@@ -22,7 +22,7 @@ pytestmark = [pytest.mark.browser]
 
 def shows(page: Page, *tickets: Ticket) -> None:
     """The queue lists exactly these tickets, in this order."""
-    expect(page.locator(".queue-table tbody tr td:first-child")).to_have_text([t.reference for t in tickets])
+    expect(page.locator(".queue-table tbody tr td.ref")).to_have_text([t.reference for t in tickets])
 
 
 def test_agent_narrows_the_queue_with_quick_views_and_filters(

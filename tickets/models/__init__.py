@@ -1,4 +1,5 @@
 from tickets.models.agent import AgentProfile
+from tickets.models.bulk import BulkJob, BulkJobItem
 from tickets.models.copied import CopiedAddress
 from tickets.models.customer import Customer
 from tickets.models.event import TicketEvent
@@ -6,6 +7,7 @@ from tickets.models.message import Attachment, Message
 from tickets.models.outbox import OutboundEmail
 from tickets.models.promise import Notice, Promise
 from tickets.models.queue import Queue
+from tickets.models.saved_view import SavedView
 from tickets.models.sla import BusinessCalendar, Holiday, OpeningHours, SlaPolicy
 from tickets.models.ticket import Ticket
 from tickets.models.triage import Tag, TicketFollower, TicketLink, TicketTag
@@ -13,6 +15,8 @@ from tickets.models.triage import Tag, TicketFollower, TicketLink, TicketTag
 __all__ = [
     "AgentProfile",
     "Attachment",
+    "BulkJob",
+    "BulkJobItem",
     "BusinessCalendar",
     "CopiedAddress",
     "Customer",
@@ -23,6 +27,7 @@ __all__ = [
     "OutboundEmail",
     "Promise",
     "Queue",
+    "SavedView",
     "SlaPolicy",
     "Tag",
     "Ticket",

@@ -22,6 +22,8 @@ class OutboundEmail(models.Model):
         NEW_LINK = "newlink", "New private link (old one revoked)"
         NOTICE = "notice", "Promise notice to an agent"
         MERGED = "merged", "Request merged into another"
+        # Only when the agent ticks "Email the customers" on a bulk status change or close.
+        STATUS = "status", "Status change told to the customer"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"

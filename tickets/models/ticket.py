@@ -1,15 +1,31 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import models
 from django.db.models import Exists, OuterRef
+from django.db.models.functions import Coalesce
 
 from tickets.models.agent import is_agent
 from tickets.models.queue import Queue
 from tickets.models.triage import TicketTag
 
 REFERENCE_OFFSET = 1000
+
+# The queue's sort keys that are expressions (tickets/sorts.py): the due time with "none" last,
+# and minus the priority, so every sort runs ascending and "next ticket" is one row comparison.
+# The indexes below use these very objects: an expression index serves only an identical expression.
+FAR_FUTURE = datetime(9999, 12, 31, tzinfo=UTC)
+DUE_KEY = Coalesce(models.F("next_due_at"), models.Value(FAR_FUTURE, output_field=models.DateTimeField()))
+URGENCY = models.Value(0, output_field=models.IntegerField()) - models.F("priority")
+# Open = neither resolved nor closed, named as the list of open statuses (a new status must join it
+# if it is open). ``TicketQuerySet.open`` and the partial indexes share this condition word for
+# word, so PostgreSQL sees that the indexes cover the query; a single open status implies it too,
+# and as a list the index can seek to each status in turn.
+OPEN_STATUSES = ["new", "open", "waiting"]
+OPEN_Q = models.Q(status__in=OPEN_STATUSES)
 
 
 class TicketQuerySet(models.QuerySet["Ticket"]):
@@ -22,7 +38,7 @@ class TicketQuerySet(models.QuerySet["Ticket"]):
         return self.filter(queue__in=Queue.objects.for_agent(user).values("pk"))
 
     def open(self) -> TicketQuerySet:
-        return self.exclude(status__in=[Ticket.Status.RESOLVED, Ticket.Status.CLOSED])
+        return self.filter(OPEN_Q)
 
     def tagged(self, tag_id: int) -> TicketQuerySet:
         """Tickets carrying the tag ``tag_id``: a semi-join on the ``ticket_tag_by_tag`` index.
@@ -107,17 +123,41 @@ class Ticket(models.Model):
             models.Index(fields=["queue", "status", "-updated_at"], name="ticket_queue_status_updated"),
             # "Mine" and "unassigned" views.
             models.Index(fields=["assignee", "status", "-updated_at"], name="ticket_assignee_status"),
-            # Admins' unfiltered queue, newest first either way.
-            models.Index(fields=["-created_at"], name="ticket_created"),
-            models.Index(fields=["-updated_at"], name="ticket_updated"),
             models.Index(fields=["customer", "status"], name="ticket_customer_status"),
-            # The queue's default sort, "due next": open tickets by their pending promise.
-            models.Index(fields=["next_due_at", "-priority"], name="ticket_due_next"),
-            models.Index(fields=["queue", "next_due_at", "-priority"], name="ticket_queue_due_next"),
             # Merged duplicates only (few): a partial index instead of one over every ticket.
             models.Index(
                 fields=["merged_into"], name="ticket_merged_into", condition=models.Q(merged_into__isnull=False)
             ),
+            # The queue's sorts (tickets/sorts.py), the id last so each order is total. Each index
+            # serves its sort both ways and the keyset "next / previous ticket". The queue shows
+            # open tickets nearly always, so those are partial indexes over open tickets only:
+            # small, and a scan never wades through years of closed tickets to find open ones.
+            # "due" also serves the Overdue and "Due within the hour" ranges.
+            # The due index also carries the queue and the raw due time, so Overdue and "Due within
+            # the hour" are counted from the index alone (an index-only scan).
+            models.Index(
+                DUE_KEY, URGENCY, "id", name="ticket_open_due", condition=OPEN_Q, include=["queue", "next_due_at"]
+            ),
+            models.Index("queue", DUE_KEY, URGENCY, "id", name="ticket_open_queue_due", condition=OPEN_Q),
+            models.Index(URGENCY, DUE_KEY, "id", name="ticket_open_priority", condition=OPEN_Q),
+            models.Index(fields=["updated_at", "id"], name="ticket_open_updated", condition=OPEN_Q),
+            models.Index(fields=["created_at", "id"], name="ticket_open_created", condition=OPEN_Q),
+            # The saved views' counts over open tickets (tickets/selectors_views.py): every column a
+            # filter names, so a count is an index-only scan of open tickets, never of the closed
+            # history. The kind leads: "Active" is the index's own condition, so it can't seek on it.
+            models.Index(
+                "kind",
+                "status",
+                "assignee",
+                "queue",
+                DUE_KEY,
+                name="ticket_open_filters",
+                condition=OPEN_Q,
+                include=["id", "next_due_at"],
+            ),
+            # Every status ("All statuses", "Resolved", "Closed"): only these two sorts are offered.
+            models.Index(fields=["updated_at", "id"], name="ticket_sort_updated"),
+            models.Index(fields=["created_at", "id"], name="ticket_sort_created"),
         ]
 
     def __str__(self) -> str:

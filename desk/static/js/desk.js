@@ -2,14 +2,7 @@
 (function () {
   "use strict";
 
-  // "/" jumps to search, as in most desks.
-  document.addEventListener("keydown", function (event) {
-    var tag = (event.target.tagName || "").toLowerCase();
-    if (event.key === "/" && tag !== "input" && tag !== "textarea" && tag !== "select") {
-      var search = document.getElementById("desk-search");
-      if (search) { event.preventDefault(); search.focus(); }
-    }
-  });
+  // Keyboard shortcuts ("/" for search and the rest) live in shortcuts.js.
 
   // The composer says plainly whether the customer will see what you write.
   var form = document.querySelector("form.reply-form");

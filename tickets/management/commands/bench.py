@@ -2,7 +2,8 @@
 
 Seeds N tickets straight into the tables with SQL (fast, repeatable), about 1 % of them with a
 promise falling due in the next hour and a half, then times what production runs every minute
-(one sweep) and what agents load all day (the queue page sorted by due next). Prints JSON.
+(one sweep), what agents load all day (the queue page sorted by due next, the sidebar's counts
+of 10 saved views) and a bulk close of 10,000 tickets as the worker runs it. Prints JSON.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, reset_queries
 from django.db.models import Min
@@ -21,7 +23,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from tickets.models import Promise, Queue, Ticket
+from tickets.models import Promise, Queue, SavedView, Ticket
+from tickets.selectors_views import count_label, saved_view_counts
+from tickets.services import bulk
+from tickets.services.saved_views import saved_view_create
 from tickets.services.sweep import promise_sweep
 
 SEED_SQL = """
@@ -68,6 +73,7 @@ class Command(BaseCommand):
         parser.add_argument("--tickets", type=int, default=1_000_000)
         parser.add_argument("--repeat", type=int, default=20, help="Queue page loads to time.")
         parser.add_argument("--reseed", action="store_true", help="Drop earlier bench tickets first.")
+        parser.add_argument("--bulk", type=int, default=10_000, help="Tickets the bulk close changes (0: skip).")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if connection.vendor != "postgresql":
@@ -80,6 +86,8 @@ class Command(BaseCommand):
             "seed_seconds": seeded,
             "sweep": self._time_sweep(),
             "queue_page": self._time_queue(options["repeat"]),
+            "view_counts": self._time_view_counts(options["repeat"]),
+            "bulk_close": self._time_bulk(options["bulk"]),
         }
         self.stdout.write(json.dumps(result, indent=2))
 
@@ -151,4 +159,82 @@ class Command(BaseCommand):
             "p50_ms": round(statistics.median(timings), 1),
             "p95_ms": round(sorted(timings)[max(int(len(timings) * 0.95) - 1, 0)], 1),
             "queries": max(query_counts),
+        }
+
+    def _time_view_counts(self, repeat: int) -> dict[str, Any]:
+        """The sidebar's counts of 10 saved views of the usual shapes for an agent of every queue:
+        counted afresh (the cache emptied before each load), then as a page load finds them cached."""
+        agent = User.objects.get(username="bench-agent")
+        queues = list(Queue.objects.filter(slug__startswith="bench-").order_by("slug").values_list("pk", flat=True))
+        shapes = {
+            "Mine": {"assignee": "mine"},
+            "Unassigned": {"assignee": "unassigned"},
+            "Overdue": {"due": "overdue"},
+            "Due within the hour": {"due": "soon"},
+            "Complaints": {"kind": "complaint"},
+            "Waiting on the customer": {"status": "waiting"},
+            "New": {"status": "new"},
+            "Bench 1": {"queue": str(queues[1])},
+            "Unassigned complaints": {"kind": "complaint", "assignee": "unassigned"},
+            "Bench 2, open, recently updated": {"queue": str(queues[2]), "status": "open", "sort": "-updated"},
+        }
+        SavedView.objects.filter(owner=agent).delete()
+        views = [saved_view_create(actor=agent, name=name, params=params) for name, params in shapes.items()]
+        cold, queries = [], 0
+        for _ in range(repeat):
+            cache.clear()
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                counts = saved_view_counts(user=agent, views=views)
+                cold.append((time.perf_counter() - started) * 1000)
+            queries = max(queries, len(captured))
+        warm = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            saved_view_counts(user=agent, views=views)
+            warm.append((time.perf_counter() - started) * 1000)
+        return {
+            "views": len(views),
+            "uncached_p50_ms": round(statistics.median(cold), 1),
+            "uncached_p95_ms": round(sorted(cold)[max(int(len(cold) * 0.95) - 1, 0)], 1),
+            "cached_p50_ms": round(statistics.median(warm), 2),
+            "queries": queries,
+            "counts": {view.name: count_label(counts[view.pk]) for view in views},
+        }
+
+    def _time_bulk(self, size: int) -> dict[str, Any]:
+        """Close ``size`` open tickets (new or open, not waiting; with pending promises), as the desk does:
+        the request records the job, then the worker's runs (each about TASK_BUDGET_SECONDS) work
+        through it, one transaction per ticket. Each run closes other tickets (they stop matching)."""
+        if not size:
+            return {}
+        agent = User.objects.get(username="bench-agent")
+        candidates = Ticket.objects.filter(
+            status__in=[Ticket.Status.NEW, Ticket.Status.OPEN], subject__startswith="Bench ticket"
+        )
+        ids = list(candidates.order_by("pk").values_list("pk", flat=True)[:size])
+        started = time.perf_counter()
+        job = bulk.bulk_job_start(actor=agent, action="close", params={}, ticket_ids=ids)
+        request_ms = (time.perf_counter() - started) * 1000
+        runs, started = 0, time.perf_counter()
+        while True:
+            runs += 1
+            if bulk.bulk_job_run(job_id=job.pk, budget_seconds=bulk.TASK_BUDGET_SECONDS):
+                break
+        worker_seconds = time.perf_counter() - started
+        job.refresh_from_db()
+        # "All N matching" from the desk: the request records the filter; the task lists the tickets.
+        started = time.perf_counter()
+        matching = bulk.bulk_job_start(actor=agent, action="close", params={}, filters={"due": "soon"})
+        matching_ms = (time.perf_counter() - started) * 1000
+        matching.delete()
+        return {
+            "tickets": job.total,
+            "request_ms": round(request_ms, 1),  # 10,000 ticked ids, listed in the request
+            "request_ms_all_matching": round(matching_ms, 1),
+            "worker_seconds": round(worker_seconds, 1),
+            "task_runs": runs,
+            "changed": job.changed,
+            "skipped": job.skipped,
+            "tickets_per_second": round(job.total / worker_seconds) if worker_seconds else None,
         }
