@@ -1,6 +1,6 @@
 from django.urls import path
 
-from desk.views import auth, availability, me, notices, queue, reports, tickets
+from desk.views import auth, availability, customers, me, notices, queue, reports, search, tickets
 
 app_name = "desk"
 urlpatterns = [
@@ -12,6 +12,10 @@ urlpatterns = [
     path("reports/", reports.reports, name="reports"),
     path("availability/", availability.availability, name="availability"),
     path("me/", me.me, name="me"),
+    path("search/", search.search, name="search"),
+    path("customers/<int:customer_id>/", customers.customer_detail, name="customer"),
+    path("customers/<int:customer_id>/name/", customers.customer_name, name="customer_name"),
+    path("customers/<int:customer_id>/merge/", customers.customer_merge_view, name="customer_merge"),
     path("t/<str:reference>/", tickets.ticket_detail, name="ticket"),
     path("t/<str:reference>/reply/", tickets.ticket_reply, name="reply"),
     path("t/<str:reference>/update/", tickets.ticket_update, name="update"),

@@ -1,11 +1,12 @@
-"""The queue (/desk/): the agent's tickets, due next first, with filters and search."""
+"""The queue (/desk/): the agent's tickets, due next first, with filters (words to find: /desk/search/)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -14,10 +15,17 @@ from desk.forms import QueueFilterForm
 from helpdesk.lib.pagination import CappedPaginator
 from tickets import selectors
 
+SEARCH_IGNORES = ("due", "sort", "page")  # the queue's own: the search page has none or other ones
+
 
 @require_GET
 @agent_required
 def queue(request: AgentRequest) -> HttpResponse:
+    if request.GET.get("q", "").strip():  # words to find: the search page (older links and bookmarks)
+        query = request.GET.copy()
+        for name in SEARCH_IGNORES:
+            query.pop(name, None)
+        return redirect(f"{reverse('desk:search')}?{query.urlencode()}")
     queues = selectors.queues_for_agent(request.user)
     agents = selectors.agents_for_queues(queues)
     form = QueueFilterForm(request.GET or None, queues=queues, agents=agents)

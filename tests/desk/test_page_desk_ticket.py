@@ -14,10 +14,11 @@ from tickets import services
 from tickets.models import Message, OutboundEmail, Ticket, TicketEvent
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-TICKET_QUERIES = 14  # session, user, the agent's bell/duty/zone, ticket, pending promise, promise counts, agents,
+TICKET_QUERIES = 16  # session, user, the agent's bell/duty/zone, ticket, pending promise, promise counts, agents,
 # messages, files, events, the ticket's policy (what "Waiting on customer" does to the promise),
 # canned responses for the composer (one query, whatever their number),
-# help articles for the composer's link picker (matches, then most read: two queries at most)
+# help articles for the composer's link picker (matches, then most read: two queries at most),
+# the customer panel (their ticket counts, a few of their other tickets: two queries)
 
 pytestmark = pytest.mark.django_db
 

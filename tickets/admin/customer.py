@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypedDict
 
+from django import forms
 from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
@@ -10,6 +11,7 @@ from django.utils.html import format_html
 from django_stubs_ext import WithAnnotations
 
 from tickets.models import Customer
+from tickets.services.customers import customer_search_refresh
 
 
 class _TicketTotal(TypedDict):
@@ -24,12 +26,17 @@ if TYPE_CHECKING:  # the alias fails at run time on Python 3.11; annotations are
 class CustomerAdmin(admin.ModelAdmin[Customer]):
     list_display = ("name", "email", "created_at", "ticket_count")
     search_fields = ("name", "email")
-    fields = ("name", "email", "timezone", "created_at")
-    readonly_fields = ("created_at",)
+    fields = ("name", "email", "timezone", "created_at", "merged_into", "merged_at")
+    readonly_fields = ("created_at", "merged_into", "merged_at")
     date_hierarchy = "created_at"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Customer]:
         return super().get_queryset(request).annotate(ticket_total=Count("tickets"))
+
+    def save_model(self, request: HttpRequest, obj: Customer, form: forms.ModelForm[Customer], change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if {"name", "email"} & set(form.changed_data):  # search finds the tickets by the new name or address
+            customer_search_refresh(obj)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # Customers arrive with their first ticket (ticket_submit), never on their own.

@@ -5,6 +5,7 @@ from tickets.models.message import Attachment, Message
 from tickets.models.outbox import OutboundEmail
 from tickets.models.promise import Notice, Promise
 from tickets.models.queue import Queue
+from tickets.models.search import TicketSearch
 from tickets.models.sla import BusinessCalendar, Holiday, OpeningHours, SlaPolicy
 from tickets.models.ticket import Ticket
 
@@ -23,4 +24,5 @@ __all__ = [
     "SlaPolicy",
     "Ticket",
     "TicketEvent",
+    "TicketSearch",
 ]

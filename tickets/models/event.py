@@ -25,6 +25,7 @@ class TicketEvent(models.Model):
         PROMISE_RESUMED = "promise_resumed", "Clock resumed"
         PROMISE_ENDED = "promise_ended", "Promise ended (solved)"
         ACK_HELD = "ack_held", "Acknowledgement held: too many to this address in the last hour"
+        CUSTOMER_MERGED = "customer_merged", "Customer merged"
 
     ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=32, choices=Kind.choices)
