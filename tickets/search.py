@@ -31,6 +31,7 @@ from helpdesk.lib.pagination import CappedPaginator
 from helpdesk.lib.snippets import START, STOP, marked, python_snippet, without_sentinels
 from tickets.customers import customer_for_email
 from tickets.models import Attachment, Customer, Message, Ticket
+from tickets.models.ticket import REFERENCE_OFFSET
 from tickets.selectors import QueueFilters, ticket_list_for_agent
 from tickets.services.search_index import HYPHEN_PATTERN, HYPHEN_REPLACEMENT, MESSAGE_CHARS, search_config
 
@@ -58,6 +59,11 @@ class SearchFilters(QueueFilters):
     channel: str = ""
     created_from: date | None = None
     created_to: date | None = None
+
+
+def full_text() -> bool:
+    """PostgreSQL's full-text search; anywhere else the portable one."""
+    return connection.vendor == "postgresql"
 
 
 def clean_text(text: str) -> str:
@@ -117,7 +123,7 @@ def ticket_search(*, user: User | AnonymousUser, text: str, filters: SearchFilte
     )
     tickets = _narrowed(ticket_list_for_agent(user=user, filters=base), filters)
     sort = filters.sort if filters.sort in SORTS else "relevance"
-    if connection.vendor == "postgresql":
+    if full_text():
         return _search_postgres(tickets, text, sort)
     return _search_portable(tickets, text, sort)
 
@@ -151,7 +157,7 @@ def _term_q(term: str) -> Q:
         | Q(pk__in=Message.objects.filter(body__icontains=term).values("ticket_id"))
         | Q(pk__in=Attachment.objects.filter(filename__icontains=term).values("ticket_id"))
     )
-    pk = Ticket.pk_from_reference(term)
+    pk = Ticket.pk_from_reference(term) or (int(term) - REFERENCE_OFFSET if term.isdigit() and len(term) < 16 else None)
     return found | Q(pk=pk) if pk else found
 
 
@@ -284,7 +290,7 @@ def search_hits(tickets: list[Ticket], text: str) -> list[SearchHit]:
     ids = [t.pk for t in tickets]
     snippets: dict[int, tuple[SafeString, str]] = {}
     if ids and terms:
-        snippets = (_snippets_postgres if connection.vendor == "postgresql" else _snippets_portable)(ids, terms)
+        snippets = (_snippets_postgres if full_text() else _snippets_portable)(ids, terms)
     hits = []
     for ticket in tickets:
         headline = getattr(ticket, "subject_marked", None)
