@@ -89,9 +89,11 @@ class CustomerFacts:
         return max(self.total - len(self.others) - (1 if self.excluded else 0), 0)
 
 
-def customer_facts(*, user: User, customer: Customer, ticket: Ticket | None = None) -> CustomerFacts:
-    """Counts of the customer's tickets in ``user``'s queues and a few of them (two queries);
-    ``ticket``: the one in view, left out of the list."""
+def customer_facts(
+    *, user: User, customer: Customer, ticket: Ticket | None = None, listed: int = PANEL_TICKETS
+) -> CustomerFacts:
+    """Counts of the customer's tickets in ``user``'s queues, and the first ``listed`` of them (two
+    queries; one when ``listed`` is 0). ``ticket``: the one in view, left out of the list."""
     tickets = customer_tickets_for_agent(user=user, customer=customer)
     counts = tickets.order_by().aggregate(total=Count("pk"), open=Count("pk", filter=~Q(status__in=CLOSED)))
     others = tickets.exclude(pk=ticket.pk) if ticket is not None else tickets
@@ -99,6 +101,6 @@ def customer_facts(*, user: User, customer: Customer, ticket: Ticket | None = No
         customer=customer,
         total=counts["total"],
         open=counts["open"],
-        others=list(others[:PANEL_TICKETS]),
+        others=list(others[:listed]) if listed else [],
         excluded=ticket is not None,
     )

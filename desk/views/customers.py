@@ -36,7 +36,7 @@ def customer_page(request: AgentRequest, customer: Customer, *, status: int = 20
     page = CappedPaginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "customer": customer,
-        "facts": customer_facts(user=request.user, customer=customer),
+        "facts": customer_facts(user=request.user, customer=customer, listed=0),  # the page lists them all
         "aliases": customer_aliases(customer),
         "page": page,
         "now": timezone.now(),
@@ -91,8 +91,8 @@ def customer_merge_view(request: AgentRequest, customer_id: int) -> HttpResponse
         context = {
             "customer": customer,
             "other": other,
-            "facts": customer_facts(user=request.user, customer=customer),
-            "other_facts": customer_facts(user=request.user, customer=other),
+            "facts": customer_facts(user=request.user, customer=customer, listed=0),
+            "other_facts": customer_facts(user=request.user, customer=other, listed=0),
             "form": CustomerMergeForm(initial={"email": other.email, "confirm": True}),
         }
         return render(request, "desk/customer_merge.html", context)

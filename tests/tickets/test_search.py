@@ -44,7 +44,9 @@ def submit(
     name: str = "Ada Lovelace",
     **kwargs,
 ) -> Ticket:
-    return services.ticket_submit(name=name, email=email, kind="problem", subject=subject, description=body, **kwargs).ticket
+    return services.ticket_submit(
+        name=name, email=email, kind="problem", subject=subject, description=body, **kwargs
+    ).ticket
 
 
 def found(user, text: str, **filters) -> list[str]:
