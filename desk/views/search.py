@@ -6,6 +6,7 @@ to that ticket or customer, when the agent may see it.
 
 from __future__ import annotations
 
+from django.core.paginator import Page, Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,7 +14,6 @@ from django.views.decorators.http import require_GET
 
 from desk.access import PAGE_SIZE, AgentRequest, agent_required
 from desk.search_form import SearchForm
-from helpdesk.lib.pagination import CappedPaginator
 from tickets import selectors
 from tickets.models import Ticket
 from tickets.search import search_hits, search_jump, ticket_search
@@ -31,14 +31,15 @@ def search(request: AgentRequest) -> HttpResponse:
             return redirect("desk:ticket", reference=found.reference)
         if found is not None:
             return redirect("desk:customer", customer_id=found.pk)
-    rows = ticket_search(user=request.user, text=text, filters=form.filters())
-    page = CappedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    results = ticket_search(user=request.user, text=text, filters=form.filters())
+    page: Page[Ticket] = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))  # type: ignore[arg-type]
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "form": form,
         "search_text": text,
         "page": page,
+        "capped": results.capped,
         "hits": search_hits(list(page.object_list), text),
         "query": query.urlencode(),
         "now": timezone.now(),

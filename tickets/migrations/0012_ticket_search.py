@@ -84,10 +84,15 @@ class Migration(migrations.Migration):
                 'verbose_name': 'ticket search document',
             },
         ),
-        # tickets.search: document @@ websearch_to_tsquery(...)
+        # tickets.search: document @@ websearch_to_tsquery(...). Ten times the usual statistics on the
+        # document: PostgreSQL then knows the frequencies of 10,000 words, not 1,000, and does not take
+        # a rare word (an order number, a name) for a common one when it picks a plan.
         PostgresOnlySQL(
-            sql="CREATE INDEX IF NOT EXISTS ticket_search_gin ON tickets_ticketsearch USING gin (document)",
-            reverse_sql="DROP INDEX IF EXISTS ticket_search_gin",
+            sql=[
+                "CREATE INDEX IF NOT EXISTS ticket_search_gin ON tickets_ticketsearch USING gin (document)",
+                "ALTER TABLE tickets_ticketsearch ALTER COLUMN document SET STATISTICS 1000",
+            ],
+            reverse_sql=["DROP INDEX IF EXISTS ticket_search_gin"],
         ),
         migrations.RunPython(backfill, migrations.RunPython.noop),
     ]
