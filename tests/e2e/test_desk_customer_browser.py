@@ -51,7 +51,7 @@ def test_agent_sees_the_customer_renames_and_merges_them(
 
     panel.get_by_role("link", name="All 3 tickets").click()
     expect(page).to_have_url(f"{site}/desk/customers/{current.customer_id}/")
-    expect(page.get_by_role("heading", name="Ada Lovelace")).to_be_visible()
+    expect(page.get_by_role("heading", name="Ada Lovelace", exact=True)).to_be_visible()
     rows = page.locator(".customer-tickets tbody tr td.ref")
     expect(rows).to_have_text([current.reference, still_open.reference, solved.reference])  # open first
 
@@ -59,7 +59,7 @@ def test_agent_sees_the_customer_renames_and_merges_them(
     name_form.get_by_label("Name").fill("Augusta King")
     name_form.get_by_role("button", name="Save name").click()
     expect(page.get_by_text("Name changed to Augusta King.")).to_be_visible()
-    expect(page.get_by_role("heading", name="Augusta King")).to_be_visible()
+    expect(page.get_by_role("heading", name="Augusta King", exact=True)).to_be_visible()
     box = page.get_by_role("searchbox", name="Search tickets")
     box.fill("Augusta")
     box.press("Enter")

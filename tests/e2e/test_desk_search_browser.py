@@ -81,7 +81,7 @@ def test_agent_searches_from_the_top_bar_and_jumps_by_reference_or_address(
 
     search(page, "ADA@example.com")
     expect(page).to_have_url(f"{site}/desk/customers/{printer.customer_id}/")
-    expect(page.get_by_role("heading", name="Ada")).to_be_visible()
+    expect(page.get_by_role("heading", name="Ada", exact=True)).to_be_visible()
 
     search(page, theirs.reference)
     expect(page).to_have_url(f"{site}/desk/search/?q={theirs.reference}")
