@@ -23,8 +23,8 @@ help:
 	@echo "                check --deploy"
 	@echo "make typecheck  mypy on the application code"
 	@echo "make install    create $(VENV) and install requirements-dev.txt"
-	@echo "make bench      seed 1,000,000 tickets and 100,000 help articles on PostgreSQL; time the sweep,"
-	@echo "                the queue page and knowledge-base search (JSON)"
+	@echo "make bench      seed 1,000,000 tickets, 3,000,000 messages and 100,000 help articles on PostgreSQL;"
+	@echo "                time the sweep, the queue page, the desk's search and knowledge-base search (JSON)"
 
 venv install: $(STAMP)
 

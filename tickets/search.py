@@ -2,45 +2,44 @@
 
 PostgreSQL: each ticket's weighted document (``TicketSearch``: reference and subject A, the
 customer B, every message and internal note C, attachment names D) is matched through its GIN
-index with ``websearch_to_tsquery`` ("quoted phrases", ``or``, ``-word``). Ranking reads each
-matching document, so it is bounded: the newest ``CANDIDATES`` matches (within the filters and the
-agent's queues) are ranked, never all matches of a common word; more than that shows as "1,000+",
-as the queue does. Snippets come afterwards, for one page only (``search_hits``): each ticket's
-best-matching message or file name through ``ts_headline``, in one query.
+index with ``websearch_to_tsquery`` ("quoted phrases", ``or``, ``-word``). The newest
+``CANDIDATES`` matches within the filters and the agent's queues are found window by window,
+newest tickets first (``_candidates``), and only they are ranked, so a common word costs what a
+rare one does; more than that shows as "1,000+", as the queue does. A page's tickets and their
+snippets come afterwards, for that page only (``SearchResults``, ``tickets.search_hits``).
 SQLite: every word somewhere in the same columns (``icontains``), the same operators, ranked
-crudely; snippets cut in Python. Internal notes are searched: only agents search.
+crudely. Internal notes are searched: only agents search.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.contrib.postgres.search import SearchHeadline, SearchQuery
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import connection
-from django.db.models import Case, FloatField, Q, QuerySet, Value, When
+from django.db import connection, transaction
+from django.db.models import BigIntegerField, Case, ExpressionWrapper, F, FloatField, Q, QuerySet, Value, When
 from django.utils import timezone
-from django.utils.safestring import SafeString
 
 from helpdesk.lib.pagination import CappedPaginator
-from helpdesk.lib.snippets import START, STOP, marked, python_snippet, without_sentinels
+from helpdesk.lib.snippets import START, STOP
 from tickets.customers import customer_for_email
 from tickets.models import Attachment, Customer, Message, Ticket
 from tickets.models.ticket import REFERENCE_OFFSET
 from tickets.selectors import QueueFilters, ticket_list_for_agent
-from tickets.services.search_index import HYPHEN_PATTERN, HYPHEN_REPLACEMENT, MESSAGE_CHARS, search_config
+from tickets.services.search_index import search_config
 
 QUERY_MAX = 200  # longer queries are cut: nobody types more, and a 10,000-character one must not hurt
 CANDIDATES = CappedPaginator.cap + 1  # ranked at most; one more than the page counter shows, for "1,000+"
 # The newest tickets are searched first, then older ones, window by window (``_candidates``).
 WINDOWS = (20_000, 100_000, 500_000)
-SNIPPET_OPTIONS = f"StartSel={START}, StopSel={STOP}, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=' … '"
+DOCUMENT_BOUNDS_UP_TO = 100_000
 SORTS = ("relevance", "newest", "oldest")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 # A token holding a letter or digit, a hyphen, then a digit: "HD-1001", "ORD-4821", "2024-05-01".
@@ -119,14 +118,12 @@ def _narrowed(tickets: QuerySet[Ticket], filters: SearchFilters) -> QuerySet[Tic
 class SearchResults:
     """The matches, as Django's ``Paginator`` reads them: ``count()``, and a slice as tickets in order.
 
-    ``ids`` are the matching tickets' ids (at most ``CANDIDATES``); ``order(ids, start, stop)``
-    gives the ids of a slice in the page's order (by rank, one query; by date, none). A slice's
+    ``ids`` are the matching tickets' ids in the page's order (at most ``CANDIDATES``). A slice's
     tickets come with their customer, queue and assignee, and their subject marked: one query.
     """
 
-    def __init__(self, ids: list[int], order: Callable[[list[int], int, int | None], list[int]], query: Any) -> None:
+    def __init__(self, ids: list[int], query: SearchQuery | None = None) -> None:
         self.ids = ids
-        self._order = order
         self._query = query
 
     def count(self) -> int:
@@ -137,13 +134,13 @@ class SearchResults:
 
     @property
     def capped(self) -> bool:
-        """More matched than are ranked: the page says "1,000+"."""
+        """More matched than were ranked: the page says "1,000+"."""
         return len(self.ids) > CappedPaginator.cap
 
     def __getitem__(self, window: slice) -> list[Ticket]:
-        if not self.ids:
+        ids = self.ids[window]
+        if not ids:
             return []
-        ids = self._order(self.ids, window.start or 0, window.stop)
         rows = Ticket.objects.filter(pk__in=ids).select_related("customer", "queue", "assignee")
         if self._query is not None:
             rows = rows.annotate(
@@ -155,14 +152,14 @@ class SearchResults:
         return [by_id[pk] for pk in ids if pk in by_id]
 
     def __iter__(self) -> Iterator[Ticket]:
-        return iter(self[0 : len(self.ids)])
+        return iter(self[:])
 
 
 def ticket_search(*, user: User | AnonymousUser, text: str, filters: SearchFilters) -> SearchResults:
     """Tickets ``user`` may see that match ``text`` and ``filters``, best first (``filters.sort``)."""
     text = clean_text(text)
     if not text or not isinstance(user, User):
-        return SearchResults([], _in_given_order, None)
+        return SearchResults([])
     base = QueueFilters(
         status=filters.status, kind=filters.kind, queue_id=filters.queue_id, assignee=filters.assignee, search=""
     )
@@ -173,61 +170,79 @@ def ticket_search(*, user: User | AnonymousUser, text: str, filters: SearchFilte
     return _search_portable(tickets, text, sort)
 
 
-def _in_given_order(ids: list[int], start: int, stop: int | None) -> list[int]:
-    return ids[start:stop]
-
-
-def _candidates(matches: QuerySet[Ticket], *, oldest: bool) -> list[int]:
-    """The ids of the newest ``CANDIDATES`` matches (the oldest, for ``oldest``), newest first.
+def _candidates(matches: QuerySet[Ticket], query: SearchQuery, *, oldest: bool) -> list[tuple[int, float]]:
+    """The newest ``CANDIDATES`` matches (the oldest, for ``oldest``): (id, rank) of each.
 
     Searched window by window, the newest ``WINDOWS[0]`` tickets first, then the next older ones,
     in one statement (UNION ALL under one LIMIT: PostgreSQL runs a window only while the ones
     before it found too few). A common word fills the first window, scanned newest first, and the
     rest never run; a rare one is read from the GIN index in each. No window reads more than its
     own tickets, whichever plan PostgreSQL picks, so no word costs more than the windows it needs.
+    Each candidate is ranked as it is found (``ts_rank`` reads its document once): only the
+    candidates are ranked, never every match of a common word.
     """
-    # The edge as a number, not a subquery: PostgreSQL then knows how many tickets each window holds.
-    edge = Ticket.objects.order_by("pk" if oldest else "-pk").values_list("pk", flat=True).first()
-    if edge is None:
-        return []
+    with transaction.atomic(savepoint=False):
+        with connection.cursor() as cursor:
+            cursor.execute(_OLDEST_SQL if oldest else _NEWEST_SQL)
+            row = cursor.fetchone()
+        edge = row[0] if row is not None else None
+        return list(_windows(matches, query, edge=edge, oldest=oldest)[:CANDIDATES]) if edge is not None else []
+
+
+# The newest (oldest) ticket's id, as a number rather than a subquery: PostgreSQL then knows how
+# many tickets each window holds. And for this transaction only: no JIT, which would spend 100 ms
+# compiling the big windows that a common word never runs, and no parallel workers, whose start
+# costs more than the windows they would share.
+_SETTINGS = "set_config('jit', 'off', true), set_config('max_parallel_workers_per_gather', '0', true)"
+_NEWEST_SQL = f"SELECT id, {_SETTINGS} FROM tickets_ticket ORDER BY id DESC LIMIT 1"  # noqa: S608 - constant
+_OLDEST_SQL = f"SELECT id, {_SETTINGS} FROM tickets_ticket ORDER BY id LIMIT 1"  # noqa: S608 - constant
+
+
+def _windows(matches: QuerySet[Ticket], query: SearchQuery, *, edge: int, oldest: bool) -> QuerySet[Any]:
+    """One part per window, (id, rank) of its newest matches; the parts joined by UNION ALL."""
+    rank = SearchRank(F("search__document"), query, normalization=Value(1))
     parts = []
     for n, near in enumerate((0, *WINDOWS)):
         far = WINDOWS[n] if n < len(WINDOWS) else None
+        # In the small windows, the same bounds on the document too: PostgreSQL can then intersect the
+        # GIN index's matches with the window before it reads one, which a common word needs. A
+        # bigger window is reached only by a rarer word, whose few matches are cheaper to read
+        # than the window's bounds are to build.
+        fields = ("pk", "search__ticket_id") if far is not None and far <= DOCUMENT_BOUNDS_UP_TO else ("pk",)
+        low: int | None
+        high: int | None
         if oldest:
-            part = matches.filter(pk__gte=edge + near, **({"pk__lt": edge + far} if far is not None else {}))
+            low, high = edge + near, (None if far is None else edge + far - 1)
         else:
-            part = matches.filter(pk__lte=edge - near, **({"pk__gt": edge - far} if far is not None else {}))
-        parts.append(part.order_by("pk" if oldest else "-pk").values_list("pk", flat=True)[:CANDIDATES])
+            low, high = (None if far is None else edge - far + 1), edge - near
+        part = matches
+        for field in fields:
+            if low is not None:
+                part = part.filter(**{f"{field}__gte": low})
+            if high is not None:
+                part = part.filter(**{f"{field}__lte": high})
+        ordered: QuerySet[Any]
+        if len(fields) == 1:
+            # A big window is reached only by a rarer word: read its matches from the GIN index and
+            # sort them, never walk the window newest first (``pk + 0`` hides the key's order, which
+            # PostgreSQL would otherwise walk, reading document after document, on a wrong guess).
+            keyed = part.annotate(order_key=ExpressionWrapper(F("pk") + 0, output_field=BigIntegerField()))
+            ordered = keyed.order_by("order_key" if oldest else "-order_key")
+        else:
+            ordered = part.order_by("pk" if oldest else "-pk")
+        parts.append(ordered.annotate(rank=rank).values_list("pk", "rank")[:CANDIDATES])
     first, *rest = parts
-    ids = list(first.union(*rest, all=True)[:CANDIDATES])
-    return sorted(ids, reverse=not oldest)
-
-
-# One array parameter, not a thousand: parsed and planned in a fraction of the time.
-_RANK_SQL = """
-SELECT ticket_id FROM tickets_ticketsearch
-WHERE ticket_id = ANY(%(ids)s)
-ORDER BY ts_rank(document, websearch_to_tsquery(%(config)s::regconfig, %(query)s), 1) DESC, ticket_id DESC
-LIMIT %(limit)s OFFSET %(offset)s
-"""
+    return first.union(*rest, all=True)
 
 
 def _search_postgres(tickets: QuerySet[Ticket], text: str, sort: str) -> SearchResults:
-    params = {"config": search_config(), "query": query_text(text)}
-    query = SearchQuery(params["query"], search_type="websearch", config=params["config"])
-    ids = _candidates(tickets.filter(search__document=query), oldest=sort == "oldest")
-    if sort != "relevance":
-        return SearchResults(ids, _in_given_order, query)
-
-    def by_rank(ids: list[int], start: int, stop: int | None) -> list[int]:
-        """Ranking reads each candidate's document: only the candidates, never every match."""
-        with connection.cursor() as cursor:
-            cursor.execute(
-                _RANK_SQL, {**params, "ids": ids, "offset": start, "limit": None if stop is None else stop - start}
-            )
-            return [row[0] for row in cursor.fetchall()]
-
-    return SearchResults(ids, by_rank, query)
+    query = SearchQuery(query_text(text), search_type="websearch", config=search_config())
+    found = _candidates(tickets.filter(search__document=query), query, oldest=sort == "oldest")
+    if sort == "relevance":
+        found.sort(key=lambda row: (-row[1], -row[0]))
+    else:
+        found.sort(key=lambda row: row[0], reverse=sort == "newest")
+    return SearchResults([pk for pk, _ in found], query)
 
 
 def _term_q(term: str) -> Q:
@@ -278,109 +293,7 @@ def _search_portable(tickets: QuerySet[Ticket], text: str, sort: str) -> SearchR
         )
     rows = tickets.filter(condition).annotate(rank=score)
     order = {"relevance": ["-rank", "-pk"], "newest": ["-pk"], "oldest": ["pk"]}[sort]
-    return SearchResults(list(rows.order_by(*order).values_list("pk", flat=True)[:CANDIDATES]), _in_given_order, None)
-
-
-# --- the page's snippets ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SearchHit:
-    ticket: Ticket
-    subject: SafeString  # the subject, matched words marked
-    snippet: SafeString | None  # the best-matching message or file name, matched words marked
-    source: str  # "customer", "agent", "note" or "file"
-
-
-def _source(kind: str, visibility: str, author_kind: str) -> str:
-    if kind == "file":
-        return "file"
-    if visibility == Message.Visibility.NOTE:
-        return "note"
-    return "customer" if author_kind == Message.Author.CUSTOMER else "agent"
-
-
-_SNIPPETS_SQL = """
-WITH q AS (SELECT websearch_to_tsquery(%(config)s::regconfig, %(terms)s) AS q)
-SELECT best.ticket_id, best.kind, best.visibility, best.author_kind,
-       ts_headline(%(config)s::regconfig, best.text, q.q, %(options)s)
-FROM q, (
-    SELECT DISTINCT ON (ticket_id) ticket_id, kind, visibility, author_kind, text
-    FROM (
-        SELECT m.ticket_id, 0 AS kind_order, 'message' AS kind, m.visibility, m.author_kind, m.id,
-               translate(left(m.body, %(chars)s), %(sentinels)s, '') AS text,
-               ts_rank(v.v, q.q) AS rank
-        FROM tickets_message m
-        CROSS JOIN q
-        CROSS JOIN LATERAL (SELECT to_tsvector(%(config)s::regconfig,
-            regexp_replace(left(m.body, %(chars)s), %(hyphen)s, %(hyphen_to)s, 'g')) AS v) v
-        WHERE m.ticket_id = ANY(%(ids)s) AND v.v @@ q.q
-        UNION ALL
-        SELECT a.ticket_id, 1, 'file', '', '', a.id, translate(a.filename, %(sentinels)s, ''),
-               ts_rank(v.v, q.q)
-        FROM tickets_attachment a
-        CROSS JOIN q
-        CROSS JOIN LATERAL (SELECT to_tsvector(%(config)s::regconfig,
-            a.filename || ' ' || translate(a.filename, '._-', '   ')) AS v) v
-        WHERE a.ticket_id = ANY(%(ids)s) AND v.v @@ q.q
-    ) found
-    ORDER BY ticket_id, kind_order, rank DESC, id
-) best
-"""
-
-
-def _snippets_postgres(ids: list[int], terms: list[str]) -> dict[int, tuple[SafeString, str]]:
-    params: dict[str, Any] = {
-        "config": search_config(),
-        "terms": query_text(" or ".join(terms)),
-        "options": SNIPPET_OPTIONS,
-        "chars": MESSAGE_CHARS,
-        "sentinels": START + STOP,
-        "hyphen": HYPHEN_PATTERN,
-        "hyphen_to": HYPHEN_REPLACEMENT,
-        "ids": ids,
-    }
-    with connection.cursor() as cursor:
-        cursor.execute(_SNIPPETS_SQL, params)
-        rows = cursor.fetchall()
-    return {
-        pk: (marked(headline), _source(kind, visibility, author)) for pk, kind, visibility, author, headline in rows
-    }
-
-
-def _snippets_portable(ids: list[int], terms: list[str]) -> dict[int, tuple[SafeString, str]]:
-    any_term = Q(pk__in=[])
-    for term in terms:
-        any_term |= Q(body__icontains=term)
-    found: dict[int, tuple[SafeString, str]] = {}
-    messages = Message.objects.filter(any_term, ticket_id__in=ids).order_by("ticket_id", "id")
-    for message in messages.only("ticket_id", "body", "visibility", "author_kind"):
-        if message.ticket_id not in found:
-            source = _source("message", message.visibility, message.author_kind)
-            found[message.ticket_id] = (python_snippet(without_sentinels(message.body), terms), source)
-    files = Q(pk__in=[])
-    for term in terms:
-        files |= Q(filename__icontains=term)
-    rest = [pk for pk in ids if pk not in found]
-    for attachment in Attachment.objects.filter(files, ticket_id__in=rest).order_by("ticket_id", "id"):
-        found.setdefault(attachment.ticket_id, (python_snippet(attachment.filename, terms), "file"))
-    return found
-
-
-def search_hits(tickets: list[Ticket], text: str) -> list[SearchHit]:
-    """One page of results with their snippets: one query, whatever the page holds."""
-    terms = any_terms(text)
-    ids = [t.pk for t in tickets]
-    snippets: dict[int, tuple[SafeString, str]] = {}
-    if ids and terms:
-        snippets = (_snippets_postgres if full_text() else _snippets_portable)(ids, terms)
-    hits = []
-    for ticket in tickets:
-        headline = getattr(ticket, "subject_marked", None)
-        subject = marked(headline) if headline else python_snippet(ticket.subject, terms, width=len(ticket.subject))
-        snippet, source = snippets.get(ticket.pk, (None, ""))
-        hits.append(SearchHit(ticket=ticket, subject=subject, snippet=snippet, source=source))
-    return hits
+    return SearchResults(list(rows.order_by(*order).values_list("pk", flat=True)[:CANDIDATES]))
 
 
 # --- typing a reference or an address ---------------------------------------------------------

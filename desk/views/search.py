@@ -16,7 +16,8 @@ from desk.access import PAGE_SIZE, AgentRequest, agent_required
 from desk.search_form import SearchForm
 from tickets import selectors
 from tickets.models import Ticket
-from tickets.search import search_hits, search_jump, ticket_search
+from tickets.search import search_jump, ticket_search
+from tickets.search_hits import search_hits
 
 
 @require_GET

@@ -19,7 +19,8 @@ from tests.factories import TicketFactory
 from tests.services import require_postgres
 from tickets import search, services
 from tickets.models import Customer, Ticket, TicketSearch
-from tickets.search import SearchFilters, search_hits, search_jump, ticket_search
+from tickets.search import SearchFilters, search_jump, ticket_search
+from tickets.search_hits import search_hits
 from tickets.services.customers import customer_merge, customer_rename
 
 pytestmark = pytest.mark.django_db
