@@ -21,7 +21,7 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-from django.core.exceptions import ValidationError
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.db.models import BigIntegerField, Case, ExpressionWrapper, F, FloatField, Q, QuerySet, Value, When
@@ -181,12 +181,19 @@ def _candidates(matches: QuerySet[Ticket], query: SearchQuery, *, oldest: bool) 
     Each candidate is ranked as it is found (``ts_rank`` reads its document once): only the
     candidates are ranked, never every match of a common word.
     """
-    with transaction.atomic(savepoint=False):
-        with connection.cursor() as cursor:
-            cursor.execute(_OLDEST_SQL if oldest else _NEWEST_SQL)
-            row = cursor.fetchone()
-        edge = row[0] if row is not None else None
-        return list(_windows(matches, query, edge=edge, oldest=oldest)[:CANDIDATES]) if edge is not None else []
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        cursor.execute(_OLDEST_SQL if oldest else _NEWEST_SQL)
+        row = cursor.fetchone()
+        if row is None:
+            return []
+        # Up to 1,001 rows of two numbers: read straight from the cursor, not through the ORM's
+        # per-row conversions.
+        try:
+            sql, params = _windows(matches, query, edge=row[0], oldest=oldest)[:CANDIDATES].query.sql_with_params()
+        except EmptyResultSet:  # a user who may see no ticket at all
+            return []
+        cursor.execute(sql, params)
+        return [(pk, rank) for pk, rank in cursor.fetchall()]
 
 
 # The newest (oldest) ticket's id, as a number rather than a subquery: PostgreSQL then knows how
