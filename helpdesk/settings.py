@@ -14,7 +14,7 @@ import django_stubs_ext
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from helpdesk.lib.env import env_bool, env_int, env_list, env_str, parse_email_url
+from helpdesk.lib.env import SEARCH_LANGUAGES, env_bool, env_int, env_list, env_str, parse_email_url
 
 # Lets classes name their model at run time as the type checker sees them
 # (`admin.ModelAdmin[Ticket]`, `forms.ModelForm[Queue]`, `Paginator[Article]`).
@@ -200,6 +200,14 @@ if MAIL_RAW_RETENTION_DAYS < 0:
 TICKET_REFERENCE_PREFIX = "HD"
 # A public reply to an unassigned ticket assigns it to the replying agent (when they work its queue).
 ASSIGN_ON_REPLY = env_bool("ASSIGN_ON_REPLY", True)
+# The language the desk's search reads tickets in (a PostgreSQL text-search configuration): its
+# stemming finds "refunds" for "refund" and it skips words such as "the". "simple" does neither and
+# suits a desk in several languages. Changing it needs `manage.py search_index --all` (docs/search.md).
+TICKET_SEARCH_LANGUAGE = env_str("TICKET_SEARCH_LANGUAGE", "english")
+if TICKET_SEARCH_LANGUAGE not in SEARCH_LANGUAGES:
+    raise ImproperlyConfigured(
+        f"TICKET_SEARCH_LANGUAGE={TICKET_SEARCH_LANGUAGE!r} is not one of: {', '.join(sorted(SEARCH_LANGUAGES))}."
+    )
 
 # Celery: see docs/reliability.md §3 for the reason behind each value.
 _broker_dir = VAR_DIR / "broker"

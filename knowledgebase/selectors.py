@@ -12,9 +12,9 @@ from django.db import connection
 from django.db.models import BooleanField, Case, Count, F, FloatField, Func, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
+from helpdesk.lib.snippets import START, STOP, marked, python_snippet
 from knowledgebase.links import article_markdown_link
 from knowledgebase.models import AUDIENCE_PUBLIC, Article, Category, DeflectionEvent
 
@@ -23,8 +23,6 @@ MAX_WORDS = 8
 TYPO_QUERY_MAX = 60
 CANDIDATES = 150  # per source (title hits, any hits): at most 300 ranked, so a search costs the same at any size
 SEARCH_CONFIG = "english"
-# Sentinels PostgreSQL puts around matches in snippets; the text between is escaped, then marked.
-_START, _STOP = "\x02", "\x03"
 _WORD = re.compile(r"\w+", re.UNICODE)
 _SUFFIXES = ("ing", "es", "ed", "s")
 _STOPWORDS = frozenset(
@@ -129,8 +127,8 @@ def _search_postgres(articles: QuerySet[Article], text: str, *, match_any: bool)
                 Coalesce(F("summary"), Value("")),
                 tsquery,
                 config=SEARCH_CONFIG,
-                start_sel=_START,
-                stop_sel=_STOP,
+                start_sel=START,
+                stop_sel=STOP,
                 max_words=30,
                 min_words=12,
                 highlight_all=False,
@@ -170,39 +168,16 @@ class Hit:
     snippet: SafeString
 
 
-def _python_snippet(text: str, terms: list[str], width: int = 160) -> SafeString:
-    lower = text.lower()
-    positions = [p for p in (lower.find(t) for t in terms) if p >= 0]
-    start = max(min(positions) - width // 3, 0) if positions else 0
-    window = text[start : start + width]
-    parts: list[str] = []
-    done = 0
-    if terms:  # escape the text between matches and each match on its own: no entity is ever split
-        for match in re.finditer("|".join(re.escape(t) for t in terms), window, flags=re.IGNORECASE):
-            parts += [escape(window[done : match.start()]), f"<mark>{escape(match.group())}</mark>"]
-            done = match.end()
-    parts.append(escape(window[done:]))
-    html = "".join(parts)
-    prefix = "… " if start else ""
-    suffix = " …" if start + width < len(text) else ""
-    return mark_safe(prefix + html + suffix)  # noqa: S308 - escaped above; only <mark> added
-
-
-def _marked(headline: str) -> SafeString:
-    html = escape(headline).replace(_START, "<mark>").replace(_STOP, "</mark>")
-    return mark_safe(html)  # noqa: S308 - escaped above; only <mark> added
-
-
 def search_hits(articles: Iterable[Article], query: str) -> list[Hit]:
     """Each article with a short snippet of its summary, the query's words marked."""
     terms = _terms(_normalise(query))
     hits = []
     for article in articles:
         headline = getattr(article, "headline", None)
-        if headline and _START in headline:
-            snippet = _marked(headline)
+        if headline and START in headline:
+            snippet = marked(headline)
         else:
-            snippet = _python_snippet(article.summary or article.body, terms)
+            snippet = python_snippet(article.summary or article.body, terms)
         hits.append(Hit(article=article, snippet=snippet))
     return hits
 

@@ -22,6 +22,7 @@ from knowledgebase.models import DeflectionEvent
 from knowledgebase.services import deflection_record
 from portal.forms import CustomerReplyForm, ResendLinksForm, TicketSubmitForm
 from tickets import selectors, services
+from tickets.customers import customer_has_other_addresses
 from tickets.downloads import attachment_response
 from tickets.links import link_path
 from tickets.models import Ticket
@@ -108,6 +109,11 @@ def ticket_submitted(request: HttpRequest) -> HttpResponse:
         "ticket_path": link_path(ticket),
         "promise_sentence": intake_promise_text(ticket, timezone.now()),  # the acknowledgement's words
         "ack_held": selectors.ticket_ack_held(ticket),
+        # A request from an address merged into another customer's goes to that customer's address:
+        # shown masked, so typing someone's old address never reveals their current one.
+        "confirmation_to": masked_email(ticket.customer.email)
+        if customer_has_other_addresses(ticket.customer)
+        else ticket.customer.email,
     }
     return _private(render(request, "portal/submitted.html", context))
 

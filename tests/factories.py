@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from tickets.links import link_hash_for_salt, new_link_secret
 from tickets.models import Customer, Message, Queue, Ticket
+from tickets.services.search_index import search_refresh
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -67,13 +68,25 @@ class TicketFactory(factory.django.DjangoModelFactory):
         if create:
             obj.save(update_fields=["link_hash"])
 
+    @factory.post_generation
+    def search_document(obj: Ticket, create: bool, extracted: object, **kwargs: object) -> None:
+        """As the services do: the ticket is found by search (PostgreSQL) like one a customer sent."""
+        if create:
+            search_refresh([obj.pk])
+
 
 class MessageFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Message
+        skip_postgeneration_save = True
 
     ticket = factory.SubFactory(TicketFactory)
     visibility = Message.Visibility.PUBLIC
     author_kind = Message.Author.CUSTOMER
     body = factory.Faker("paragraph")
     created_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def search_document(obj: Message, create: bool, extracted: object, **kwargs: object) -> None:
+        if create:
+            search_refresh([obj.ticket_id])

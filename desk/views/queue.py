@@ -1,12 +1,13 @@
-"""The queue (/desk/): the agent's tickets, due next first, with filters and search, the saved
-views sidebar, sortable columns and the bulk bar."""
+"""The queue (/desk/): the agent's tickets, due next first, with filters (words to find:
+/desk/search/), the saved views sidebar, sortable columns and the bulk bar."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -19,10 +20,17 @@ from tickets import selectors
 from tickets.selectors_triage import tags_prefetch
 from tickets.sorts import sorts_for
 
+SEARCH_IGNORES = ("due", "sort", "page")  # the queue's own: the search page has none or other ones
+
 
 @require_GET
 @agent_required
 def queue(request: AgentRequest) -> HttpResponse:
+    if request.GET.get("q", "").strip():  # words to find: the search page (older links and bookmarks)
+        query = request.GET.copy()
+        for name in SEARCH_IGNORES:
+            query.pop(name, None)
+        return redirect(f"{reverse('desk:search')}?{query.urlencode()}")
     queues = list(selectors.queues_for_agent(request.user))
     agents = list(selectors.agents_for_queues(selectors.queues_for_agent(request.user)))
     filters = workspace.page_filters(request)

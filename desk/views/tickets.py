@@ -28,6 +28,7 @@ from knowledgebase import selectors as kb_selectors
 from knowledgebase.links import article_markdown_link
 from tickets import selectors, services
 from tickets.conversation import ConversationChanged
+from tickets.customers import customer_facts
 from tickets.downloads import attachment_response
 from tickets.models import Ticket
 from tickets.promise_text import agent_waiting_note, pauses_when_waiting
@@ -61,6 +62,7 @@ def ticket_page(
         "copies": copies,
         "now": timezone.now(),
         "timeline": selectors.ticket_timeline_for_agent(ticket),
+        "customer_facts": customer_facts(user=request.user, customer=ticket.customer, ticket=ticket),  # two queries
         "reply_form": reply_form,
         "update_form": update_form,
         # The composer's "Insert a help article link": the best public articles for the subject.

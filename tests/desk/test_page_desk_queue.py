@@ -93,19 +93,11 @@ def test_sort_orders(desk, alice):
     assert shown(alice, *subjects, sort="updated") == ["Older ticket", "Newer ticket"]
 
 
-def test_search_by_reference_and_by_subject(desk, alice):
-    wanted = make(desk, "Invoice missing")
-    make(desk, "Password reset")
-    subjects = ("Invoice missing", "Password reset")
-    assert shown(alice, *subjects, q=wanted.reference) == ["Invoice missing"]
-    assert shown(alice, *subjects, q=wanted.reference.lower()) == ["Invoice missing"]
-    assert shown(alice, *subjects, q="password") == ["Password reset"]
-    assert "No tickets match these filters." in page(alice, q="nothing like this")
-
-
-def test_search_never_reaches_another_queue(desk, alice):
-    other = make(desk, "Server on fire", queue=desk.queue_b)
-    assert shown(alice, "Server on fire", q=other.reference) == []
+def test_words_to_find_go_to_the_search_page_with_the_filters_it_shares(desk, alice):
+    """Older links and bookmarks (/desk/?q=...): the search page answers; the queue's own "due" and sort stay behind."""
+    response = alice.get(URL, {"q": "invoice", "kind": "complaint", "due": "overdue", "sort": "created", "page": "2"})
+    assert response.status_code == 302
+    assert response["Location"] == "/desk/search/?q=invoice&kind=complaint"
 
 
 def test_thirty_tickets_make_two_pages_of_25(desk, alice):

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypedDict
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
@@ -12,6 +13,7 @@ from django_stubs_ext import WithAnnotations
 
 from tickets.models import Customer
 from tickets.services.bounces import customer_bounce_clear
+from tickets.services.customers import customer_search_refresh
 
 
 class _TicketTotal(TypedDict):
@@ -27,13 +29,27 @@ class CustomerAdmin(admin.ModelAdmin[Customer]):
     list_display = ("name", "email", "email_bounces", "created_at", "ticket_count")
     list_filter = (("email_bouncing_since", admin.EmptyFieldListFilter),)
     search_fields = ("name", "email")
-    fields = ("name", "email", "timezone", "created_at", "email_bouncing_since", "email_bounce_reason")
-    readonly_fields = ("created_at", "email_bouncing_since", "email_bounce_reason")
+    fields = (
+        "name",
+        "email",
+        "timezone",
+        "created_at",
+        "email_bouncing_since",
+        "email_bounce_reason",
+        "merged_into",
+        "merged_at",
+    )
+    readonly_fields = ("created_at", "email_bouncing_since", "email_bounce_reason", "merged_into", "merged_at")
     date_hierarchy = "created_at"
     actions = ("clear_bouncing",)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Customer]:
         return super().get_queryset(request).annotate(ticket_total=Count("tickets"))
+
+    def save_model(self, request: HttpRequest, obj: Customer, form: forms.ModelForm[Customer], change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if {"name", "email"} & set(form.changed_data):  # search finds the tickets by the new name or address
+            customer_search_refresh(obj)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # Customers arrive with their first ticket (ticket_submit), never on their own.

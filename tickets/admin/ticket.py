@@ -12,6 +12,7 @@ from django.utils.text import Truncator
 
 from tickets.models import Message, Ticket, TicketEvent
 from tickets.services.common import ticket_save
+from tickets.services.search_index import search_refresh
 
 EXCERPT_CHARS = 160
 # The private link's secrets and the form's one-time key: never shown, never editable.
@@ -126,6 +127,8 @@ class TicketAdmin(admin.ModelAdmin[Ticket]):
         # Only the columns this form changed (there is no add page): a full-row save would write
         # back status, next_due_at and the rest as read moments ago, over what a service wrote since.
         ticket_save(obj, *form.changed_data)
+        if "subject" in form.changed_data:
+            search_refresh([obj.pk])
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Ticket], search_term: str

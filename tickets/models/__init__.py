@@ -8,6 +8,7 @@ from tickets.models.outbox import OutboundEmail
 from tickets.models.promise import Notice, Promise
 from tickets.models.queue import Queue
 from tickets.models.saved_view import SavedView
+from tickets.models.search import TicketSearch
 from tickets.models.sla import BusinessCalendar, Holiday, OpeningHours, SlaPolicy
 from tickets.models.ticket import Ticket
 from tickets.models.triage import Tag, TicketFollower, TicketLink, TicketTag
@@ -34,5 +35,6 @@ __all__ = [
     "TicketEvent",
     "TicketFollower",
     "TicketLink",
+    "TicketSearch",
     "TicketTag",
 ]

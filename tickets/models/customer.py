@@ -5,7 +5,13 @@ from django.db.models.functions import Lower
 
 
 class Customer(models.Model):
-    """Someone who asks us for help. Known by email address, whatever its case."""
+    """Someone who asks us for help. Known by email address, whatever its case.
+
+    A customer merged into another (``tickets.services.customers.customer_merge``) keeps its row,
+    without tickets, as the other one's second address: ``merged_into`` names the customer that
+    address now belongs to, so a new request or a "find my requests" from it reaches the same
+    person (``kept``). Merges are flattened: ``merged_into`` never names a merged customer.
+    """
 
     name = models.CharField(max_length=200)
     email = models.EmailField(max_length=254)
@@ -17,6 +23,10 @@ class Customer(models.Model):
     email_bounce_reason = models.CharField(
         max_length=200, blank=True, help_text="What the receiving server answered, e.g. 550 5.1.1 user unknown."
     )
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="aliases", editable=False
+    )
+    merged_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -34,3 +44,8 @@ class Customer(models.Model):
     @property
     def first_name(self) -> str:
         return self.name.split()[0] if self.name.split() else self.name
+
+    @property
+    def kept_id(self) -> int:
+        """The id of the customer this address belongs to: its own, or the one it was merged into."""
+        return self.merged_into_id or self.pk

@@ -38,6 +38,7 @@ class TicketEvent(models.Model):
         UNLINKED = "unlinked", "Link to a related ticket removed"
         MERGED_INTO = "merged_into", "Merged into another ticket"
         MERGED_FROM = "merged_from", "A duplicate was merged in"
+        CUSTOMER_MERGED = "customer_merged", "Customer merged"
 
     class PromiseEffect(models.TextChoices):
         """What a move or a kind correction did to the pending promise (docs/promises.md, "Moves")."""

@@ -25,6 +25,7 @@ from tickets.services.mentions import note_mentions_notify
 from tickets.services.outbox import outbox_enqueue
 from tickets.services.portal import BODY_MAX
 from tickets.services.promises import promise_on_public_reply
+from tickets.services.search_index import search_refresh
 from tickets.services.status import STATUS_FIELDS, status_apply
 
 
@@ -75,6 +76,7 @@ def agent_reply_post(
             created_at=now,
         )
         attachments_save(message=message, files=files or [], at=now)
+        search_refresh([ticket.pk])
         if internal:
             event_record(ticket=ticket, kind=TicketEvent.Kind.NOTE_ADDED, at=now, actor=agent)
             note_mentions_notify(message=message, at=now)

@@ -28,6 +28,7 @@ from tickets.services.common import ticket_save
 from tickets.services.events import event_record
 from tickets.services.outbox import outbox_enqueue
 from tickets.services.promises import mark_overdue_broken, promise_pending_locked
+from tickets.services.search_index import search_refresh
 from tickets.services.status import STATUS_FIELDS, status_apply
 
 
@@ -87,6 +88,7 @@ def ticket_merge(*, source: Ticket, target: Ticket, agent: User) -> Merged:
         event_record(ticket=target, kind=TicketEvent.Kind.MERGED_FROM, at=now, actor=agent, new=source.reference)
         target.updated_at = now
         ticket_save(target)
+        search_refresh([source.pk, target.pk])  # the moved messages are found under the target now
         outbox_enqueue(
             key=f"merged:{source.pk}",
             kind=OutboundEmail.Kind.MERGED,

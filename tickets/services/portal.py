@@ -22,6 +22,7 @@ from tickets.services.events import event_record
 from tickets.services.notices import customer_reply_notify
 from tickets.services.outbox import outbox_enqueue
 from tickets.services.promises import promise_at_intake
+from tickets.services.search_index import search_refresh
 from tickets.services.status import STATUS_FIELDS, status_apply
 
 SUBJECT_MAX = 200
@@ -38,10 +39,13 @@ class Submitted:
 
 
 def _customer_for(*, email: str, name: str) -> Customer:
-    customer, _ = Customer.objects.get_or_create(
+    """The customer ``email`` belongs to (the one it was merged into, for a merged address), its row
+    locked: a rename or a merge of that customer finishes first, or waits for this ticket
+    (tickets.services.customers), so the ticket's search document holds the current name."""
+    found, _ = Customer.objects.get_or_create(
         email__iexact=email, defaults={"email": email, "name": name, "created_at": timezone.now()}
     )
-    return customer
+    return Customer.objects.select_for_update(no_key=True).get(pk=found.kept_id)
 
 
 def _default_queue() -> Queue:
@@ -165,6 +169,7 @@ def _ticket_create(
         created_at=now,
     )
     attachments_save(message=message, files=files, at=now)
+    search_refresh([ticket.pk])
     event_record(ticket=ticket, kind=TicketEvent.Kind.CREATED, at=now, by_customer=True)
     intake = promise_at_intake(ticket=ticket, at=now)  # writes the ticket's next_due_at itself
     if not acknowledge:
@@ -272,6 +277,7 @@ def customer_reply_post(
             created_at=now,
         )
         attachments_save(message=message, files=files or [], at=now)
+        search_refresh([ticket.pk])
         event_record(ticket=ticket, kind=TicketEvent.Kind.CUSTOMER_REPLIED, at=now, by_customer=True)
         if not automatic and ticket.status in (Ticket.Status.WAITING, Ticket.Status.RESOLVED):
             # Back to the desk; a paused clock restarts with a fresh target from this reply.
@@ -313,9 +319,10 @@ def links_resend(*, email: str) -> int:
     in an hour; past that nothing is sent and the answer is the same.
     """
     with transaction.atomic():
-        customer = Customer.objects.filter(email__iexact=email.strip()).first()
-        if customer is None:
+        found = Customer.objects.filter(email__iexact=email.strip()).select_related("merged_into").first()
+        if found is None:
             return 0
+        customer = found.merged_into or found  # a merged address: the links go to the kept one's address
         tickets = list(Ticket.objects.filter(customer=customer).open().order_by("id"))
         if not tickets:
             return 0

@@ -1,9 +1,10 @@
-"""Benchmark the promise sweep and the "due next" queue page on a large desk (PostgreSQL).
+"""Benchmark the promise sweep, the "due next" queue page and the desk's search on a large desk (PostgreSQL).
 
 Seeds N tickets straight into the tables with SQL (fast, repeatable), about 1 % of them with a
-promise falling due in the next hour and a half, then times what production runs every minute
-(one sweep), what agents load all day (the queue page sorted by due next, the sidebar's counts
-of 10 saved views) and a bulk close of 10,000 tickets as the worker runs it. Prints JSON.
+promise falling due in the next hour and a half, and three messages each with realistic text
+(tickets.management.bench_search), then times what production runs every minute (one sweep),
+what agents load all day (the queue page sorted by due next, the sidebar's counts of 10 saved
+views, the search page) and a bulk close of 10,000 tickets as the worker runs it. Prints JSON.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from tickets.models import Promise, Queue, SavedView, Ticket
+from tickets.management.bench_search import seed_conversations, time_search
+from tickets.models import Message, Promise, Queue, SavedView, Ticket
 from tickets.selectors_views import count_label, saved_view_counts
 from tickets.services import bulk
 from tickets.services.saved_views import saved_view_create
@@ -74,6 +76,7 @@ class Command(BaseCommand):
         parser.add_argument("--repeat", type=int, default=20, help="Queue page loads to time.")
         parser.add_argument("--reseed", action="store_true", help="Drop earlier bench tickets first.")
         parser.add_argument("--bulk", type=int, default=10_000, help="Tickets the bulk close changes (0: skip).")
+        parser.add_argument("--search-repeat", type=int, default=5, help="Timed loads of each search query.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if connection.vendor != "postgresql":
@@ -81,25 +84,33 @@ class Command(BaseCommand):
         if "bench" not in connection.settings_dict["NAME"]:
             raise CommandError("The benchmark empties the ticket tables: use a database whose name contains 'bench'.")
         seeded = self._seed(options["tickets"], reseed=options["reseed"])
+        conversations = seed_conversations(User.objects.get(username="bench-agent"), log=self._log)
         result = {
             "tickets": Ticket.objects.count(),
+            "messages": Message.objects.count(),
             "seed_seconds": seeded,
+            "conversations_seed": conversations,
             "sweep": self._time_sweep(),
             "queue_page": self._time_queue(options["repeat"]),
             "view_counts": self._time_view_counts(options["repeat"]),
             "bulk_close": self._time_bulk(options["bulk"]),
+            "search_page": time_search(options["search_repeat"]),
         }
         self.stdout.write(json.dumps(result, indent=2))
 
+    def _log(self, text: str) -> None:
+        self.stderr.write(text)
+
     def _seed(self, tickets: int, *, reseed: bool) -> float | None:
-        existing = Ticket.objects.filter(subject__startswith="Bench ticket").count()
+        existing = Ticket.objects.filter(queue__slug__startswith="bench-").exists()
         if existing and not reseed:
             return None
         started = time.perf_counter()
         with connection.cursor() as cursor:
             cursor.execute(
                 "TRUNCATE tickets_ticket, tickets_customer, tickets_promise, tickets_notice, tickets_outboundemail, "
-                "tickets_ticketevent, tickets_message, tickets_attachment RESTART IDENTITY CASCADE"
+                "tickets_ticketevent, tickets_message, tickets_attachment, tickets_ticketsearch "
+                "RESTART IDENTITY CASCADE"
             )
         queues = [Queue.objects.get_or_create(slug=f"bench-{n}", defaults={"name": f"Bench {n}"})[0] for n in range(3)]
         agent, _ = User.objects.get_or_create(username="bench-agent", defaults={"is_staff": True})
