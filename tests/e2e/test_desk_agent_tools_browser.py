@@ -48,7 +48,7 @@ def test_agent_reads_internal_articles_and_writes_a_personal_canned_response(
     page.get_by_label("Body").fill(
         "Hi {{ customer.first_name }}, your refund for {{ ticket.reference }} is on its way."
     )
-    page.get_by_label("Shortcut").fill("/my-refund")
+    page.get_by_label("Shortcut", exact=True).fill("/my-refund")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("Response saved.")).to_be_visible()
     row = page.locator(".canned-table tbody tr", has_text="Refund on its way")

@@ -99,7 +99,7 @@ def assert_one_reply_and_one_promise_change(ticket: Ticket, outcomes: dict[str, 
     [question] = asked.values()
     sender = {"alice": "Alice Agent", "carl": "Carl Clerk"}[sent[0]]
     assert [(change.text, change.also) for change in question.changes.items] == [
-        (f"{sender} replied", " and changed the status to Open")  # the first reply opened the new ticket
+        (f"{sender} replied", ", took the ticket and changed the status to Open")  # the first reply took and opened it
     ]
 
     assert Message.objects.filter(ticket=ticket, author_kind=Message.Author.AGENT).count() == 1

@@ -18,6 +18,7 @@ from mail.models import InboundMessage, Mailbox
 from mail.services import email_ingest, inbound_retry
 from tests.factories import UserFactory
 from tests.mail.corpus import LATIN1
+from tests.services import require_postgres
 from tickets.models import OutboundEmail, Ticket
 
 NO_SENDER = b"Subject: =?utf-8?q?Qui_suis-je=3F?=\r\n\r\nNo sender at all.\r\n"
@@ -73,6 +74,7 @@ def test_a_message_that_still_cannot_be_filed_stays_quarantined_with_its_reason(
 
 @pytest.mark.django_db(transaction=True)
 def test_two_retries_at_the_same_moment_open_one_ticket(monkeypatch, desk):
+    require_postgres()  # two connections at once: SQLite locks the whole file instead of the row
     mailbox = Mailbox.objects.create(name="support", address="support@localhost", queue=desk.queue_a)
     inbound = quarantined_by_a_bug(monkeypatch, mailbox)
     real_submit = mail_services.services.ticket_submit
