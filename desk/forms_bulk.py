@@ -1,9 +1,9 @@
-"""The queue's bulk bar and "Save this view" forms.
+"""The queue's bulk bar, "Save this view" and "Rename or update this view" forms.
 
 The bulk bar lists the actions of ``tickets.services.bulk_actions.BULK_ACTIONS``; an action that
 needs a parameter gets a field here, named as the action's ``clean`` reads it (``assignee``,
-``status``, ``priority``; a new action adds its own) and shown by static/js/bulk.js only while
-that action is chosen (``data-for``).
+``status``, ``priority``, ``queue``, ``kind``, ``tags``; a new action adds its own) and shown
+by static/js/bulk.js only while that action is chosen (``data-for``).
 """
 
 from __future__ import annotations
@@ -18,7 +18,16 @@ from tickets.models import Queue, SavedView, Ticket
 from tickets.services.bulk_actions import BULK_ACTIONS
 
 # Which action shows which parameter field (the rest are hidden while it is chosen).
-PARAM_FOR = {"assignee": "assign", "status": "status", "priority": "priority", "notify": "status close"}
+PARAM_FOR = {
+    "assignee": "assign",
+    "status": "status",
+    "priority": "priority",
+    "queue": "move",
+    "kind": "kind",
+    "tags": "tag untag",
+    "notify": "status close",
+}
+PARAMS = tuple(PARAM_FOR)  # what the bulk view passes on to the job
 
 
 class BulkForm(forms.Form):
@@ -28,11 +37,33 @@ class BulkForm(forms.Form):
     priority = forms.ChoiceField(
         label="New priority", required=False, choices=[("", "Choose…"), *Ticket.Priority.choices]
     )
+    queue = forms.ChoiceField(label="Move to", required=False)
+    kind = forms.ChoiceField(label="Kind", required=False, choices=[("", "Choose…"), *Ticket.Kind.choices])
+    tags = forms.CharField(
+        label="Tags",
+        required=False,
+        max_length=400,
+        widget=forms.TextInput(
+            attrs={
+                "list": "desk-tag-names",
+                "autocomplete": "off",
+                "placeholder": "billing, vip",
+                "class": "form-control form-control-sm",
+            }
+        ),
+    )
     notify = forms.BooleanField(label="Email the customers (one email each)", required=False)
     scope = forms.ChoiceField(choices=[("selected", "The selected tickets"), ("all", "All matching tickets")])
     query = forms.CharField(required=False, widget=forms.HiddenInput, max_length=2000)
 
-    def __init__(self, *args: Any, agents: list[User] | tuple[()] = (), matching: str = "", **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        agents: list[User] | tuple[()] = (),
+        queues: list[Queue] | tuple[()] = (),
+        matching: str = "",
+        **kwargs: Any,
+    ) -> None:
         kwargs.setdefault("auto_id", "bulk_%s")  # the queue's filter form has assignee and status fields too
         super().__init__(*args, **kwargs)
         _choice_field(self, "action").choices = [("", "Choose an action…")] + [
@@ -40,6 +71,7 @@ class BulkForm(forms.Form):
         ]
         people = [(str(a.pk), a.get_full_name() or a.get_username()) for a in agents]
         _choice_field(self, "assignee").choices = [("me", "Me"), ("none", "Nobody (unassign)"), *people]
+        _choice_field(self, "queue").choices = [("", "Choose…"), *((str(q.pk), q.name) for q in queues)]
         if matching:
             _choice_field(self, "scope").choices = [("selected", "The selected tickets"), ("all", matching)]
         for name, field in self.fields.items():
@@ -68,3 +100,17 @@ class SavedViewForm(forms.Form):
         self.fields["name"].widget.attrs.update({"class": "form-control form-control-sm", "autocomplete": "off"})
         for name in ("scope", "queue"):
             self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
+
+
+class SavedViewEditForm(forms.Form):
+    """Rename the view open in the queue, and optionally make it list what the queue shows now."""
+
+    name = forms.CharField(label="Name", max_length=60)
+    refilter = forms.BooleanField(label="Use the filters and sort shown now", required=False)
+    query = forms.CharField(required=False, widget=forms.HiddenInput, max_length=2000)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "view_edit_%s")  # beside the "Save this view" form
+        super().__init__(*args, **kwargs)
+        self.fields["name"].widget.attrs.update({"class": "form-control form-control-sm", "autocomplete": "off"})
+        self.fields["refilter"].widget.attrs["class"] = "form-check-input"

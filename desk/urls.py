@@ -49,6 +49,7 @@ urlpatterns = [
     path("t/<str:reference>/assign-me/", assign.assign_me, name="assign_me"),
     path("views/", saved_views.view_create, name="view_create"),
     path("views/counts/", saved_views.view_counts, name="view_counts"),
+    path("views/<int:pk>/edit/", saved_views.view_update, name="view_update"),
     path("views/<int:pk>/delete/", saved_views.view_delete, name="view_delete"),
     path("bulk/", bulk.bulk_apply, name="bulk"),
     path("bulk/<int:pk>/", bulk.bulk_job, name="bulk_job"),

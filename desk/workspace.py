@@ -19,6 +19,7 @@ from tickets.selectors_views import (
     count_label,
     queue_filters_from_params,
     saved_view_counts,
+    saved_view_editable,
     saved_view_get_for_agent,
     saved_views_for_agent,
     ticket_neighbours,
@@ -69,7 +70,7 @@ class SidebarView:
     count: str  # "12", "999+"
     url: str
     active: bool
-    removable: bool
+    editable: bool  # the agent may rename, update or remove it
 
 
 def sidebar(user: User, active_id: str) -> list[SidebarView]:
@@ -83,7 +84,7 @@ def sidebar(user: User, active_id: str) -> list[SidebarView]:
             count=count_label(counts[view.pk]),
             url=f"{queue_url}?{urlencode({**view.filters, VIEW_PARAM: view.pk})}",
             active=active_id == str(view.pk),
-            removable=user.is_superuser if view.is_shared else view.owner_id == user.pk,
+            editable=saved_view_editable(actor=user, view=view),
         )
         for view in views
     ]

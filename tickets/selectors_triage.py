@@ -48,6 +48,11 @@ class TriagePanel:
     queues: list[Queue]
 
 
+def tag_suggestions() -> list[str]:
+    """Tag names for a tag input's autocomplete, alphabetically (one query, at most ``TAG_SUGGESTIONS``)."""
+    return list(Tag.objects.order_by(BY_NAME).values_list("name", flat=True)[:TAG_SUGGESTIONS])
+
+
 def triage_panel_for(*, user: User, ticket: Ticket) -> TriagePanel:
     """Six queries: the ticket's tags, tag names to suggest, related tickets, followers, the
     customer's other open tickets (to merge into) and the queues (to move to)."""
@@ -60,7 +65,7 @@ def triage_panel_for(*, user: User, ticket: Ticket) -> TriagePanel:
         tags=list(
             Tag.objects.filter(pk__in=TicketTag.objects.filter(ticket=ticket).values("tag_id")).order_by(BY_NAME)
         ),
-        tag_names=list(Tag.objects.order_by(BY_NAME).values_list("name", flat=True)[:TAG_SUGGESTIONS]),
+        tag_names=tag_suggestions(),
         related=list(related_tickets_for_agent(user=user, ticket=ticket)),
         followers=followers,
         following=any(follower.pk == user.pk for follower in followers),

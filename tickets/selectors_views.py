@@ -101,6 +101,11 @@ def saved_view_get_for_agent(*, user: User, view_id: int) -> SavedView | None:
     return next((view for view in saved_views_for_agent(user) if view.pk == view_id), None)
 
 
+def saved_view_editable(*, actor: User, view: SavedView) -> bool:
+    """Who may rename, update or remove a view: its owner for a personal one, an admin for a shared one."""
+    return actor.is_superuser if view.is_shared else view.owner_id == actor.pk
+
+
 def view_tickets(*, user: User, view: SavedView) -> QuerySet[Ticket]:
     return ticket_list_for_agent(user=user, filters=queue_filters_from_params(view.filters))
 

@@ -16,10 +16,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from desk.access import AgentRequest, agent_required
-from desk.forms_bulk import BulkForm
+from desk.forms_bulk import PARAMS, BulkForm
 from tickets import selectors
 from tickets.models import BulkJob
 from tickets.selectors_bulk import bulk_job_for_agent, bulk_job_skips
+from tickets.selectors_triage import move_queues
 from tickets.services import bulk
 from tickets.services.bulk_actions import BULK_ACTIONS
 
@@ -44,12 +45,12 @@ def summary(job: BulkJob, skips: list[tuple[str, str]]) -> str:
 @agent_required
 def bulk_apply(request: AgentRequest) -> HttpResponse:
     agents = list(selectors.agents_for_queues(selectors.queues_for_agent(request.user)))
-    form = BulkForm(request.POST, agents=agents)
+    form = BulkForm(request.POST, agents=agents, queues=move_queues())
     if not form.is_valid():
         messages.error(request, "Choose an action for the selected tickets.")
         return redirect(_back(form))
     data = form.cleaned_data
-    params = {name: data[name] for name in ("assignee", "status", "priority", "notify")}
+    params = {name: data[name] for name in PARAMS}
     everything = data["scope"] == "all"
     try:
         job = bulk.bulk_job_start(

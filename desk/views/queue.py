@@ -14,10 +14,10 @@ from django.views.decorators.http import require_GET
 from desk import workspace
 from desk.access import PAGE_SIZE, AgentRequest, agent_required
 from desk.forms import QueueFilterForm, _choice_field
-from desk.forms_bulk import PARAM_FOR, BulkForm, SavedViewForm
+from desk.forms_bulk import PARAM_FOR, BulkForm, SavedViewEditForm, SavedViewForm
 from helpdesk.lib.pagination import CappedPaginator
 from tickets import selectors
-from tickets.selectors_triage import tags_prefetch
+from tickets.selectors_triage import move_queues, tag_suggestions, tags_prefetch
 from tickets.sorts import sorts_for
 
 SEARCH_IGNORES = ("due", "sort", "page")  # the queue's own: the search page has none or other ones
@@ -49,7 +49,8 @@ def queue(request: AgentRequest) -> HttpResponse:
     view_query = workspace.view_query(request.GET)
     matching = f"All {paginator.cap:,}+ matching tickets" if paginator.capped else f"All {paginator.count:,} matching"
     sidebar = workspace.sidebar(request.user, str(request.GET.get(workspace.VIEW_PARAM, "")))
-    bulk_form = BulkForm(agents=agents, matching=matching, initial={"query": view_query})
+    active_view = next((item for item in sidebar if item.active), None)
+    bulk_form = BulkForm(agents=agents, queues=move_queues(), matching=matching, initial={"query": view_query})
     context = {
         "form": form,
         "page": page,
@@ -59,9 +60,15 @@ def queue(request: AgentRequest) -> HttpResponse:
         "filters": filters,
         "sort_headers": workspace.sort_headers(request.GET, filters),
         "sidebar": sidebar,
-        "active_view": next((item.view for item in sidebar if item.active), None),
+        "active_view": active_view.view if active_view else None,
+        "view_edit_form": (
+            SavedViewEditForm(initial={"name": active_view.view.name, "query": view_query})
+            if active_view and active_view.editable
+            else None
+        ),
         "bulk_form": bulk_form,
         "bulk_params": [bulk_form[name] for name in bulk_form.fields if name in PARAM_FOR and name != "notify"],
+        "tag_names": tag_suggestions(),
         "view_form": SavedViewForm(queues=queues, initial={"query": view_query}),
         "now": timezone.now(),
         "soon": timezone.now() + timedelta(hours=1),

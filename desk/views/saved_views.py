@@ -1,4 +1,5 @@
-"""Saved views (/desk/views/): save the queue's current filters under a name, remove one, and
+"""Saved views (/desk/views/): save the queue's current filters under a name, rename or update
+one, remove one, and
 the sidebar's counts as JSON (static/js/views.js refreshes them)."""
 
 from __future__ import annotations
@@ -13,11 +14,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from desk.access import AgentRequest, agent_required
-from desk.forms_bulk import SavedViewForm
+from desk.forms_bulk import SavedViewEditForm, SavedViewForm
 from desk.workspace import VIEW_PARAM
 from tickets import selectors
+from tickets.models import SavedView
 from tickets.selectors_views import count_label, saved_view_counts, saved_view_get_for_agent, saved_views_for_agent
-from tickets.services.saved_views import saved_view_create, saved_view_delete
+from tickets.services.saved_views import saved_view_create, saved_view_delete, saved_view_update
 
 
 @require_POST
@@ -42,7 +44,33 @@ def view_create(request: AgentRequest) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
         return redirect(back)
     messages.success(request, f"Saved the view “{view.name}”.")
-    return redirect(f"{reverse('desk:queue')}?{urlencode({**view.filters, VIEW_PARAM: view.pk})}")
+    return redirect(_view_url(view))
+
+
+@require_POST
+@agent_required
+def view_update(request: AgentRequest, pk: int) -> HttpResponse:
+    """Rename the view, and with "Use the filters and sort shown now" make it list what the queue shows."""
+    view = saved_view_get_for_agent(user=request.user, view_id=pk)
+    if view is None:
+        raise Http404("No such view")
+    form = SavedViewEditForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give the view a name (60 characters at most).")
+        return redirect(_view_url(view))
+    data = form.cleaned_data
+    params = dict(parse_qsl(data["query"])) if data["refilter"] else None
+    try:
+        view = saved_view_update(actor=request.user, view=view, name=data["name"], params=params)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Saved the view “{view.name}”{' with the filters shown' if params else ''}.")
+    return redirect(_view_url(view))
+
+
+def _view_url(view: SavedView) -> str:
+    return f"{reverse('desk:queue')}?{urlencode({**view.filters, VIEW_PARAM: view.pk})}"
 
 
 @require_POST

@@ -51,6 +51,26 @@ def test_crafted_ids_of_another_queue_are_reported_not_found_and_left_alone(desk
     assert Ticket.objects.get(pk=mine.pk).status == "closed"
 
 
+def test_move_kind_and_tags_from_the_bulk_bar(desk, alice):
+    tickets = TicketFactory.create_batch(2, queue=desk.queue_a, kind="info")
+    ids = [t.pk for t in tickets]
+    assert "Correct the kind: 2 changed." in text(apply(alice, action="kind", kind="problem", ids=ids))
+    assert "Add tags: 2 changed." in text(apply(alice, action="tag", tags="billing, refund", ids=ids))
+    assert "Remove tags: 2 changed." in text(apply(alice, action="untag", tags="refund", ids=ids))
+    for ticket in tickets:
+        assert list(ticket.tags.values_list("name", flat=True)) == ["billing"]
+    response = apply(alice, action="move", queue=str(desk.queue_b.pk), ids=ids)
+    assert "Move to queue: 2 changed." in text(response)
+    assert set(Ticket.objects.values_list("queue", "kind")) == {(desk.queue_b.pk, "problem")}
+
+
+def test_a_missing_parameter_is_said_and_nothing_is_recorded(desk, alice):
+    ticket = TicketFactory(queue=desk.queue_a)
+    assert "Choose the queue to move the tickets to." in text(apply(alice, action="move", ids=[ticket.pk]))
+    assert "Type the tags to add" in text(apply(alice, action="tag", tags="", ids=[ticket.pk]))
+    assert not BulkJob.objects.exists()
+
+
 def test_nothing_selected_or_no_action_changes_nothing(desk, alice):
     TicketFactory(queue=desk.queue_a)
     assert "Select at least one ticket." in text(apply(alice, action="close"))

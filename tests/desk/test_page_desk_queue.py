@@ -13,8 +13,9 @@ from tests.factories import TicketFactory, UserFactory
 from tickets.models import Ticket
 
 URL = "/desk/"
-QUEUE_QUERIES = 9  # session, user, queues, agents, count, a page of tickets (+customer/queue/assignee),
-# their tags, bell, saved views (their counts are cached: tests/desk/test_page_desk_views.py counts them)
+QUEUE_QUERIES = 11  # session, user, queues, agents, count, a page of tickets (+customer/queue/assignee),
+# their tags, bell, saved views (their counts are cached: tests/desk/test_page_desk_views.py counts them),
+# and for the bulk bar every queue (to move to) and the tag names (to add or remove)
 
 pytestmark = pytest.mark.django_db
 

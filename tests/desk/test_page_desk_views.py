@@ -81,6 +81,42 @@ def test_removing_views(desk, alice, bob, admin_client_):
     assert not SavedView.objects.exists()
 
 
+def test_renaming_a_view_keeps_its_filters_unless_asked(desk, alice):
+    TicketFactory(queue=desk.queue_a, kind="complaint", status="new")
+    TicketFactory(queue=desk.queue_a, kind="complaint", status="open")
+    view = saved_view_create(actor=desk.agent_a, name="Complaints", params={"kind": "complaint"})
+    page = text(alice.get(f"/desk/?kind=complaint&view={view.pk}"))
+    assert "Rename or update “Complaints”" in page
+    assert sidebar(alice) == {"Complaints": "2"}
+    response = alice.post(
+        f"/desk/views/{view.pk}/edit/", {"name": "Angry customers", "query": "kind=complaint&status=new"}
+    )
+    assert response["Location"] == f"/desk/?kind=complaint&view={view.pk}"
+    view.refresh_from_db()
+    assert (view.name, view.filters) == ("Angry customers", {"kind": "complaint"})
+    response = alice.post(
+        f"/desk/views/{view.pk}/edit/",
+        {"name": "New complaints", "refilter": "on", "query": f"kind=complaint&status=new&view={view.pk}"},
+        follow=True,
+    )
+    view.refresh_from_db()
+    assert view.filters == {"kind": "complaint", "status": "new"}
+    assert "Saved the view “New complaints” with the filters shown." in text(response)
+    assert sidebar(alice) == {"New complaints": "1"}  # counted afresh, not the cached 2
+
+
+def test_only_the_owner_or_an_admin_changes_a_view(desk, alice, bob, admin_client_):
+    mine = saved_view_create(actor=desk.agent_a, name="Mine", params={"assignee": "mine"})
+    shared = saved_view_create(actor=desk.admin, name="Team", params={}, scope="everyone")
+    assert bob.post(f"/desk/views/{mine.pk}/edit/", {"name": "Hers"}).status_code == 404  # not in Bob's sidebar
+    assert "Rename or update" not in text(bob.get(f"/desk/?view={shared.pk}"))
+    refused = text(alice.post(f"/desk/views/{shared.pk}/edit/", {"name": "Ours"}, follow=True))
+    assert "Only an admin can change a shared view." in refused
+    assert "Give the view a name" in text(alice.post(f"/desk/views/{mine.pk}/edit/", {"name": " "}, follow=True))
+    admin_client_.post(f"/desk/views/{shared.pk}/edit/", {"name": "Everyone's"})
+    assert [v.name for v in SavedView.objects.order_by("pk")] == ["Mine", "Everyone's"]
+
+
 def test_the_counts_endpoint_answers_each_views_count(desk, alice, django_assert_max_num_queries):
     TicketFactory.create_batch(3, queue=desk.queue_a)
     views = [saved_view_create(actor=desk.agent_a, name=f"View {n}", params={}) for n in range(5)]

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from tickets.models import Queue, SavedView
 from tickets.models.agent import is_agent
-from tickets.selectors_views import MAX_VIEWS, queue_filters_from_params, queue_params
+from tickets.selectors_views import MAX_VIEWS, queue_filters_from_params, queue_params, saved_view_editable
 from tickets.services.common import text_required
 
 NAME_MAX = 60
@@ -54,9 +54,30 @@ def saved_view_create(
         )
 
 
+def _check_editable(actor: User, view: SavedView, doing: str) -> None:
+    if not saved_view_editable(actor=actor, view=view):
+        raise ValidationError(
+            f"Only an admin can {doing} a shared view." if view.is_shared else "This isn't your view."
+        )
+
+
+def saved_view_update(*, actor: User, view: SavedView, name: str, params: Mapping[str, Any] | None = None) -> SavedView:
+    """Rename the view and, when ``params`` is given, make it list what those queue filters do
+    (the queue as the agent sees it now). Its sidebar count is counted afresh: the cached one is
+    keyed by the view's ``updated_at``."""
+    _check_editable(actor, view, "change")
+    name = text_required(name, "name", "a name for the view", NAME_MAX)
+    fields = ["name", "updated_at"]
+    view.name = name
+    if params is not None:
+        view.filters = queue_params(queue_filters_from_params(params))
+        fields.append("filters")
+    view.updated_at = timezone.now()
+    view.save(update_fields=fields)
+    return view
+
+
 def saved_view_delete(*, actor: User, view: SavedView) -> None:
     """Remove a view: a personal one by its owner, a shared one by an admin."""
-    allowed = actor.is_superuser if view.is_shared else view.owner_id == actor.pk
-    if not allowed:
-        raise ValidationError("Only an admin can remove a shared view." if view.is_shared else "This isn't your view.")
+    _check_editable(actor, view, "remove")
     view.delete()

@@ -116,7 +116,8 @@ def ticket_take(*, ticket: Ticket, agent: User) -> bool:
 # --- Tags -----------------------------------------------------------------------------------------------
 
 
-def _check_tag_name(name: str) -> None:
+def tag_name_check(name: str) -> None:
+    """Refuse a tag name that is too long or uses other characters (``ValidationError`` on ``tags``)."""
     if len(name) > NAME_MAX:
         raise ValidationError({"tags": f"Keep each tag under {NAME_MAX} characters (“{name[:20]}…” is longer)."})
     if not NAME_PATTERN.match(name):
@@ -143,7 +144,7 @@ def ticket_tags_change(*, ticket: Ticket, agent: User, add: str = "", remove: li
     """
     names = split_tag_names(add)
     for name in names:
-        _check_tag_name(name)
+        tag_name_check(name)
     with transaction.atomic():
         ticket = _locked(ticket)
         now = timezone.now()
