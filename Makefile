@@ -6,6 +6,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
+# Test processes (pytest-xdist): the end-to-end tests run in one, the rest share out; 0 runs in this process.
+PYTEST_WORKERS ?= 2
 
 # Production-like settings for `check --deploy`. The key is a throwaway literal used only by
 # this check; it is long and varied enough to pass Django's strength checks (W009).
@@ -18,7 +20,7 @@ DEPLOY_CHECK_ENV := DEBUG=false \
 
 help:
 	@echo "make run        install, migrate, seed demo data, start web + worker + beat"
-	@echo "make test       lint, then pytest (extra arguments: PYTEST_ARGS='-k name')"
+	@echo "make test       lint, then pytest in $(PYTEST_WORKERS) processes (PYTEST_ARGS='-k name', PYTEST_WORKERS=0)"
 	@echo "make lint       ruff, mypy, import contracts (docs/architecture.md), missing-migrations check,"
 	@echo "                check --deploy"
 	@echo "make typecheck  mypy on the application code"
@@ -49,7 +51,7 @@ typecheck: $(STAMP)
 	$(VENV)/bin/mypy helpdesk tickets knowledgebase canned_responses portal desk mail
 
 test: lint
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 # The benchmark needs PostgreSQL (a local one by default); BENCH_ARGS='--tickets 100000 --reseed'.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/helpdesk_bench

@@ -114,7 +114,8 @@ ARIA_SORT = {
 
 def sort_headers(params: QueryDict, filters: QueueFilters) -> dict[str, SortHeader]:
     current = filters.sort_order().name
-    base = {name: str(params.get(name) or "") for name in FILTER_PARAMS if name != "sort"}
+    # Sorting keeps the filters and the saved view the agent is in (they may save the new sort to it).
+    base = {name: str(params.get(name) or "") for name in (*FILTER_PARAMS, VIEW_PARAM) if name != "sort"}
     headers = {}
     for column, (first, other) in COLUMNS.items():
         sortable = QueueFilters(status=filters.status, sort=first).sort_order().name == first

@@ -3,11 +3,13 @@ ticket link, and a stranger (anonymous)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 from django.test import Client
 
 from canned_responses.models import CannedResponse
@@ -19,6 +21,36 @@ from tickets.links import link_path
 from tickets.models import Queue, Ticket
 
 PASSWORD = "correct-horse-battery"
+
+
+# --- running in parallel (``make test`` runs ``pytest -n 2 --dist loadgroup``) ------------------------
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Each pytest-xdist worker has its own test database (pytest-django's ``_gw0`` suffix) and
+    needs its own broker too: a task one worker's test publishes must never reach the Celery
+    worker another one's end-to-end test runs. Worker N uses the Redis database N below the one
+    configured (15, 14, ... on CI), for this process and the processes its tests start."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    url = str(django_settings.CELERY_BROKER_URL)
+    if not worker.startswith("gw") or not url.startswith("redis://"):
+        return
+    base, _, db = url.rpartition("/")
+    own = f"{base}/{(int(db or 0) - int(worker[2:])) % 16}"
+    from helpdesk.celery import app
+
+    django_settings.CELERY_BROKER_URL = own
+    app.conf.broker_url = own
+    os.environ["CELERY_BROKER_URL"] = own
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The end-to-end tests (browsers, worker processes, servers) run one after another on one
+    pytest-xdist worker, while the others share out the rest: two stacks at once on a small
+    machine would make their timing windows flaky."""
+    for item in items:
+        if "e2e" in item.path.parts:
+            item.add_marker(pytest.mark.xdist_group("stack"))
 
 
 @pytest.fixture(autouse=True)

@@ -117,7 +117,7 @@ def count_capped(tickets: QuerySet[Ticket], cap: int | None = None) -> int:
 
 
 def _count_key(view: SavedView, user: User) -> str:
-    return f"viewcount:{view.pk}:{view.updated_at.timestamp():.0f}:{user.pk}"
+    return f"viewcount:{view.pk}:{view.updated_at.timestamp():.6f}:{user.pk}"  # a change is counted afresh
 
 
 def saved_view_counts(*, user: User, views: list[SavedView]) -> dict[int, int]:

@@ -18,6 +18,7 @@ from desk.forms_bulk import PARAM_FOR, BulkForm, SavedViewEditForm, SavedViewFor
 from helpdesk.lib.pagination import CappedPaginator
 from tickets import selectors
 from tickets.selectors_triage import move_queues, tag_suggestions, tags_prefetch
+from tickets.selectors_views import queue_params
 from tickets.sorts import sorts_for
 
 SEARCH_IGNORES = ("due", "sort", "page")  # the queue's own: the search page has none or other ones
@@ -61,8 +62,15 @@ def queue(request: AgentRequest) -> HttpResponse:
         "sort_headers": workspace.sort_headers(request.GET, filters),
         "sidebar": sidebar,
         "active_view": active_view.view if active_view else None,
+        "view_changed": bool(active_view and queue_params(filters) != active_view.view.filters),
         "view_edit_form": (
-            SavedViewEditForm(initial={"name": active_view.view.name, "query": view_query})
+            SavedViewEditForm(
+                initial={
+                    "name": active_view.view.name,
+                    "query": view_query,
+                    "refilter": queue_params(filters) != active_view.view.filters,
+                }
+            )
             if active_view and active_view.editable
             else None
         ),

@@ -86,7 +86,10 @@ def test_renaming_a_view_keeps_its_filters_unless_asked(desk, alice):
     TicketFactory(queue=desk.queue_a, kind="complaint", status="open")
     view = saved_view_create(actor=desk.agent_a, name="Complaints", params={"kind": "complaint"})
     page = text(alice.get(f"/desk/?kind=complaint&view={view.pk}"))
-    assert "Rename or update “Complaints”" in page
+    assert "Rename or update “Complaints”" in page and "not saved" not in page
+    assert headers(page)["Priority"][1] == f"?kind=complaint&view={view.pk}&sort=priority"  # sorting stays in the view
+    changed = text(alice.get(f"/desk/?kind=complaint&status=new&view={view.pk}"))
+    assert "Complaints filters changed, not saved" in re.sub(r"<[^>]+>|\s+", " ", changed).replace("  ", " ")
     assert sidebar(alice) == {"Complaints": "2"}
     response = alice.post(
         f"/desk/views/{view.pk}/edit/", {"name": "Angry customers", "query": "kind=complaint&status=new"}

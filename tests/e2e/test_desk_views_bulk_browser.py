@@ -1,5 +1,6 @@
 """The agent's workspace in Chromium: a saved view and its count in the sidebar, sorting by a
-column, next / previous through the view, a bulk assignment of ticked rows, and a big bulk
+column, next / previous through the view, renaming and narrowing it, a bulk assignment, tagging
+and move of ticked rows, and a big bulk
 change run by the real Celery worker with its progress on screen. Screenshots land in
 test-artifacts/.
 """
@@ -90,6 +91,19 @@ def test_agent_saves_a_view_sees_its_count_sorts_it_and_walks_it_with_next(
     nav.get_by_role("link", name="Complaints to answer").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Complaints to answer")
 
+    # Renamed, and sorted as the queue shows it now (highest priority first).
+    page.get_by_role("link", name="Priority").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Complaints to answer filters changed, not saved")
+    sidebar.get_by_text("Rename or update “Complaints to answer”").click()
+    sidebar.get_by_role("form", name="Rename or update the view").get_by_label("Name").fill("Urgent complaints")
+    sidebar.get_by_label("Use the filters and sort shown now").check()
+    sidebar.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_text("Saved the view “Urgent complaints” with the filters shown.")).to_be_visible()
+    expect(sidebar.get_by_role("link", name="Urgent complaints")).to_have_attribute("aria-current", "page")
+    expect(sidebar.locator(".views-count")).to_have_text("3")
+    expect(page.get_by_role("heading", level=1)).not_to_contain_text("not saved")
+    assert refs(page) == [complaints[1].reference, complaints[2].reference, complaints[0].reference]
+
 
 def test_agent_bulk_assigns_the_ticked_tickets(
     live_site: str, transactional_db: None, desk: Any, browser: Browser, screenshot: Screenshot
@@ -126,6 +140,23 @@ def test_agent_bulk_assigns_the_ticked_tickets(
     bar.get_by_role("button", name="Apply").click()
     expect(page.get_by_text("Assign: 2 changed, 1 skipped")).to_be_visible()
     assert not Ticket.objects.filter(assignee__isnull=False).exists()
+
+    # Tag them all, then move them to a queue Alice isn't in: they leave her queue.
+    page.get_by_label("Select all on this page").check()
+    bar.get_by_label("With the selected tickets").select_option(label="Add tags")
+    bar.get_by_label("Tags").fill("printer, hardware")
+    bar.get_by_role("button", name="Apply").click()
+    expect(page.get_by_text("Add tags: 3 changed.")).to_be_visible()
+    expect(page.locator(".queue-table tbody tr", has_text="printer")).to_have_count(3)
+    screenshot(page, "bulk-03-tagged")
+    page.get_by_label("Select all on this page").check()
+    bar.get_by_label("With the selected tickets").select_option(label="Move to queue")
+    expect(bar.get_by_label("Tags")).to_be_hidden()
+    bar.get_by_label("Move to").select_option(label=desk.queue_b.name)
+    bar.get_by_role("button", name="Apply").click()
+    expect(page.get_by_text("Move to queue: 3 changed.")).to_be_visible()
+    expect(page.get_by_text("No tickets match these filters.")).to_be_visible()
+    assert set(Ticket.objects.values_list("queue", flat=True)) == {desk.queue_b.pk}
 
 
 @pytest.mark.redis
@@ -165,12 +196,12 @@ def test_a_big_bulk_close_runs_in_the_worker_with_progress_and_emails_no_one(
     expect(page.get_by_role("heading", level=1)).to_have_text("Close: 120 tickets")
     expect(page.locator(".progress-text")).to_have_text("20 of 120 done: 20 changed, 0 skipped.")
     expect(page.locator("progress")).to_have_attribute("value", "20")
-    screenshot(page, "bulk-03-progress")
+    screenshot(page, "bulk-04-progress")
     first_batch_shown.set()
 
     summary = page.locator(".bulk-summary")
     expect(summary).to_contain_text("120 changed, 0 skipped; no customer was emailed.", timeout=60_000)
-    screenshot(page, "bulk-04-summary")
+    screenshot(page, "bulk-05-summary")
     runs = [run for run in celery_worker_process.runs if run.name == "tickets.tasks.bulk_job_run"]
     assert len(runs) >= 6 and runs[-1].result == "done"  # a batch per run, each queueing the next
     assert Ticket.objects.filter(kind="problem", status="closed").count() == 120

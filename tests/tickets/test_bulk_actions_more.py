@@ -39,7 +39,8 @@ def with_promise(ticket: Ticket) -> Ticket:
 def history(ticket: Ticket) -> list[tuple[str, str, str]]:
     """What happened, in order, leaving out the due times the promises were made with."""
     events = ticket.events.values_list("kind", "old_value", "new_value", "actor")
-    return [(kind, old, "" if kind == TicketEvent.Kind.PROMISE_MADE else new, actor) for kind, old, new, actor in events]
+    made = TicketEvent.Kind.PROMISE_MADE
+    return [(kind, old, "" if kind == made else new, actor) for kind, old, new, actor in events]
 
 
 def test_a_batch_close_leaves_each_ticket_as_closing_it_alone_does(desk):

@@ -152,13 +152,15 @@ _LINE = (
     f"ELSE {_pick('%(note_lines)s::text[]', len(NOTE_LINES))} END"
 )  # "k > 0" ties the aggregate below to its own level (an aggregate of outer columns only belongs outside)
 MESSAGES_SQL = f"""
-INSERT INTO tickets_message (ticket_id, visibility, author_kind, author_user_id, body, created_at)
+INSERT INTO tickets_message (ticket_id, visibility, author_kind, author_user_id, body, created_at,
+                             author_display, author_email, full_body)
 SELECT s.ticket_id,
        CASE s.role WHEN 'note' THEN 'note' ELSE 'public' END,
        CASE s.role WHEN 'customer' THEN 'customer' ELSE 'agent' END,
        CASE s.role WHEN 'customer' THEN NULL ELSE %(agent)s END,
        b.body,
-       s.created_at + s.n * interval '2 hours'
+       s.created_at + s.n * interval '2 hours',
+       '', '', ''
 FROM (
     SELECT t.id AS ticket_id, t.created_at, n,
            CASE WHEN n = 1 THEN 'customer' WHEN n = 2 THEN 'agent' WHEN t.id %% 3 = 0 THEN 'note'

@@ -32,8 +32,8 @@ from tickets.services.saved_views import saved_view_create
 from tickets.services.sweep import promise_sweep
 
 SEED_SQL = """
-INSERT INTO tickets_customer (name, email, timezone, created_at)
-SELECT 'Customer ' || g, 'bench-' || g || '@example.com', '', %(now)s - interval '400 days'
+INSERT INTO tickets_customer (name, email, timezone, created_at, email_bounce_reason)
+SELECT 'Customer ' || g, 'bench-' || g || '@example.com', '', %(now)s - interval '400 days', ''
 FROM generate_series(1, %(customers)s) AS g;
 
 INSERT INTO tickets_ticket (kind, status, priority, channel, queue_id, customer_id, subject, link_salt, link_hash,
