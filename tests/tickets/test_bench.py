@@ -1,0 +1,42 @@
+"""``manage.py bench`` at a tiny size: its SQL seeding keeps up with the models (a NOT NULL column
+added without a default breaks it) and every figure it reports is there. Needs PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from tests.services import require_postgres
+from tickets.models import BulkJob, Ticket
+
+pytestmark = pytest.mark.postgres
+
+
+def test_the_benchmark_runs_end_to_end_at_a_tiny_size(transactional_db, settings):
+    require_postgres()
+    settings.ALLOWED_HOSTS = ["localhost", "testserver"]
+    out = StringIO()
+    call_command("bench", tickets=600, repeat=2, bulk=40, search_repeat=1, stdout=out, stderr=StringIO())
+    result = json.loads(out.getvalue())
+    assert result["tickets"] >= 600 and result["messages"] == 3 * result["tickets"]
+    assert result["view_counts"]["views"] == 10 and result["view_counts"]["queries"] == 10
+    assert result["bulk_close"]["changed"] == 40 and result["bulk_close"]["skipped"] == 0
+    job = BulkJob.objects.get(action="close")
+    closed = Ticket.objects.filter(pk__in=job.items.values("ticket_id"), status="closed")
+    assert job.state == "done" and closed.count() == 40
+    assert result["search_page"]["queries"] and result["queue_page"]["queries"]
+
+
+def test_the_benchmark_refuses_a_database_that_is_not_for_it(db):
+    require_postgres()
+    saved = connection.settings_dict["NAME"]
+    connection.settings_dict["NAME"] = "helpdesk"
+    try:
+        with pytest.raises(CommandError, match="contains 'bench'"):
+            call_command("bench", tickets=10)
+    finally:
+        connection.settings_dict["NAME"] = saved
