@@ -31,7 +31,7 @@ from tickets.services.status import STATUS_FIELDS, status_apply, status_apply_ma
 
 def _locked(ticket: Ticket) -> Ticket:
     # NO KEY UPDATE: rows that merely reference the ticket (the sweep's events and notices) don't wait on it.
-    return Ticket.objects.select_for_update(no_key=True).select_related("customer").get(pk=ticket.pk)
+    return Ticket.objects.select_for_update(no_key=True, of=("self",)).select_related("customer").get(pk=ticket.pk)
 
 
 def agent_reply_post(
