@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -14,12 +15,13 @@ from django.utils import timezone
 from knowledgebase.selectors import articles_for_ack
 from tickets.links import link_url
 from tickets.models import Notice, OutboundEmail, Ticket
+from tickets.models.agent import profile_of
 from tickets.models.ticket import CUSTOMER_STATUS_LABELS
 from tickets.promise_text import customer_promise_text, intake_sentence
 from tickets.reply_address import reply_address
 from tickets.selectors import promise_pending
 from tickets.selectors_triage import ticket_followed_by
-from tickets.time_text import relative, utc_label
+from tickets.time_text import full_moment, relative
 
 TEMPLATES = {
     OutboundEmail.Kind.ACKNOWLEDGEMENT: "emails/ticket_ack",
@@ -69,6 +71,12 @@ def _mention_notice_context(notice: Notice) -> dict[str, Any]:
     return context
 
 
+def _reader_zone(notice: Notice) -> ZoneInfo:
+    """The notified agent's own zone (set on /desk/me/), else the desk's."""
+    profile = profile_of(notice.user) if notice.user is not None else None
+    return profile.zone if profile is not None else ZoneInfo(settings.TIME_ZONE)
+
+
 def _notice_context(email: OutboundEmail, now: datetime) -> dict[str, Any]:
     """An agent's reminder or breach notice: the ticket and its promise, never the customer's link."""
     notice = email.notice
@@ -100,7 +108,7 @@ def _notice_context(email: OutboundEmail, now: datetime) -> dict[str, Any]:
         "headline": headline,
         "is_breach": breach,
         "overdue": due_at <= now,
-        "due_utc": utc_label(due_at),
+        "due_label": full_moment(due_at, _reader_zone(notice)),
         "due_relative": due_relative,
         "ticket_url": settings.SITE_URL + reverse("desk:ticket", kwargs={"reference": ticket.reference}),
         "notices_url": settings.SITE_URL + reverse("desk:notices"),

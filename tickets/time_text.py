@@ -7,7 +7,7 @@ relative times for agents at a glance, business time for promises. Pure function
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 
@@ -48,10 +48,10 @@ def short_moment(moment: datetime, zone: ZoneInfo, now: datetime) -> str:
     return f"{local:%a} {local.day} {local:%b}{year} {local:%H:%M}"
 
 
-def utc_label(at: datetime) -> str:
-    """'Tue 24 Nov 2026, 14:00 UTC': for agents' emails, read in any zone."""
-    at = at.astimezone(UTC)
-    return f"{at:%a} {at.day} {at:%b %Y, %H:%M} UTC"
+def full_moment(at: datetime, zone: ZoneInfo) -> str:
+    """'Tue 24 Nov 2026, 15:00 (Berlin time)': for an agent's email, in the agent's own zone."""
+    local = at.astimezone(zone)
+    return f"{local:%a} {local.day} {local:%b %Y, %H:%M} ({zone_label(zone)})"
 
 
 def relative(when: datetime, now: datetime) -> str:

@@ -283,6 +283,7 @@ def test_notice_emails_say_what_is_due_when_and_link_to_the_desk(desk, ticket, l
     ticket.save(update_fields=["assignee"])
     ticket.customer.name = "Ada Lovelace"
     ticket.customer.save(update_fields=["name"])
+    AgentProfile.objects.update_or_create(user=desk.agent_a, defaults={"timezone": "Europe/Berlin"})
     promised(ticket)
     reminder_at, breach_at = REMIND, DUE + timedelta(minutes=2)
 
@@ -305,7 +306,9 @@ def test_notice_emails_say_what_is_due_when_and_link_to_the_desk(desk, ticket, l
             assert ref in body
             assert "Printer prints blank pages" in body
             assert ticket.customer.name in body
-            assert "Tue 4 Mar 2025, 14:00 UTC" in body
+            # each in the reader's zone: Alice chose Berlin's; the lead has none, so the desk's (UTC)
+            due = "15:00 (Berlin time)" if message is reminder else "14:00 (UTC)"
+            assert f"Tue 4 Mar 2025, {due}" in body
             assert desk_link in body
             assert "/support/t/" not in body  # never the customer's private link
     assert "due in 30 min" in reminder.body and "you are assigned to this ticket" in reminder.body

@@ -32,7 +32,9 @@ def test_durations_read_as_business_time_or_short():
 
 
 def test_fixed_formats_for_emails_the_timeline_and_the_admin():
-    assert time_text.utc_label(NOW) == "Tue 24 Nov 2026, 09:00 UTC"
+    assert time_text.full_moment(NOW, ZoneInfo("UTC")) == "Tue 24 Nov 2026, 09:00 (UTC)"
+    assert time_text.full_moment(NOW, ZoneInfo("America/New_York")) == "Tue 24 Nov 2026, 04:00 (New York time)"
+    assert time_text.full_moment(NOW, ZoneInfo("Asia/Kolkata")) == "Tue 24 Nov 2026, 14:30 (Kolkata time)"
     assert time_text.due_label(NOW, LONDON) == "due Tue 24 Nov 09:00 (London time)"
     assert time_text.weekday_clock(NOW, LONDON) == "Tue 09:00 (London time)"
     assert time_text.short_moment(NOW + timedelta(days=60), LONDON, NOW) == "Sat 23 Jan 2027 09:00"
