@@ -143,3 +143,15 @@ def test_moving_into_a_new_queue_is_allowed_from_anywhere(desk):
     ticket = TicketFactory(queue=desk.queue_a)
     run(start(desk, "move", {"queue": str(elsewhere.pk)}, [ticket]))
     assert Ticket.objects.get(pk=ticket.pk).queue == elsewhere
+
+
+@pytest.mark.parametrize("size", [2, 40])
+def test_a_batch_close_costs_the_same_statements_for_2_tickets_or_40(desk, django_assert_max_num_queries, size):
+    tickets = [with_promise(TicketFactory(queue=desk.queue_a, status="open")) for _ in range(size)]
+    job = start(desk, "close", {}, tickets)
+    # The job, its pending ids, the visible tickets; the batch: items locked, tickets locked, status
+    # events, promises locked, due times cleared, promises ended, promise events, tickets, items (and
+    # two savepoints); the counters; the next (empty) read of pending ids, the final counters.
+    with django_assert_max_num_queries(21):
+        assert bulk.bulk_job_run(job_id=job.pk)
+    assert Ticket.objects.filter(status="closed").count() == size
