@@ -9,29 +9,40 @@
   var form = document.querySelector("form.reply-form");
   var data = form && form.querySelector("[data-mention-agents]");
   var body = form && form.querySelector("textarea[name=body]");
-  if (!form || !data || !body) { return; }
+  if (!form || !data || !body || !window.DeskListbox) { return; }
   var agents = [];
   try { agents = JSON.parse(data.getAttribute("data-mention-agents")) || []; } catch (error) { return; }
   var MENTION = /(^|[^\w@.+\-/:])@([\w.+-]*\w)/g; // the rule of tickets/mentions.py
   var MAX = 8;
 
-  var list = document.createElement("ul");
-  list.className = "mention-suggestions list-group shadow-sm";
-  list.id = "mention-suggestions";
-  list.setAttribute("role", "listbox");
-  list.setAttribute("aria-label", "Agents to mention");
-  list.hidden = true;
-  body.parentNode.insertBefore(list, body.nextSibling);
-
   var hint = document.createElement("p");
   hint.className = "mention-hint small mb-2";
   hint.setAttribute("aria-live", "polite");
   hint.hidden = true;
-  list.parentNode.insertBefore(hint, list.nextSibling);
 
   var results = [];
-  var active = 0;
   var trigger = null; // {start, end}: the "@query" being typed
+
+  var box = window.DeskListbox({
+    field: body,
+    id: "mention-suggestions",
+    className: "mention-suggestions",
+    label: "Agents to mention",
+    optionId: function (agent, index) { return "mention-option-" + index; },
+    render: function (li, agent) {
+      var name = document.createElement("strong");
+      name.textContent = agent.name;
+      li.appendChild(name);
+      var code = document.createElement("code");
+      code.className = "ms-2";
+      code.textContent = "@" + agent.username;
+      li.appendChild(code);
+    },
+    pick: function (agent) { insert(agent); },
+    closed: function () { trigger = null; }
+  });
+  var list = document.getElementById("mention-suggestions");
+  list.parentNode.insertBefore(hint, list.nextSibling);
 
   function isNote() {
     var checked = form.querySelector("input[name=visibility]:checked");
@@ -61,57 +72,25 @@
     return { start: end - match[2].length - 1, end: end, query: match[2].toLowerCase() };
   }
 
-  function close() {
-    list.hidden = true;
-    list.innerHTML = "";
-    results = [];
-    trigger = null;
-    body.removeAttribute("aria-activedescendant");
-  }
-
-  function show() {
-    list.innerHTML = "";
-    if (!results.length) { close(); return; }
-    results.forEach(function (agent, index) {
-      var li = document.createElement("li");
-      li.id = "mention-option-" + index;
-      li.className = "list-group-item list-group-item-action small" + (index === active ? " active" : "");
-      li.setAttribute("role", "option");
-      li.setAttribute("aria-selected", index === active ? "true" : "false");
-      var name = document.createElement("strong");
-      name.textContent = agent.name;
-      li.appendChild(name);
-      var code = document.createElement("code");
-      code.className = "ms-2";
-      code.textContent = "@" + agent.username;
-      li.appendChild(code);
-      li.addEventListener("mousedown", function (event) { event.preventDefault(); insert(index); });
-      list.appendChild(li);
-    });
-    list.hidden = false;
-    body.setAttribute("aria-activedescendant", "mention-option-" + active);
-  }
-
   function suggest() {
     var found = isNote() ? atQuery() : null;
-    if (!found) { close(); return; }
+    if (!found) { box.close(); return; }
     trigger = found;
     results = agents.filter(function (agent) {
       var words = (agent.username + " " + agent.name).toLowerCase().split(/[\s._-]+/);
       return !found.query || words.some(function (word) { return word.indexOf(found.query) === 0; });
     }).slice(0, MAX);
-    active = 0;
-    show();
+    box.open(results);
   }
 
-  function insert(index) {
-    var agent = results[index];
+  function insert(agent) {
     if (!agent || !trigger) { return; }
     var text = "@" + agent.username + " ";
     body.value = body.value.slice(0, trigger.start) + text + body.value.slice(trigger.end);
     var caret = trigger.start + text.length;
     body.setSelectionRange(caret, caret);
-    close();
+    box.close();
+    trigger = null;
     body.focus();
     explain();
   }
@@ -143,22 +122,7 @@
   }
 
   body.addEventListener("input", function () { suggest(); explain(); });
-  form.addEventListener("change", function () { close(); explain(); });
-  body.addEventListener("blur", function () { window.setTimeout(function () { close(); explain(); }, 150); });
-  body.addEventListener("keydown", function (event) {
-    if (list.hidden || !results.length) { return; }
-    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
-      event.preventDefault();
-      active = (active + (event.key === "ArrowDown" ? 1 : results.length - 1)) % results.length;
-      show();
-    } else if ((event.key === "Enter" && !event.ctrlKey && !event.metaKey) || event.key === "Tab") {
-      event.preventDefault();
-      event.stopPropagation();
-      insert(active);
-    } else if (event.key === "Escape") {
-      event.preventDefault();
-      close();
-    }
-  });
+  form.addEventListener("change", function () { box.close(); explain(); });
+  body.addEventListener("blur", function () { window.setTimeout(explain, 150); });
   explain();
 })();
