@@ -1,0 +1,100 @@
+"""A real receiving HTTP server on 127.0.0.1, and the settings that let webhooks reach it."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from tickets.models import Ticket
+from tickets.services.portal import ticket_submit
+from webhooks.events import EventType
+from webhooks.models import WebhookEndpoint
+from webhooks.services.endpoints import endpoint_create
+
+
+@dataclass
+class Reply:
+    status: int = 200
+    delay: float = 0.0
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b"ok"
+
+
+@dataclass
+class Received:
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+
+class Receiver:
+    """Answers each POST with the next scripted ``Reply`` (then 200s), and records what it got."""
+
+    def __init__(self) -> None:
+        self.script: list[Reply] = []
+        self.received: list[Received] = []
+        self.lock = threading.Lock()
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 - the name http.server calls
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                with receiver.lock:
+                    receiver.received.append(Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body))
+                    reply = receiver.script.pop(0) if receiver.script else Reply()
+                if reply.delay:
+                    time.sleep(reply.delay)
+                self.send_response(reply.status)
+                for name, value in reply.headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(reply.body)))
+                self.end_headers()
+                self.wfile.write(reply.body)
+
+            def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - http.server's name
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hooks"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def ids(self) -> list[str]:
+        return [r.headers["webhook-id"] for r in self.received if r.path == "/hooks"]
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    server = Receiver()
+    yield server
+    server.close()
+
+
+@pytest.fixture(autouse=True)
+def _webhook_settings(settings):
+    settings.WEBHOOKS_ALLOW_PRIVATE = True
+    settings.WEBHOOKS_ALLOW_HTTP = True
+    settings.WEBHOOKS_TIMEOUT_SECONDS = 1
+    settings.WEBHOOKS_SETTLE_SECONDS = 60
+
+
+@pytest.fixture
+def endpoint(desk, receiver) -> WebhookEndpoint:
+    return endpoint_create(url=receiver.url, events=list(EventType.values), description="CRM")
+
+
+def submit(subject: str = "Printer prints blank pages", email: str = "carol@example.com") -> Ticket:
+    """A ticket opened through the real intake: its history row and first message are written."""
+    return ticket_submit(
+        name="Carol Customer", email=email, kind=Ticket.Kind.PROBLEM, subject=subject, description="It is blank."
+    ).ticket
