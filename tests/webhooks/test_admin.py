@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tests.webhooks.conftest import submit
+from tests.webhooks.conftest import start_cursors, submit
 from webhooks.dispatch import webhooks_dispatch
 from webhooks.models import WebhookDelivery, WebhookEndpoint
 from webhooks.services.endpoints import endpoint_create
@@ -53,6 +53,7 @@ def test_agents_cannot_open_the_webhook_admin(alice):
 
 @pytest.mark.parametrize("rows", [1, 20])
 def test_endpoint_list_query_count_is_constant(admin_client_, receiver, django_assert_max_num_queries, rows):
+    start_cursors()
     for n in range(rows):
         endpoint_create(url=f"{receiver.url}/{n}", events=["ticket.created"], description=f"Receiver {n}")
     submit()

@@ -10,7 +10,7 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
-from tests.webhooks.conftest import Reply, submit
+from tests.webhooks.conftest import Reply, start_cursors, submit
 from tests.webhooks.test_signing import verify
 from webhooks.dispatch import webhooks_dispatch
 from webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
@@ -23,6 +23,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def created_only(desk, receiver) -> WebhookEndpoint:
     """One event per ticket (ticket.created), so each test counts what it means to."""
+    start_cursors()
     return endpoint_create(url=receiver.url, events=["ticket.created"])
 
 
