@@ -35,7 +35,7 @@ from webhooks.services.endpoints import endpoint_disabled_notify
 from webhooks.signing import signed_headers
 
 logger = logging.getLogger(__name__)
-# Seconds to wait after failed attempt 1, 2, ...: about 32 hours in all, past the day after which
+# Seconds to wait after failed attempt 1, 2, ...: about 31 hours in all, past the day after which
 # the endpoint is switched off. After the last, the delivery is given up.
 RETRY_SCHEDULE = (30, 120, 600, 3600, 6 * 3600, 12 * 3600, 12 * 3600)
 MAX_ATTEMPTS = len(RETRY_SCHEDULE) + 1
