@@ -8,10 +8,11 @@ use the name from the URL.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import socket
 import ssl
-import time
+import threading
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -62,11 +63,18 @@ def post(
         connection = _PinnedHTTPSConnection(address, port, server_name=parts.hostname, timeout=timeout)
     else:
         connection = http.client.HTTPConnection(address, port, timeout=timeout)
-    deadline = time.monotonic() + timeout
+    # The socket timeout bounds each connect and read; the watchdog bounds the whole POST, so a
+    # receiver that drips a byte at a time cannot hold the sender.
+    watchdog = _Watchdog(connection, timeout)
     host_header = parts.hostname if parts.port is None else f"{parts.hostname}:{parts.port}"
     if ":" in parts.hostname:  # an IPv6 literal
         host_header = f"[{parts.hostname}]" + (f":{parts.port}" if parts.port else "")
     try:
+        watchdog.start()
+        connection.connect()
+        # Kept here: once the answer says it ends the connection, http.client hands the socket to
+        # the response and forgets it.
+        watchdog.sock = connection.sock
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         connection.putrequest("POST", target, skip_host=True, skip_accept_encoding=True)
         send_headers = {
@@ -83,14 +91,43 @@ def post(
         chunks: list[bytes] = []
         read = 0
         while read < READ_LIMIT:
-            if time.monotonic() > deadline:
-                raise TimeoutError("the response took longer than the timeout")
             chunk = response.read1(READ_LIMIT - read)
             if not chunk:
                 break
             chunks.append(chunk)
             read += len(chunk)
         snippet = b"".join(chunks).decode("utf-8", errors="replace")[:SNIPPET_CHARS]
-        return PostResult(status_code=response.status, snippet=snippet)
+    except (OSError, http.client.HTTPException):
+        if watchdog.fired:
+            raise TimeoutError(f"no complete answer within {timeout:g} s") from None
+        raise
     finally:
+        watchdog.cancel()
         connection.close()
+    if watchdog.fired:  # it cut the body short just as the last read returned
+        raise TimeoutError(f"no complete answer within {timeout:g} s")
+    return PostResult(status_code=response.status, snippet=snippet)
+
+
+class _Watchdog:
+    """Shuts the connection's socket down when the time is up, which ends a blocked read at once."""
+
+    def __init__(self, connection: http.client.HTTPConnection, seconds: float) -> None:
+        self.fired = False
+        self.sock: socket.socket | None = None
+        self._connection = connection
+        self._timer = threading.Timer(seconds, self._fire)
+        self._timer.daemon = True
+
+    def start(self) -> None:
+        self._timer.start()
+
+    def cancel(self) -> None:
+        self._timer.cancel()
+
+    def _fire(self) -> None:
+        self.fired = True
+        sock = self.sock or self._connection.sock
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)

@@ -25,6 +25,7 @@ class Reply:
     delay: float = 0.0
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b"ok"
+    drip: float = 0.0  # seconds between the body's bytes: a receiver that answers slowly, a byte at a time
 
 
 @dataclass
@@ -56,7 +57,16 @@ class Receiver:
                     self.send_header(name, value)
                 self.send_header("Content-Length", str(len(reply.body)))
                 self.end_headers()
-                self.wfile.write(reply.body)
+                if not reply.drip:
+                    self.wfile.write(reply.body)
+                    return
+                try:
+                    for byte in reply.body:
+                        self.wfile.write(bytes([byte]))
+                        self.wfile.flush()
+                        time.sleep(reply.drip)
+                except OSError:
+                    pass  # the sender hung up: what the test wants
 
             def log_message(self, format: str, *args: object) -> None:
                 pass

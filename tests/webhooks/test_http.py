@@ -6,12 +6,13 @@ from __future__ import annotations
 import socket
 import ssl
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.webhooks.conftest import Receiver
+from tests.webhooks.conftest import Receiver, Reply
 from webhooks import http as webhook_http
 from webhooks.netguard import AddressRefused
 
@@ -109,3 +110,12 @@ def test_a_name_with_any_private_address_is_refused(monkeypatch):
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
     with pytest.raises(AddressRefused, match=r"10\.0\.0\.8 is private"):
         resolve_public("mixed.test", 443, allow_private=False)
+
+
+def test_a_receiver_that_drips_its_answer_is_cut_off_at_the_timeout(receiver):
+    """Each byte comes well within the socket timeout, but the whole answer would take 4 s."""
+    receiver.script = [Reply(body=b"x" * 20, drip=0.2)]
+    started = time.monotonic()
+    with pytest.raises(TimeoutError, match="no complete answer within 1 s"):
+        webhook_http.post(receiver.url, body=b"{}", headers={}, timeout=1, allow_private=True, allow_http=True)
+    assert time.monotonic() - started < 1.8

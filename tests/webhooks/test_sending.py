@@ -165,6 +165,7 @@ def test_a_day_of_failures_switches_the_endpoint_off_and_emails_the_admins_once(
         deliveries_send_due()
     created_only.refresh_from_db()
     assert created_only.active  # a day has not passed
+    assert created_only.consecutive_failures == 4  # two tickets' deliveries, tried twice each
     mail.outbox.clear()
     with later(25 * 3600):
         summary = deliveries_send_due()
@@ -189,7 +190,9 @@ def test_a_success_clears_the_failure_clock(created_only, receiver):
     deliveries_send_due()
     created_only.refresh_from_db()
     assert created_only.failing_since is not None
+    assert created_only.consecutive_failures == 1
     with later(RETRY_SCHEDULE[0] * 1.3):
         deliveries_send_due()
     created_only.refresh_from_db()
     assert created_only.failing_since is None
+    assert created_only.consecutive_failures == 0

@@ -27,6 +27,8 @@ class WebhookEndpoint(models.Model):
     # Since when every delivery to it has failed (cleared by a success): after
     # WEBHOOKS_DISABLE_AFTER_SECONDS of that, it is switched off.
     failing_since = models.DateTimeField(null=True, blank=True, editable=False)
+    # Failed attempts since the last success (any delivery): the admin's list shows it.
+    consecutive_failures = models.PositiveIntegerField(default=0, editable=False)
     disabled_at = models.DateTimeField(
         null=True, blank=True, editable=False, help_text="When it was switched off for failing."
     )

@@ -63,6 +63,7 @@ def endpoint_save(*, endpoint: WebhookEndpoint) -> WebhookEndpoint:
         endpoint.created_at = timezone.now()
     elif endpoint.active and not WebhookEndpoint.objects.filter(pk=endpoint.pk, active=True).exists():
         endpoint.failing_since = None
+        endpoint.consecutive_failures = 0
         endpoint.disabled_at = None
     endpoint.save()
     return endpoint

@@ -24,7 +24,8 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import DateTimeField, Exists, F, OuterRef, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from webhooks import http as webhook_http
@@ -177,14 +178,18 @@ def _record(
         endpoint = WebhookEndpoint.objects.filter(pk=delivery.endpoint_id)
         if outcome.delivered:
             mine.update(status=WebhookDelivery.Status.DELIVERED, delivered_at=now, claimed_until=None, **last)
-            endpoint.exclude(failing_since=None).update(failing_since=None)
+            clean = {"failing_since": None, "consecutive_failures": 0}
+            endpoint.exclude(**clean).update(**clean)
         else:
             if delivery.attempts >= MAX_ATTEMPTS:
                 mine.update(status=WebhookDelivery.Status.FAILED, claimed_until=None, **last)
             else:
                 retry_at = now + timedelta(seconds=retry_delay(delivery.attempts))
                 mine.update(status=WebhookDelivery.Status.PENDING, next_attempt_at=retry_at, claimed_until=None, **last)
-            endpoint.filter(failing_since=None).update(failing_since=started_at)
+            endpoint.update(
+                consecutive_failures=F("consecutive_failures") + 1,
+                failing_since=Coalesce(F("failing_since"), Value(started_at, output_field=DateTimeField())),
+            )
             give_up_before = now - timedelta(seconds=settings.WEBHOOKS_DISABLE_AFTER_SECONDS)
             # Conditional: of two senders failing at once, one switches it off and tells the admins.
             disabled = (
