@@ -256,6 +256,8 @@ WEBHOOKS_DISABLE_AFTER_SECONDS = env_int("WEBHOOKS_DISABLE_AFTER_SECONDS", 24 * 
 # How long the dispatcher waits for a gap in the history's ids to fill (a transaction that
 # committed late) before its cursor moves past the gap (webhooks/dispatch.py).
 WEBHOOKS_SETTLE_SECONDS = env_int("WEBHOOKS_SETTLE_SECONDS", 60)
+# Days the delivery log keeps delivered and given-up deliveries (0: for ever).
+WEBHOOKS_LOG_RETENTION_DAYS = env_int("WEBHOOKS_LOG_RETENTION_DAYS", 30)
 # How long a sender holds its claim on a delivery: longer than the send task's hard time limit.
 WEBHOOKS_CLAIM_SECONDS = env_int("WEBHOOKS_CLAIM_SECONDS", 120)
 if WEBHOOKS_CLAIM_SECONDS <= CELERY_TASK_TIME_LIMIT:

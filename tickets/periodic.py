@@ -22,6 +22,7 @@ PERIODIC_TASKS = [
     # into deliveries and queues the sender when it wrote any; the sender's own run sends retries.
     ("Dispatch webhooks", "webhooks.tasks.dispatch", 5),
     ("Send due webhooks", "webhooks.tasks.send_due", 10),
+    ("Clear old webhook deliveries", "webhooks.tasks.purge_deliveries", 24 * 60 * 60),
 ]
 
 

@@ -13,6 +13,7 @@ from django.db import InterfaceError, OperationalError
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from webhooks.dispatch import webhooks_dispatch
+from webhooks.services.retention import deliveries_purge
 from webhooks.services.sending import deliveries_send_due
 
 logger = logging.getLogger(__name__)
@@ -39,6 +40,12 @@ def dispatch_task() -> int:
 def send_due_task() -> dict[str, int]:
     summary = deliveries_send_due()
     return {"delivered": summary.delivered, "failed": summary.failed}
+
+
+@shared_task(name="webhooks.tasks.purge_deliveries", soft_time_limit=270, time_limit=300)  # type: ignore[untyped-decorator]
+def purge_deliveries_task() -> int:
+    """Daily: finished deliveries past WEBHOOKS_LOG_RETENTION_DAYS; a run cut short goes on the next day."""
+    return deliveries_purge()
 
 
 def send_due_soon() -> None:

@@ -87,3 +87,28 @@ def test_send_again_from_the_log(admin_client_, endpoint, receiver):
     assert receiver.ids().count(delivery.webhook_id) == 2
     page = admin_client_.get(reverse("admin:webhooks_webhookdelivery_change", args=[delivery.pk])).content.decode()
     assert page.count('<td class="field-number">') == 2  # both attempts in the log
+
+
+def test_switching_an_endpoint_back_on_clears_its_failure_clock_and_keeps_its_secret(admin_client_, endpoint):
+    endpoint.active = False
+    endpoint.consecutive_failures = 9
+    endpoint.failing_since = endpoint.created_at
+    endpoint.disabled_at = endpoint.created_at
+    endpoint.save()
+    secret = endpoint.secret
+    response = admin_client_.post(
+        reverse("admin:webhooks_webhookendpoint_change", args=[endpoint.pk]),
+        {"url": endpoint.url, "description": "CRM", "events": ["ticket.created"], "active": "on"},
+    )
+    assert response.status_code == 302
+    endpoint.refresh_from_db()
+    assert endpoint.active and endpoint.events == ["ticket.created"]
+    assert (endpoint.consecutive_failures, endpoint.failing_since, endpoint.disabled_at) == (0, None, None)
+    assert endpoint.secret == secret
+
+
+def test_rotate_secret(admin_client_, endpoint):
+    old = endpoint.secret
+    admin_client_.post(ENDPOINTS, {"action": "rotate_secret", "_selected_action": [endpoint.pk]})
+    endpoint.refresh_from_db()
+    assert endpoint.secret.startswith("whsec_") and endpoint.secret != old

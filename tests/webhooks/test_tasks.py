@@ -15,7 +15,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize(
     ("name", "task", "seconds"),
-    [("Dispatch webhooks", "webhooks.tasks.dispatch", 5), ("Send due webhooks", "webhooks.tasks.send_due", 10)],
+    [
+        ("Dispatch webhooks", "webhooks.tasks.dispatch", 5),
+        ("Send due webhooks", "webhooks.tasks.send_due", 10),
+        ("Clear old webhook deliveries", "webhooks.tasks.purge_deliveries", 86400),
+    ],
 )
 def test_beat_runs_them_every_few_seconds(name, task, seconds):
     entry = PeriodicTask.objects.get(name=name)
