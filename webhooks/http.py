@@ -56,19 +56,23 @@ def post(
         raise UrlRefused(f"{parts.scheme or 'no'} scheme: only https is allowed")
     if not parts.hostname:
         raise UrlRefused("no host in the URL")
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    address = resolve_public(parts.hostname, port, allow_private=allow_private)
+    try:
+        hostname = parts.hostname.encode("idna").decode("ascii")  # an international name, as DNS and TLS spell it
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except (UnicodeError, ValueError) as exc:
+        raise UrlRefused(f"not a usable host or port: {exc}") from exc
+    address = resolve_public(hostname, port, allow_private=allow_private)
     connection: http.client.HTTPConnection
     if parts.scheme == "https":
-        connection = _PinnedHTTPSConnection(address, port, server_name=parts.hostname, timeout=timeout)
+        connection = _PinnedHTTPSConnection(address, port, server_name=hostname, timeout=timeout)
     else:
         connection = http.client.HTTPConnection(address, port, timeout=timeout)
     # The socket timeout bounds each connect and read; the watchdog bounds the whole POST, so a
     # receiver that drips a byte at a time cannot hold the sender.
     watchdog = _Watchdog(connection, timeout)
-    host_header = parts.hostname if parts.port is None else f"{parts.hostname}:{parts.port}"
-    if ":" in parts.hostname:  # an IPv6 literal
-        host_header = f"[{parts.hostname}]" + (f":{parts.port}" if parts.port else "")
+    host_header = f"[{hostname}]" if ":" in hostname else hostname  # an IPv6 literal goes in brackets
+    if parts.port is not None:
+        host_header += f":{parts.port}"
     try:
         watchdog.start()
         connection.connect()

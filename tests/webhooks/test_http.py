@@ -119,3 +119,13 @@ def test_a_receiver_that_drips_its_answer_is_cut_off_at_the_timeout(receiver):
     with pytest.raises(TimeoutError, match="no complete answer within 1 s"):
         webhook_http.post(receiver.url, body=b"{}", headers={}, timeout=1, allow_private=True, allow_http=True)
     assert time.monotonic() - started < 1.8
+
+
+def test_an_international_name_is_looked_up_and_sent_in_its_ascii_form(receiver, monkeypatch):
+    asked = fake_dns(monkeypatch, {"xn--bcher-kva.test": ["127.0.0.1"]})
+    port = receiver.server.server_port
+    webhook_http.post(
+        f"http://bücher.test:{port}/hooks", body=b"{}", headers={}, timeout=1, allow_private=True, allow_http=True
+    )
+    assert asked == ["xn--bcher-kva.test"]
+    assert receiver.received[0].headers["host"] == f"xn--bcher-kva.test:{port}"

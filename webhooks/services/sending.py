@@ -142,6 +142,9 @@ def delivery_send(*, delivery: WebhookDelivery, claimed_until: datetime) -> Outc
         error = f"Refused: {exc}"
     except (OSError, http.client.HTTPException) as exc:
         error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    except Exception as exc:  # a receiver's odd answer must fail this attempt, never leave it claimed
+        logger.exception("Webhook %s: unexpected error while posting", delivery.webhook_id)
+        error = f"{type(exc).__name__}: {exc}"
     duration_ms = int((time.monotonic() - clock) * 1000)
     outcome = Outcome(delivered=not error, status_code=status_code, error=error[:500])
     _record(delivery, outcome, started_at=started_at, duration_ms=duration_ms, snippet=snippet, until=claimed_until)
