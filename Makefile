@@ -42,13 +42,13 @@ run: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy helpdesk tickets knowledgebase canned_responses portal desk mail
+	$(VENV)/bin/mypy helpdesk tickets knowledgebase canned_responses portal desk mail webhooks
 	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 	$(DEPLOY_CHECK_ENV) $(PY) manage.py check --deploy --fail-level WARNING
 
 typecheck: $(STAMP)
-	$(VENV)/bin/mypy helpdesk tickets knowledgebase canned_responses portal desk mail
+	$(VENV)/bin/mypy helpdesk tickets knowledgebase canned_responses portal desk mail webhooks
 
 test: lint
 	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "portal",
     "desk",
     "mail",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -242,6 +243,25 @@ OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 10)
 OUTBOX_CLAIM_SECONDS = env_int("OUTBOX_CLAIM_SECONDS", 120)
 if OUTBOX_CLAIM_SECONDS <= CELERY_TASK_TIME_LIMIT:
     raise ImproperlyConfigured("OUTBOX_CLAIM_SECONDS must be longer than the send task's time limit (60 s).")
+
+# Webhooks (webhooks/, README "Webhooks"). Private, loopback and other non-public addresses are
+# refused unless WEBHOOKS_ALLOW_PRIVATE (tests, a receiver on the same network); plain http only
+# with WEBHOOKS_ALLOW_HTTP (tests, development).
+WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", False)
+WEBHOOKS_ALLOW_HTTP = env_bool("WEBHOOKS_ALLOW_HTTP", False)
+# Connect and read timeout of one POST, and the most a whole POST may take, in seconds.
+WEBHOOKS_TIMEOUT_SECONDS = env_int("WEBHOOKS_TIMEOUT_SECONDS", 5)
+# An endpoint failing without a single success for this long is switched off (admins are emailed).
+WEBHOOKS_DISABLE_AFTER_SECONDS = env_int("WEBHOOKS_DISABLE_AFTER_SECONDS", 24 * 60 * 60)
+# How long the dispatcher waits for a gap in the history's ids to fill (a transaction that
+# committed late) before its cursor moves past the gap (webhooks/dispatch.py).
+WEBHOOKS_SETTLE_SECONDS = env_int("WEBHOOKS_SETTLE_SECONDS", 60)
+# Days the delivery log keeps delivered and given-up deliveries (0: for ever).
+WEBHOOKS_LOG_RETENTION_DAYS = env_int("WEBHOOKS_LOG_RETENTION_DAYS", 30)
+# How long a sender holds its claim on a delivery: longer than the send task's hard time limit.
+WEBHOOKS_CLAIM_SECONDS = env_int("WEBHOOKS_CLAIM_SECONDS", 120)
+if WEBHOOKS_CLAIM_SECONDS <= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured("WEBHOOKS_CLAIM_SECONDS must be longer than the send task's time limit (60 s).")
 
 # Rate limits: (requests, seconds) per client address.
 RATELIMIT_PUBLIC_FORM = (env_int("RATELIMIT_PUBLIC_FORM", 10), 3600)

@@ -18,6 +18,11 @@ PERIODIC_TASKS = [
     # Daily: clear raw inbound emails older than MAIL_RAW_RETENTION_DAYS (by name, as above).
     ("Clear old raw emails", "mail.tasks.purge_raw_messages", 24 * 60 * 60),
     ("Re-queue stalled bulk changes", "tickets.tasks.bulk_jobs_requeue", 60),
+    # By name only, as above: the webhooks app sits above this one. The dispatcher turns new history
+    # into deliveries and queues the sender when it wrote any; the sender's own run sends retries.
+    ("Dispatch webhooks", "webhooks.tasks.dispatch", 5),
+    ("Send due webhooks", "webhooks.tasks.send_due", 10),
+    ("Clear old webhook deliveries", "webhooks.tasks.purge_deliveries", 24 * 60 * 60),
 ]
 
 
