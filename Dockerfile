@@ -22,6 +22,7 @@ COPY canned_responses ./canned_responses
 COPY portal ./portal
 COPY desk ./desk
 COPY mail ./mail
+COPY api ./api
 COPY templates ./templates
 COPY static ./static
 
