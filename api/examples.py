@@ -42,7 +42,9 @@ _MESSAGE = {
 }
 
 TICKET_PAGE = OpenApiExample(
-    "A page", value={"next": "https://desk.example.com/api/v1/tickets/?cursor=k1764583200000000.-2.1042", "results": [_TICKET]}, response_only=True
+    "A page",
+    value={"next": "https://desk.example.com/api/v1/tickets/?cursor=k1764583200000000.-2.1042", "results": [_TICKET]},
+    response_only=True,
 )
 TICKET_CREATE = OpenApiExample(
     "A ticket from the shop's contact form",
@@ -98,7 +100,9 @@ TAGS = OpenApiExample("Tag and untag", value={"add": ["invoice", "vat"], "remove
 PROMISE_SET = OpenApiExample("Tomorrow at ten", value={"due_at": "2026-12-01T10:00:00Z"}, request_only=True)
 PROMISE = OpenApiExample("The promise made", value=_PROMISE, response_only=True, status_codes=["201"])
 CUSTOMER = OpenApiExample("A customer", value=_CUSTOMER, response_only=True)
-CUSTOMER_PAGE = OpenApiExample("A page", value={"next": None, "previous": None, "results": [_CUSTOMER]}, response_only=True)
+CUSTOMER_PAGE = OpenApiExample(
+    "A page", value={"next": None, "previous": None, "results": [_CUSTOMER]}, response_only=True
+)
 CUSTOMER_RENAME = OpenApiExample("Rename", value={"name": "Dana K. Scully"}, request_only=True)
 QUEUES = OpenApiExample("Queues", value=[{**_QUEUE, "description": "Invoices and refunds"}], response_only=True)
 AGENTS = OpenApiExample("Agents", value=[_AGENT], response_only=True)
@@ -111,7 +115,9 @@ ARTICLE = {
     "published_at": "2026-10-02T08:00:00Z",
     "updated_at": "2026-10-02T08:00:00Z",
 }
-ARTICLE_PAGE = OpenApiExample("Articles", value={"next": None, "previous": None, "results": [ARTICLE]}, response_only=True)
+ARTICLE_PAGE = OpenApiExample(
+    "Articles", value={"next": None, "previous": None, "results": [ARTICLE]}, response_only=True
+)
 ARTICLE_DETAIL = OpenApiExample(
     "An article", value={**ARTICLE, "body": "1. Open the sign-in page.\n2. ..."}, response_only=True
 )

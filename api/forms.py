@@ -20,4 +20,6 @@ class TokenForm(forms.Form):
     def __init__(self, *args: Any, admin: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not admin:
-            self.fields["scope"].choices = [c for c in ApiToken.Scope.choices if c[0] != ApiToken.Scope.ADMIN]
+            scope = self.fields["scope"]
+            assert isinstance(scope, forms.ChoiceField)  # noqa: S101  # declared just above
+            scope.choices = [c for c in ApiToken.Scope.choices if c[0] != ApiToken.Scope.ADMIN]

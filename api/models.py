@@ -56,7 +56,9 @@ class IdempotentRequest(models.Model):
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     key = models.CharField(max_length=200)
-    request_hash = models.CharField(max_length=64)  # SHA-256 of the request body: a reused key with another body is refused
+    request_hash = models.CharField(
+        max_length=64
+    )  # SHA-256 of the request body: a reused key with another body is refused
     status_code = models.PositiveSmallIntegerField()
     body = models.JSONField()
     created_at = models.DateTimeField()

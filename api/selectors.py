@@ -118,10 +118,7 @@ def ticket_search_for_agent(*, user: User, query: TicketQuery) -> SearchResults:
 
 def policies_for_agent(user: User) -> QuerySet[SlaPolicy]:
     """The SLA policies that can apply to the agent's tickets: the desk-wide ones and their queues'."""
-    return (
-        SlaPolicy.objects.filter(Q(queue__isnull=True) | Q(queue__in=queues_for_agent(user)))
-        .order_by("name", "id")
-    )
+    return SlaPolicy.objects.filter(Q(queue__isnull=True) | Q(queue__in=queues_for_agent(user))).order_by("name", "id")
 
 
 def calendars_all() -> QuerySet[BusinessCalendar]:

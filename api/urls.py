@@ -3,9 +3,9 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
-from api.views import reference, ticket_actions, tickets
 from api.views import customers as customer_views
 from api.views import kb as kb_views
+from api.views import reference, ticket_actions, tickets
 
 app_name = "api"
 

@@ -159,4 +159,6 @@ class TagsSerializer(serializers.Serializer[Any]):
 
 
 class PromiseSetSerializer(serializers.Serializer[Any]):
-    due_at = serializers.DateTimeField(help_text="When the customer will hear from us next: in the future, within a year.")
+    due_at = serializers.DateTimeField(
+        help_text="When the customer will hear from us next: in the future, within a year."
+    )

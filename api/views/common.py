@@ -35,10 +35,8 @@ def with_etag(request: Request, data: Any) -> Response:
     digest = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:32]
     etag = quote_etag(digest)
     wanted = parse_etags(request.headers.get("If-None-Match", ""))
-    if etag in wanted or "*" in wanted:
-        response = Response(status=status.HTTP_304_NOT_MODIFIED)
-    else:
-        response = Response(data)
+    fresh = etag in wanted or "*" in wanted
+    response = Response(status=status.HTTP_304_NOT_MODIFIED) if fresh else Response(data)
     response["ETag"] = etag
     response["Cache-Control"] = "private, no-cache"
     return response

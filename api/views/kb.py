@@ -55,7 +55,11 @@ class ArticleDetail(APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
 
-    @extend_schema(summary="One public help article (Markdown body)", responses=ArticleDetailSerializer,
-                   examples=[examples.ARTICLE_DETAIL], auth=[])
+    @extend_schema(
+        summary="One public help article (Markdown body)",
+        responses=ArticleDetailSerializer,
+        examples=[examples.ARTICLE_DETAIL],
+        auth=[],
+    )
     def get(self, request: Request, slug: str) -> Response:
         return Response(ArticleDetailSerializer(article_get(slug)).data)

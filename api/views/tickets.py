@@ -35,7 +35,10 @@ from tickets.services.changes import UNCHANGED, ticket_change
 
 TicketPage = page_serializer(TicketSerializer, "TicketPage")
 IDEMPOTENCY = OpenApiParameter(
-    "Idempotency-Key", str, OpenApiParameter.HEADER, description="The same key within 24 hours returns the first answer."
+    "Idempotency-Key",
+    str,
+    OpenApiParameter.HEADER,
+    description="The same key within 24 hours returns the first answer.",
 )
 
 
@@ -64,10 +67,14 @@ class TicketListCreate(APIView):
         data, agent = params.validated_data, agent_of(request)
         query = _query(data)
         if query.text:
-            page = ranked_page(ticket_search_for_agent(user=agent, query=query), cursor=data.get("cursor", ""), size=data["page_size"])
+            page = ranked_page(
+                ticket_search_for_agent(user=agent, query=query), cursor=data.get("cursor", ""), size=data["page_size"]
+            )
         else:
             tickets = ticket_query_for_agent(user=agent, query=query)
-            page = keyset_page(tickets, query.filters.sort_order(), cursor=data.get("cursor", ""), size=data["page_size"])
+            page = keyset_page(
+                tickets, query.filters.sort_order(), cursor=data.get("cursor", ""), size=data["page_size"]
+            )
         results = TicketSerializer(page.tickets, many=True).data
         return Response({"next": page.next_url(request), "results": results})
 
@@ -146,4 +153,3 @@ class TicketDetail(APIView):
         except Http404:  # moved to a queue the agent doesn't work: done, but no longer theirs to read
             return Response(status=status.HTTP_204_NO_CONTENT)
         return Response(TicketSerializer(ticket).data)
-

@@ -17,7 +17,6 @@ from django.contrib.auth.models import User
 
 from tickets.models import Ticket, TicketEvent
 
-
 _VIA: ContextVar[tuple[str, str]] = ContextVar("event_via", default=("", ""))
 
 
