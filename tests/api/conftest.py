@@ -12,12 +12,11 @@ from rest_framework.test import APIClient
 
 from api.models import ApiToken
 from api.services import token_create
-
-Client = Callable[..., APIClient]
+from tests.api.schema_check import SchemaCheckedClient
 
 
 def client_with(secret: str | None) -> APIClient:
-    client = APIClient()
+    client = SchemaCheckedClient()
     if secret:
         client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
     return client
