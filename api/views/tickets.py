@@ -102,7 +102,8 @@ def _create(request: Request, data: dict[str, Any]) -> Response:
     fields = {k: data[k] for k in ("name", "email", "kind", "subject", "description")}
     with via_api(request):
         submitted = ticket_submit(**fields, channel=Ticket.Channel.API, queue=queue)
-    ticket = selectors.ticket_get_for_agent(user=agent_of(request), reference=submitted.ticket.reference)
+    # The submitter's own new ticket: in the default queue it may be outside the agent's queues.
+    ticket = selectors.ticket_get_by_id(submitted.ticket.pk) or submitted.ticket
     articles = articles_for_ack(ticket.subject) if ticket.kind == Ticket.Kind.INFO else []
     promise = selectors.promise_pending(ticket)
     body = {

@@ -117,3 +117,10 @@ def test_a_key_older_than_a_day_starts_afresh(api_alice):
     assert response.status_code == 201
     assert Ticket.objects.count() == 2
     assert IdempotentRequest.objects.count() == 1
+
+
+def test_an_agent_of_another_queue_opens_in_the_default_queue(api_bob, desk):
+    response = api_bob.post("/api/v1/tickets/", NEW, format="json")
+    assert response.status_code == 201
+    assert Ticket.objects.get().queue == desk.queue_a  # as the web form would
+    assert api_bob.get(f"/api/v1/tickets/{response.json()['ticket']['reference']}/").status_code == 404
