@@ -121,3 +121,4 @@ ARTICLE_PAGE = OpenApiExample(
 ARTICLE_DETAIL = OpenApiExample(
     "An article", value={**ARTICLE, "body": "1. Open the sign-in page.\n2. ..."}, response_only=True
 )
+PROMISES = OpenApiExample("Promises", value=[_PROMISE], response_only=True)

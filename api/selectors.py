@@ -129,3 +129,8 @@ def customers_for_agent(user: User) -> QuerySet[Customer]:
     """Customers with a ticket the agent may see (merged-away addresses left out), newest first."""
     visible = Ticket.objects.visible_to(user).filter(customer=OuterRef("pk"))
     return Customer.objects.filter(Exists(visible), merged_into__isnull=True)
+
+
+def promises_of(ticket: Ticket) -> QuerySet[Promise]:
+    """The ticket's promises, oldest first (the caller found the ticket through ``ticket_get_for_agent``)."""
+    return Promise.objects.filter(ticket=ticket).order_by("created_at", "id")

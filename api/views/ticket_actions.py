@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from api import examples
 from api.errors import as_field
+from api.selectors import promises_of
 from api.serializers.tickets import (
     MessageSerializer,
     NoteSerializer,
@@ -96,6 +97,16 @@ class TagsChange(APIView):
 
 
 class PromiseSet(APIView):
+    @extend_schema(
+        summary="The ticket's promises, oldest first",
+        description="Every promise made on the ticket and what became of it (pending, kept, broken, superseded).",
+        responses=PromiseSerializer(many=True),
+        examples=[examples.PROMISES],
+    )
+    def get(self, request: Request, reference: str) -> Response:
+        ticket = selectors.ticket_get_for_agent(user=agent_of(request), reference=reference)
+        return Response(PromiseSerializer(promises_of(ticket), many=True).data)
+
     @extend_schema(
         summary="Promise the next update by a time",
         description="Replaces the pending promise without writing to the customer. The time must be in the "

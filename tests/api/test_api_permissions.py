@@ -21,6 +21,7 @@ pytestmark = pytest.mark.django_db
 READS = [
     ("get", "/api/v1/tickets/", None),
     ("get", "/api/v1/tickets/{ref}/", None),
+    ("get", "/api/v1/tickets/{ref}/promise/", None),
     ("get", "/api/v1/customers/", None),
     ("get", "/api/v1/customers/{customer}/", None),
     ("get", "/api/v1/customers/{customer}/tickets/", None),

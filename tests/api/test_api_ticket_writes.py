@@ -95,6 +95,8 @@ def test_promise_set_replaces_the_pending_one(api_alice, ticket):
     assert ticket.next_due_at == due
     made = TicketEvent.objects.get(ticket=ticket, kind=TicketEvent.Kind.PROMISE_MADE)
     assert made.via == "api"
+    listed = api_alice.get(url(ticket, "promise/")).json()
+    assert [(p["id"], p["state"]) for p in listed] == [(response.json()["id"], "pending")]
 
 
 @pytest.mark.parametrize("ahead", [timedelta(hours=-1), timedelta(days=400)])
