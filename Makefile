@@ -21,7 +21,7 @@ DEPLOY_CHECK_ENV := DEBUG=false \
 help:
 	@echo "make run        install, migrate, seed demo data, start web + worker + beat"
 	@echo "make test       lint, then pytest in $(PYTEST_WORKERS) processes (PYTEST_ARGS='-k name', PYTEST_WORKERS=0)"
-	@echo "make lint       ruff, mypy, import contracts (docs/architecture.md), missing-migrations check,"
+	@echo "make lint       ruff, mypy, import contracts (docs/architecture.md), missing-migrations check, OpenAPI check,"
 	@echo "                check --deploy"
 	@echo "make typecheck  mypy on the application code"
 	@echo "make install    create $(VENV) and install requirements-dev.txt"
@@ -42,13 +42,14 @@ run: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy helpdesk tickets knowledgebase canned_responses portal desk mail webhooks
+	$(VENV)/bin/mypy helpdesk tickets knowledgebase canned_responses portal desk mail webhooks api
 	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 	$(DEPLOY_CHECK_ENV) $(PY) manage.py check --deploy --fail-level WARNING
 
 typecheck: $(STAMP)
-	$(VENV)/bin/mypy helpdesk tickets knowledgebase canned_responses portal desk mail webhooks
+	$(VENV)/bin/mypy helpdesk tickets knowledgebase canned_responses portal desk mail webhooks api
 
 test: lint
 	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)

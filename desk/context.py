@@ -5,7 +5,8 @@ from django.http import HttpRequest
 from tickets.models.agent import is_agent
 from tickets.selectors import DeskAgent, desk_agent_for
 
-DESK_NAMESPACES = {"desk", "desk_kb", "canned", "desk_mail"}  # pages under /desk/ that show the desk's top bar
+# Pages under /desk/ that show the desk's top bar.
+DESK_NAMESPACES = {"desk", "desk_kb", "canned", "desk_mail", "desk_api"}
 
 
 def notices(request: HttpRequest) -> dict[str, object]:

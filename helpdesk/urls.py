@@ -16,7 +16,9 @@ urlpatterns = [
     path("desk/", include("desk.urls")),
     path("desk/", include("desk.urls_canned")),
     path("desk/", include("mail.urls_desk")),
+    path("desk/", include("api.urls_desk")),
     path("mail/", include("mail.urls")),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
 ]

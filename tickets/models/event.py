@@ -40,6 +40,12 @@ class TicketEvent(models.Model):
         MERGED_FROM = "merged_from", "A duplicate was merged in"
         CUSTOMER_MERGED = "customer_merged", "Customer merged"
 
+    class Via(models.TextChoices):
+        """The way in a write came through; blank on rows written before it was recorded, and for the
+        desk's pages, the portal and the system's own work (tickets/services/events.py, ``events_via``)."""
+
+        API = "api", "API"
+
     class PromiseEffect(models.TextChoices):
         """What a move or a kind correction did to the pending promise (docs/promises.md, "Moves")."""
 
@@ -60,6 +66,8 @@ class TicketEvent(models.Model):
     promise_effect = models.CharField(max_length=12, choices=PromiseEffect.choices, blank=True)
     due_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField()
+    via = models.CharField(max_length=8, choices=Via.choices, blank=True)
+    via_label = models.CharField(max_length=100, blank=True, help_text="E.g. the name of the API token used.")
 
     class Meta:
         ordering = ["created_at", "id"]
