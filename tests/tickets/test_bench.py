@@ -1,4 +1,4 @@
-"""``manage.py bench`` at a tiny size: its SQL seeding keeps up with the models (a NOT NULL column
+"""``manage.py bench`` and ``manage.py api_bench`` at a tiny size: its SQL seeding keeps up with the models (a NOT NULL column
 added without a default breaks it) and every figure it reports is there. Needs PostgreSQL."""
 
 from __future__ import annotations
@@ -29,6 +29,13 @@ def test_the_benchmark_runs_end_to_end_at_a_tiny_size(transactional_db, settings
     closed = Ticket.objects.filter(pk__in=job.items.values("ticket_id"), status="closed")
     assert job.state == "done" and closed.count() == 40
     assert result["search_page"]["queries"] and result["queue_page"]["queries"]
+
+    # The API's part (api/management/commands/api_bench.py) reads the desk just seeded.
+    out = StringIO()
+    call_command("api_bench", repeat=2, stdout=out)
+    api = json.loads(out.getvalue())
+    assert api["create"]["acknowledgements_queued"] == 2  # one per ticket made, queued not sent
+    assert len(api["list_first_page"]["queries"]) == 1 and len(api["list_deep_page"]["queries"]) == 1
 
 
 def test_the_benchmark_refuses_a_database_that_is_not_for_it(db):
