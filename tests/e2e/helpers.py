@@ -26,6 +26,7 @@ def sign_in(page: Page, site: str, username: str) -> None:
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    page.wait_for_load_state("load")  # the scripts too: a key pressed next finds its shortcut listening
 
 
 def admin_sign_in(page: Page, site: str, username: str = "admin") -> None:
