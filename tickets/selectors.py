@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -337,9 +338,12 @@ def busy_factor(ticket: Ticket, at: datetime | None = None) -> float:
     threshold = ticket.queue.busy_threshold
     if not threshold:
         return 1.0
-    waiting = Ticket.objects.open().filter(queue=ticket.queue_id, assignee__isnull=True).count()
-    on_duty = len(agents().of_queue(ticket.queue_id).on_duty(at or timezone.now()))
-    load = waiting / max(on_duty, 1)
+    on_duty = max(len(agents().of_queue(ticket.queue_id).on_duty(at or timezone.now())), 1)
+    # Counted no further than where the stretch stops growing: a constant cost however deep the backlog.
+    cap = math.ceil(threshold * on_duty * MAX_STRETCH) + 1
+    unassigned = Ticket.objects.open().filter(queue=ticket.queue_id, assignee__isnull=True).order_by()
+    waiting = unassigned.values("pk")[:cap].count()
+    load = waiting / on_duty
     return min(load / threshold, MAX_STRETCH) if load > threshold else 1.0
 
 

@@ -7,6 +7,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from tests.factories import TicketFactory
 from tickets import services
 from tickets.models import BusinessCalendar, OpeningHours, Promise, SlaPolicy, Ticket
 from tickets.selectors import busy_factor
@@ -168,6 +169,19 @@ def test_an_overloaded_desk_stretches_the_first_promise(policy, desk):
     assert busy_factor(ticket) == 3.0  # 6 unassigned tickets, 1 agent on duty, threshold 2
     assert pending(ticket).due_at > MONDAY_10 + timedelta(hours=4)
     assert ticket.emails.get(kind="ack").context == {"busy": True}
+
+
+@pytest.mark.django_db
+def test_the_stretch_stops_at_its_cap_and_counts_no_further(desk, django_assert_max_num_queries):
+    desk.queue_a.busy_threshold = 1
+    desk.queue_a.save()
+    tickets = TicketFactory.create_batch(5 * 1 * 1 + 1, queue=desk.queue_a)  # just past MAX_STRETCH (5)
+    assert busy_factor(tickets[0]) == 5.0
+    TicketFactory.create_batch(30, queue=desk.queue_a)
+    with django_assert_max_num_queries(4) as captured:  # the agents on duty and a count that stops at the cap
+        assert busy_factor(tickets[0]) == 5.0
+    assert any("LIMIT 6" in query["sql"] for query in captured.captured_queries)  # 1 x 1 agent x 5, plus one
+    assert busy_factor(TicketFactory(queue=desk.queue_b)) == 1.0  # no threshold set
 
 
 @pytest.mark.django_db
