@@ -59,7 +59,7 @@ from mail.tokens import new_token
 from mail.trimming import trim
 from tickets import services
 from tickets.attachments import check_upload, safe_filename
-from tickets.models import OutboundEmail, Ticket
+from tickets.models import Customer, OutboundEmail, Ticket
 from tickets.reply_address import support_address, ticket_pk_from_reply_address
 from tickets.selectors_triage import ticket_continued_in
 from tickets.services.bounces import DeliveryFailure
@@ -201,7 +201,9 @@ def _ticket_for(parsed: Parsed) -> Ticket | None:
                 return ticket
     if not parsed.sender_email:
         return None
-    theirs = Ticket.objects.filter(customer__email__iexact=parsed.sender_email)
+    # The sender's tickets: theirs, or, for an address merged into another customer, that customer's.
+    sender = Customer.objects.with_email(parsed.sender_email).first()
+    theirs = Ticket.objects.filter(customer_id=sender.kept_id) if sender else Ticket.objects.none()
     if parsed.references:
         ids = set(
             OutboundEmail.objects.filter(message_id_header__in=parsed.references).values_list("ticket_id", flat=True)

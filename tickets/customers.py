@@ -35,7 +35,7 @@ def customer_get_for_agent(*, user: User, customer_id: int) -> Customer:
 
 def customer_for_email(*, user: User, email: str) -> Customer | None:
     """The customer an address belongs to (their own or a merged one), if ``user`` may see one of their tickets."""
-    found = Customer.objects.filter(email__iexact=email.strip()).select_related("merged_into").first()
+    found = Customer.objects.with_email(email).select_related("merged_into").first()
     if found is None:
         return None
     customer = found.merged_into or found

@@ -14,6 +14,7 @@ from tests.mail.corpus import NO_MESSAGE_ID
 from tickets import services
 from tickets.models import Message, OutboundEmail, Ticket
 from tickets.reply_address import reply_address
+from tickets.services.customers import customer_merge
 
 GRACE = "grace@example.org"
 
@@ -236,3 +237,23 @@ def test_a_follow_up_to_her_own_first_email_joins_but_not_from_someone_else(open
     copied = mail("Me too!", sender="ada@example.com", subject="Re: Help", In_Reply_To=first_id)
     assert email_ingest(mailbox=mailbox, raw=copied).inbound.ticket != opened
     assert customer_texts(opened) == ["My printer prints blank pages.", "Forgot to say: it's the 2nd floor."]
+
+
+@pytest.mark.django_db
+def test_a_reply_from_an_address_merged_into_the_customer_threads_by_its_headers(opened, mailbox, desk):
+    """Grace's work address was merged into her customer record: her reply from it, quoting our
+    Message-ID, joins her ticket (the sender is matched through the merge, in any case)."""
+    work = services.ticket_submit(
+        name="Grace H.", email="grace.hopper@work.example", kind="info", subject="Old", description="Earlier"
+    ).ticket
+    customer_merge(agent=desk.admin, target=opened.customer, source=work.customer)
+    raw = mail(
+        "The toner, from my work address.",
+        sender="Grace.Hopper@Work.example",
+        subject="Re: Help",
+        In_Reply_To=ack_id(opened),
+        References=ack_id(opened),
+    )
+    inbound = email_ingest(mailbox=mailbox, raw=raw).inbound
+    assert (inbound.status, inbound.ticket) == (InboundMessage.Status.REPLY, opened)
+    assert customer_texts(opened)[-1] == "The toner, from my work address."

@@ -1,7 +1,16 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Value
 from django.db.models.functions import Lower
+
+
+class CustomerQuerySet(models.QuerySet["Customer"]):
+    def with_email(self, email: str) -> CustomerQuerySet:
+        """The customer whose address is ``email``, whatever its case: ``LOWER(email) = LOWER(%s)``, the
+        expression of the unique index, so PostgreSQL seeks it (``email__iexact`` compares UPPER()
+        and would read the whole table)."""
+        return self.alias(email_lower=Lower("email")).filter(email_lower=Lower(Value(email.strip())))
 
 
 class Customer(models.Model):
@@ -27,6 +36,8 @@ class Customer(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="aliases", editable=False
     )
     merged_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = CustomerQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

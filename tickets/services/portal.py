@@ -42,9 +42,13 @@ def _customer_for(*, email: str, name: str) -> Customer:
     """The customer ``email`` belongs to (the one it was merged into, for a merged address), its row
     locked: a rename or a merge of that customer finishes first, or waits for this ticket
     (tickets.services.customers), so the ticket's search document holds the current name."""
-    found, _ = Customer.objects.get_or_create(
-        email__iexact=email, defaults={"email": email, "name": name, "created_at": timezone.now()}
-    )
+    found = Customer.objects.with_email(email).first()
+    if found is None:
+        try:
+            with transaction.atomic():
+                found = Customer.objects.create(email=email, name=name, created_at=timezone.now())
+        except IntegrityError:  # the same address, written a moment ago by another request
+            found = Customer.objects.with_email(email).get()
     return Customer.objects.select_for_update(no_key=True).get(pk=found.kept_id)
 
 
@@ -319,7 +323,7 @@ def links_resend(*, email: str) -> int:
     in an hour; past that nothing is sent and the answer is the same.
     """
     with transaction.atomic():
-        found = Customer.objects.filter(email__iexact=email.strip()).select_related("merged_into").first()
+        found = Customer.objects.with_email(email).select_related("merged_into").first()
         if found is None:
             return 0
         customer = found.merged_into or found  # a merged address: the links go to the kept one's address
