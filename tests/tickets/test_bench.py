@@ -1,5 +1,6 @@
-"""``manage.py bench`` and ``manage.py api_bench`` at a tiny size: its SQL seeding keeps up with the models (a NOT NULL column
-added without a default breaks it) and every figure it reports is there. Needs PostgreSQL."""
+"""``manage.py bench`` and ``manage.py api_bench`` at a tiny size: the SQL seeding keeps up with the
+models (a NOT NULL column added without a default breaks it) and every figure reported is there.
+Needs PostgreSQL."""
 
 from __future__ import annotations
 
