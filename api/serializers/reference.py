@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.serializers.common import QueueRefSerializer
@@ -68,7 +69,18 @@ class PolicySerializer(serializers.ModelSerializer[SlaPolicy]):
         ]
 
 
+@extend_schema_field({"type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9]$", "example": "09:00"})
+class ClockField(serializers.TimeField):
+    """A wall-clock time of the calendar's zone, "09:00": no offset, so not a JSON Schema ``time``."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%H:%M", **kwargs)
+
+
 class OpeningHoursSerializer(serializers.ModelSerializer[OpeningHours]):
+    opens = ClockField()
+    closes = ClockField(help_text="00:00 means midnight at the end of the day.")
+
     class Meta:
         model = OpeningHours
         fields = ["weekday", "opens", "closes"]

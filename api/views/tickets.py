@@ -62,7 +62,9 @@ class TicketListCreate(APIView):
         examples=[examples.TICKET_PAGE],
     )
     def get(self, request: Request) -> Response:
-        params = TicketFilterSerializer(data=request.query_params)
+        # A plain dict, not the QueryDict: an empty value ("?kind=") is then refused as the schema says,
+        # where a form's rules would read it as absent.
+        params = TicketFilterSerializer(data=request.query_params.dict())
         params.is_valid(raise_exception=True)
         data, agent = params.validated_data, agent_of(request)
         query = _query(data)
