@@ -87,7 +87,8 @@ def desk(db) -> Desk:
     queue_b = QueueFactory(name="Technical", slug="technical")
     agent_a = UserFactory(username="alice", first_name="Alice", last_name="Agent")
     agent_b = UserFactory(username="bob", first_name="Bob", last_name="Builder")
-    admin = UserFactory(username="admin", first_name="Ada", is_superuser=True)
+    # Every persona's name is fixed: a random last name (Faker's) could match what a test types ("@ca").
+    admin = UserFactory(username="admin", first_name="Ada", last_name="Admin", is_superuser=True)
     queue_a.agents.add(agent_a)
     queue_b.agents.add(agent_b)
     return Desk(queue_a=queue_a, queue_b=queue_b, agent_a=agent_a, agent_b=agent_b, admin=admin)
