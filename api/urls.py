@@ -16,6 +16,11 @@ v1 = [
     path("tickets/<str:reference>/notes/", ticket_actions.NoteCreate.as_view(), name="notes"),
     path("tickets/<str:reference>/tags/", ticket_actions.TagsChange.as_view(), name="tags"),
     path("tickets/<str:reference>/promise/", ticket_actions.PromiseSet.as_view(), name="promise"),
+    path(
+        "tickets/<str:reference>/attachments/<int:attachment_id>/",
+        ticket_actions.AttachmentDownload.as_view(),
+        name="attachment",
+    ),
     path("customers/", customer_views.CustomerList.as_view(), name="customers"),
     path("customers/<int:pk>/", customer_views.CustomerDetail.as_view(), name="customer"),
     path("customers/<int:pk>/tickets/", customer_views.CustomerTickets.as_view(), name="customer_tickets"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
 from rest_framework import serializers
 
 from api.serializers.common import AgentRefSerializer, CustomerRefSerializer, QueueRefSerializer
@@ -44,9 +45,15 @@ class TicketSerializer(serializers.ModelSerializer[Ticket]):
 
 
 class AttachmentSerializer(serializers.ModelSerializer[Attachment]):
+    url = serializers.SerializerMethodField(help_text="Download it (the same token; served as a file).")
+
     class Meta:
         model = Attachment
-        fields = ["id", "filename", "content_type", "size"]
+        fields = ["id", "filename", "content_type", "size", "url"]
+
+    def get_url(self, attachment: Attachment) -> str:
+        reference = Ticket.reference_for(attachment.ticket_id)
+        return reverse("api:attachment", kwargs={"reference": reference, "attachment_id": attachment.pk})
 
 
 class MessageSerializer(serializers.ModelSerializer[Message]):

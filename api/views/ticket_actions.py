@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
+from django.http import FileResponse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -23,6 +28,7 @@ from api.serializers.tickets import (
 )
 from api.views.common import agent_of, via_api
 from tickets import selectors
+from tickets.downloads import attachment_response
 from tickets.selectors_triage import tag_id_for_name
 from tickets.services import agent_reply_post
 from tickets.services.changes import ticket_promise_set
@@ -126,3 +132,29 @@ class PromiseSet(APIView):
         except ValidationError as exc:
             raise as_field(exc, DUE) from None
         return Response(PromiseSerializer(promise).data, status=status.HTTP_201_CREATED)
+
+
+class AnyAccept(BaseContentNegotiation):
+    """A file is sent whatever the client accepts (errors still as JSON)."""
+
+    def select_parser(self, request: Request, parsers: Any) -> Any:
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request: Request, renderers: Any, format_suffix: str | None = None) -> Any:
+        return renderers[0], renderers[0].media_type
+
+
+class AttachmentDownload(APIView):
+    content_negotiation_class = AnyAccept
+
+    @extend_schema(
+        summary="Download a file of a ticket",
+        description="The file itself, always as a download (Content-Disposition: attachment), "
+        "never rendered. 404 for a file of a ticket outside your queues, as for one that doesn't exist.",
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: None},
+    )
+    def get(self, request: Request, reference: str, attachment_id: int) -> FileResponse:
+        attachment = selectors.attachment_get_for_agent(
+            user=agent_of(request), reference=reference, attachment_id=attachment_id
+        )
+        return attachment_response(attachment)

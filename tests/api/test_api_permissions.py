@@ -10,10 +10,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from canned_responses.models import CannedResponse
+from tests.e2e.helpers import PNG_BYTES
 from tests.factories import TicketFactory
+from tickets.services import agent_reply_post
 
 pytestmark = pytest.mark.django_db
 
@@ -22,6 +25,7 @@ READS = [
     ("get", "/api/v1/tickets/", None),
     ("get", "/api/v1/tickets/{ref}/", None),
     ("get", "/api/v1/tickets/{ref}/promise/", None),
+    ("get", "/api/v1/tickets/{ref}/attachments/{file}/", None),
     ("get", "/api/v1/customers/", None),
     ("get", "/api/v1/customers/{customer}/", None),
     ("get", "/api/v1/customers/{customer}/tickets/", None),
@@ -51,12 +55,21 @@ SCOPED = [e for e in READS + WRITES if "{ref}" in e[1] or "{customer}" in e[1] o
 
 
 @pytest.fixture
-def place(ticket):
+def place(ticket, desk):
     canned = CannedResponse.objects.create(title="Thanks", body="Thank you!")
+    upload = SimpleUploadedFile("screen.png", PNG_BYTES, content_type="image/png")
+    agent_reply_post(ticket=ticket, agent=desk.agent_a, body="The screenshot.", files=[upload])
+    file = ticket.attachments.get()
 
     def fill(method: str, path: str, body: dict | None) -> tuple[str, dict | None]:
         tomorrow = (timezone.now() + timedelta(days=1)).isoformat()
-        names = {"ref": ticket.reference, "customer": ticket.customer_id, "canned": canned.pk, "tomorrow": tomorrow}
+        names = {
+            "ref": ticket.reference,
+            "customer": ticket.customer_id,
+            "canned": canned.pk,
+            "file": file.pk,
+            "tomorrow": tomorrow,
+        }
         filled = {k: (v.format(**names) if isinstance(v, str) else v) for k, v in (body or {}).items()}
         return path.format(**names), (filled if body is not None else None)
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
+from tests.e2e.helpers import PNG_BYTES
 from tests.factories import MessageFactory
 from tickets.models import Message
 from tickets.services import agent_reply_post
@@ -43,3 +45,21 @@ def test_query_count_does_not_grow_with_messages(api_alice, ticket, messages, dj
 def test_an_unknown_reference_is_404(api_alice):
     assert api_alice.get("/api/v1/tickets/HD-999999/").status_code == 404
     assert api_alice.get("/api/v1/tickets/nonsense/").status_code == 404
+
+
+def test_files_are_listed_and_downloaded_by_who_may_read_the_ticket(api_alice, api_bob, api_anon, ticket, desk):
+    upload = SimpleUploadedFile("screen.png", PNG_BYTES, content_type="image/png")
+    agent_reply_post(ticket=ticket, agent=desk.agent_a, body="See the screenshot.", files=[upload])
+    messages = api_alice.get(f"/api/v1/tickets/{ticket.reference}/").json()["messages"]
+    [attachment] = [file for message in messages for file in message["attachments"]]
+    url = f"/api/v1/tickets/{ticket.reference}/attachments/{attachment['id']}/"
+    assert (attachment["filename"], attachment["url"]) == ("screen.png", url)
+
+    response = api_alice.get(url, HTTP_ACCEPT="image/png")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PNG_BYTES
+    assert response["Content-Disposition"] == 'attachment; filename="screen.png"'
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert api_bob.get(url).status_code == 404  # another queue's ticket: as if there were no file
+    assert api_anon.get(url).status_code == 401
+    assert api_alice.get(f"/api/v1/tickets/{ticket.reference}/attachments/999999/").status_code == 404
