@@ -122,3 +122,10 @@ ARTICLE_DETAIL = OpenApiExample(
     "An article", value={**ARTICLE, "body": "1. Open the sign-in page.\n2. ..."}, response_only=True
 )
 PROMISES = OpenApiExample("Promises", value=[_PROMISE], response_only=True)
+FILE = OpenApiExample(
+    "The file's bytes",
+    value="(the file as it was uploaded, e.g. a PNG screenshot)",
+    response_only=True,
+    status_codes=["200"],
+    media_type="application/octet-stream",
+)

@@ -152,6 +152,7 @@ class AttachmentDownload(APIView):
         description="The file itself, always as a download (Content-Disposition: attachment), "
         "never rendered. 404 for a file of a ticket outside your queues, as for one that doesn't exist.",
         responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: None},
+        examples=[examples.FILE],
     )
     def get(self, request: Request, reference: str, attachment_id: int) -> FileResponse:
         attachment = selectors.attachment_get_for_agent(
