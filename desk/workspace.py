@@ -73,16 +73,20 @@ class SidebarView:
     editable: bool  # the agent may rename, update or remove it
 
 
+def view_url(view: SavedView) -> str:
+    """The queue as the saved view shows it, with the view open (the sidebar's link, and where a save lands)."""
+    return f"{reverse('desk:queue')}?{urlencode({**view.filters, VIEW_PARAM: view.pk})}"
+
+
 def sidebar(user: User, active_id: str) -> list[SidebarView]:
     """The agent's saved views with their counts (cached per view and agent)."""
     views = saved_views_for_agent(user)
     counts = saved_view_counts(user=user, views=views)
-    queue_url = reverse("desk:queue")
     return [
         SidebarView(
             view=view,
             count=count_label(counts[view.pk]),
-            url=f"{queue_url}?{urlencode({**view.filters, VIEW_PARAM: view.pk})}",
+            url=view_url(view),
             active=active_id == str(view.pk),
             editable=saved_view_editable(actor=user, view=view),
         )

@@ -51,6 +51,7 @@ def queue(request: AgentRequest) -> HttpResponse:
     matching = f"All {paginator.cap:,}+ matching tickets" if paginator.capped else f"All {paginator.count:,} matching"
     sidebar = workspace.sidebar(request.user, str(request.GET.get(workspace.VIEW_PARAM, "")))
     active_view = next((item for item in sidebar if item.active), None)
+    view_changed = bool(active_view and queue_params(filters) != active_view.view.filters)
     bulk_form = BulkForm(agents=agents, queues=move_queues(), matching=matching, initial={"query": view_query})
     context = {
         "form": form,
@@ -62,13 +63,13 @@ def queue(request: AgentRequest) -> HttpResponse:
         "sort_headers": workspace.sort_headers(request.GET, filters),
         "sidebar": sidebar,
         "active_view": active_view.view if active_view else None,
-        "view_changed": bool(active_view and queue_params(filters) != active_view.view.filters),
+        "view_changed": view_changed,
         "view_edit_form": (
             SavedViewEditForm(
                 initial={
                     "name": active_view.view.name,
                     "query": view_query,
-                    "refilter": queue_params(filters) != active_view.view.filters,
+                    "refilter": view_changed,
                 }
             )
             if active_view and active_view.editable

@@ -4,7 +4,7 @@ the sidebar's counts as JSON (static/js/views.js refreshes them)."""
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -15,9 +15,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from desk.access import AgentRequest, agent_required
 from desk.forms_bulk import SavedViewEditForm, SavedViewForm
-from desk.workspace import VIEW_PARAM
+from desk.workspace import view_url
 from tickets import selectors
-from tickets.models import SavedView
 from tickets.selectors_views import count_label, saved_view_counts, saved_view_get_for_agent, saved_views_for_agent
 from tickets.services.saved_views import saved_view_create, saved_view_delete, saved_view_update
 
@@ -44,7 +43,7 @@ def view_create(request: AgentRequest) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
         return redirect(back)
     messages.success(request, f"Saved the view “{view.name}”.")
-    return redirect(_view_url(view))
+    return redirect(view_url(view))
 
 
 @require_POST
@@ -57,7 +56,7 @@ def view_update(request: AgentRequest, pk: int) -> HttpResponse:
     form = SavedViewEditForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Give the view a name (60 characters at most).")
-        return redirect(_view_url(view))
+        return redirect(view_url(view))
     data = form.cleaned_data
     params = dict(parse_qsl(data["query"])) if data["refilter"] else None
     try:
@@ -66,11 +65,7 @@ def view_update(request: AgentRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, f"Saved the view “{view.name}”{' with the filters shown' if params else ''}.")
-    return redirect(_view_url(view))
-
-
-def _view_url(view: SavedView) -> str:
-    return f"{reverse('desk:queue')}?{urlencode({**view.filters, VIEW_PARAM: view.pk})}"
+    return redirect(view_url(view))
 
 
 @require_POST
