@@ -39,6 +39,17 @@ class TicketEvent(models.Model):
         MERGED_INTO = "merged_into", "Merged into another ticket"
         MERGED_FROM = "merged_from", "A duplicate was merged in"
         CUSTOMER_MERGED = "customer_merged", "Customer merged"
+        # After "solved" (closing the loop, satisfaction, follow-ups, complaints handled with care).
+        CUSTOMER_CONFIRMED = "customer_confirmed", "Customer confirmed it is solved"
+        CUSTOMER_REOPENED = "customer_reopened", "Customer said they still need help"
+        RATED = "rated", "Customer rated the help"
+        CHECK_IN_SENT = "check_in_sent", "Follow-up sent"
+        CHECK_IN_CANCELLED = "check_in_cancelled", "Follow-up cancelled"
+        GESTURE_RECORDED = "gesture_recorded", "Goodwill gesture recorded"
+        GESTURE_APPROVED = "gesture_approved", "Goodwill gesture approved"
+        GESTURE_DECLINED = "gesture_declined", "Goodwill gesture declined"
+        RESOLUTION_RECORDED = "resolution_recorded", "Complaint resolution recorded"
+        PRAISE_MARKED = "praise_marked", "Marked as praise"
 
     class Via(models.TextChoices):
         """The way in a write came through; blank on rows written before it was recorded, and for the

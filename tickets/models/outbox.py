@@ -24,6 +24,8 @@ class OutboundEmail(models.Model):
         MERGED = "merged", "Request merged into another"
         # Only when the agent ticks "Email the customers" on a bulk status change or close.
         STATUS = "status", "Status change told to the customer"
+        SURVEY = "survey", "Satisfaction survey"
+        CHECK_IN = "checkin", "Follow-up check-in"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"

@@ -103,6 +103,8 @@ class Notice(models.Model):
         BREACH = "breach", "Promise broken"
         CUSTOMER_REPLY = "reply", "Customer replied"
         MENTION = "mention", "Mentioned you"
+        BAD_RATING = "badrating", "Bad rating"
+        APPROVAL = "approval", "Gesture to approve"
 
     promise = models.ForeignKey(Promise, on_delete=models.CASCADE, null=True, blank=True, related_name="notices")
     message = models.ForeignKey("tickets.Message", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
