@@ -148,6 +148,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 ATTACHMENT_MAX_FILES = env_int("ATTACHMENT_MAX_FILES", 5)
+# Seconds a process keeps its copy of the SLA policies and calendars at most (tickets/sla_config.py).
+SLA_CONFIG_MAX_AGE = env_int("SLA_CONFIG_MAX_AGE", 60)
 
 # The cache holds rate-limit counts only; it is optional on the request path (docs/reliability.md §5),
 # so a hung Redis must answer within a second, never hold a request.

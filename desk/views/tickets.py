@@ -48,7 +48,7 @@ def ticket_page(
     composer.composer_choices_set(form=reply_form, user=request.user, ticket=ticket)  # one query
     copies = selectors.ticket_copies(ticket)
     composer.composer_copies_set(form=reply_form, copies=copies)
-    policy = selectors.policy_for(ticket, with_calendar=False)
+    policy = selectors.policy_for(ticket)
     status_after = reply_form["status_after"].value() or ticket.status  # "Keep the current status"
     context = {
         "ticket": ticket,
