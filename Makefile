@@ -71,6 +71,7 @@ bench: $(STAMP)
 	$(BENCH_ENV) $(PY) manage.py collectstatic --noinput -v0
 	$(BENCH_ENV) $(PY) manage.py bench $(BENCH_ARGS)
 	$(BENCH_ENV) $(PY) manage.py api_bench
+	$(BENCH_ENV) $(PY) manage.py bench_paths
 	$(BENCH_ENV) $(PY) manage.py kb_bench $(KB_BENCH_ARGS)
 
 clean:

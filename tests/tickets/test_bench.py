@@ -1,4 +1,4 @@
-"""``manage.py bench`` and ``manage.py api_bench`` at a tiny size: the SQL seeding keeps up with the
+"""``manage.py bench``, ``api_bench`` and ``bench_paths`` at a tiny size: the SQL seeding keeps up with the
 models (a NOT NULL column added without a default breaks it) and every figure reported is there.
 Needs PostgreSQL."""
 
@@ -37,6 +37,14 @@ def test_the_benchmark_runs_end_to_end_at_a_tiny_size(transactional_db, settings
     api = json.loads(out.getvalue())
     assert api["create"]["acknowledgements_queued"] == 2  # one per ticket made, queued not sent
     assert len(api["list_first_page"]["queries"]) == 1 and len(api["list_deep_page"]["queries"]) == 1
+
+    # One request at a time (tickets/management/commands/bench_paths.py): each answers as it should.
+    out = StringIO()
+    call_command("bench_paths", repeat=2, stdout=out)
+    paths = json.loads(out.getvalue())
+    assert Ticket.objects.filter(subject="My parcel has not arrived").count() == 3  # warm-up and two timed
+    for name in ("public_submission", "ticket_page", "staff_reply"):
+        assert len(paths[name]["queries"]) == 1, name  # the same count each time
 
 
 def test_the_benchmark_refuses_a_database_that_is_not_for_it(db):
