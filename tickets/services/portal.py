@@ -16,8 +16,10 @@ from django.utils import timezone
 
 from tickets.links import link_token, new_link_secret
 from tickets.models import Customer, Message, OutboundEmail, Queue, Ticket, TicketEvent
+from tickets.models.agent import is_agent
 from tickets.selectors import outbox_acks_recent
-from tickets.services.common import attachments_save, text_required, ticket_save
+from tickets.services.check_ins import check_in_answer_open
+from tickets.services.common import attachments_save, person_label, text_required, ticket_save
 from tickets.services.events import event_record
 from tickets.services.notices import customer_reply_notify
 from tickets.services.outbox import outbox_enqueue
@@ -50,6 +52,21 @@ def _customer_for(*, email: str, name: str) -> Customer:
         except IntegrityError:  # the same address, written a moment ago by another request
             found = Customer.objects.with_email(email).get()
     return Customer.objects.select_for_update(no_key=True).get(pk=found.kept_id)
+
+
+def _complaints_queue() -> Queue | None:
+    """The queue every complaint lands in, when an admin ticked one (``Queue.takes_complaints``)."""
+    return Queue.objects.select_related("team_lead").filter(takes_complaints=True).first()
+
+
+def _complaint_to_lead(ticket: Ticket, at: datetime) -> None:
+    """A complaint in the complaints queue goes to its team lead (still an agent), recorded as an
+    assignment; the acknowledgement then names them. The caller saves the ticket."""
+    lead = ticket.queue.team_lead
+    if not ticket.queue.takes_complaints or lead is None or not is_agent(lead):
+        return
+    ticket.assignee = lead
+    event_record(ticket=ticket, kind=TicketEvent.Kind.ASSIGNED, at=at, old="Unassigned", new=person_label(lead))
 
 
 def _default_queue() -> Queue:
@@ -150,6 +167,8 @@ def _ticket_create(
         customer.timezone = timezone_name
         customer.save(update_fields=["timezone"])
     salt, link_hash = new_link_secret()
+    if kind == Ticket.Kind.COMPLAINT:  # complaints go to the complaints queue, whatever the way in
+        queue = _complaints_queue() or queue
     ticket = Ticket.objects.create(
         kind=kind,
         priority=Ticket.Priority.HIGH if kind == Ticket.Kind.COMPLAINT else Ticket.Priority.NORMAL,
@@ -175,6 +194,10 @@ def _ticket_create(
     attachments_save(message=message, files=files, at=now)
     search_refresh([ticket.pk])
     event_record(ticket=ticket, kind=TicketEvent.Kind.CREATED, at=now, by_customer=True)
+    if kind == Ticket.Kind.COMPLAINT:
+        _complaint_to_lead(ticket, now)
+        if ticket.assignee_id is not None:
+            ticket.save(update_fields=["assignee"])
     intake = promise_at_intake(ticket=ticket, at=now)  # writes the ticket's next_due_at itself
     if not acknowledge:
         return Submitted(ticket=ticket, token=link_token(ticket))
@@ -216,13 +239,14 @@ def ack_cap_reached(*, customer: Customer, at: datetime) -> bool:
 
 def takes_replies(ticket: Ticket, at: datetime) -> bool:
     """Whether a customer's message goes onto ``ticket`` (reopening it if resolved) at ``at``:
-    not once it is closed, nor ``REOPEN_WITHIN_DAYS`` after it was resolved."""
-    if ticket.status == Ticket.Status.CLOSED:
-        return False
-    if ticket.status != Ticket.Status.RESOLVED:
+    not once it is closed, nor ``REOPEN_WITHIN_DAYS`` after it was resolved; except the answer to a
+    follow-up email sent lately (``CHECK_IN_ANSWER_DAYS``), which a solved ticket always takes."""
+    if ticket.status not in (Ticket.Status.RESOLVED, Ticket.Status.CLOSED):
         return True
     resolved_at = ticket.resolved_at or ticket.updated_at
-    return resolved_at >= at - timedelta(days=settings.REOPEN_WITHIN_DAYS)
+    if ticket.status == Ticket.Status.RESOLVED and resolved_at >= at - timedelta(days=settings.REOPEN_WITHIN_DAYS):
+        return True
+    return ticket.merged_into_id is None and check_in_answer_open(ticket, at)
 
 
 def _full_text(full: str, shown: str) -> str:
@@ -263,7 +287,7 @@ def customer_reply_post(
     with transaction.atomic():
         ticket = _reply_target(ticket)
         now = timezone.now()
-        if ticket.status == Ticket.Status.CLOSED:
+        if ticket.status == Ticket.Status.CLOSED and not takes_replies(ticket, now):
             raise ValidationError(
                 {"body": "This request is closed, so it can't take replies. Please start a new request."}
             )
