@@ -38,7 +38,7 @@ def _amount(raw: str | Decimal | None) -> Decimal | None:
         raise ValidationError({"amount": "Write the amount as a number, like 25 or 25.50."}) from None
     if not amount.is_finite() or amount <= 0 or amount > AMOUNT_MAX or amount != amount.quantize(Decimal("0.01")):
         raise ValidationError({"amount": "Write an amount above 0 with at most two decimals."})
-    return amount
+    return amount.quantize(Decimal("0.01"))  # "50" reads "50.00", as the database gives it back
 
 
 def needs_approval(amount: Decimal | None, currency: str) -> bool:
