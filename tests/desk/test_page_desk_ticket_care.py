@@ -174,7 +174,7 @@ def test_the_follow_ups_card_says_when_it_is_due(desk, ticket, alice):
     FollowUpRule.objects.create(name="Still working?", kind="problem", days=3, message="Still ok?")
     services.ticket_status_change(ticket=ticket, agent=desk.agent_a, status=Ticket.Status.RESOLVED)
     page = words(alice.get(url(ticket)))
-    assert "Follow-ups" in page and "Still working?: due" in page
+    assert "Follow-ups" in page and "Still working? · due" in page
 
 
 @pytest.mark.parametrize(

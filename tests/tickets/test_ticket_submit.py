@@ -145,11 +145,15 @@ def test_a_complaint_lands_in_the_complaints_queue_and_goes_to_its_lead(desk):
 
 
 @pytest.mark.django_db
-def test_a_complaints_queue_without_an_active_lead_leaves_it_to_the_queue(desk):
+@pytest.mark.parametrize("why", ["inactive", "not in the queue"])
+def test_a_lead_who_cannot_take_it_leaves_it_to_the_queue(desk, why):
     desk.queue_b.takes_complaints = True
     desk.queue_b.team_lead = desk.agent_b
     desk.queue_b.save()
-    desk.agent_b.is_active = False
-    desk.agent_b.save()
+    if why == "inactive":
+        desk.agent_b.is_active = False
+        desk.agent_b.save()
+    else:
+        desk.queue_b.agents.remove(desk.agent_b)
     complaint = submit(kind=Ticket.Kind.COMPLAINT).ticket
     assert (complaint.queue, complaint.assignee) == (desk.queue_b, None)

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from tickets.links import link_token, new_link_secret
 from tickets.models import Customer, Message, OutboundEmail, Queue, Ticket, TicketEvent
-from tickets.models.agent import is_agent
+from tickets.models.agent import agents
 from tickets.selectors import outbox_acks_recent
 from tickets.services.check_ins import check_in_answer_open
 from tickets.services.common import attachments_save, person_label, text_required, ticket_save
@@ -60,10 +60,13 @@ def _complaints_queue() -> Queue | None:
 
 
 def _complaint_to_lead(ticket: Ticket, at: datetime) -> None:
-    """A complaint in the complaints queue goes to its team lead (still an agent), recorded as an
-    assignment; the acknowledgement then names them. The caller saves the ticket."""
+    """A complaint in the complaints queue goes to its team lead, recorded as an assignment, when
+    the lead works that queue (as any assignee must); the acknowledgement names the lead either
+    way (``tickets.emails.complaint_owner``). The caller saves the ticket."""
     lead = ticket.queue.team_lead
-    if not ticket.queue.takes_complaints or lead is None or not is_agent(lead):
+    if not ticket.queue.takes_complaints or lead is None:
+        return
+    if not agents().of_queue(ticket.queue_id).filter(pk=lead.pk).exists():
         return
     ticket.assignee = lead
     event_record(ticket=ticket, kind=TicketEvent.Kind.ASSIGNED, at=at, old="Unassigned", new=person_label(lead))
