@@ -16,10 +16,10 @@ from django.utils import timezone
 
 from tickets.links import link_token, new_link_secret
 from tickets.models import Customer, Message, OutboundEmail, Queue, Ticket, TicketEvent
-from tickets.models.agent import agents
 from tickets.selectors import outbox_acks_recent
 from tickets.services.check_ins import check_in_answer_open
-from tickets.services.common import attachments_save, person_label, text_required, ticket_save
+from tickets.services.common import attachments_save, text_required, ticket_save
+from tickets.services.complaints import complaint_to_lead, complaints_queue
 from tickets.services.events import event_record
 from tickets.services.notices import customer_reply_notify
 from tickets.services.outbox import outbox_enqueue
@@ -52,24 +52,6 @@ def _customer_for(*, email: str, name: str) -> Customer:
         except IntegrityError:  # the same address, written a moment ago by another request
             found = Customer.objects.with_email(email).get()
     return Customer.objects.select_for_update(no_key=True).get(pk=found.kept_id)
-
-
-def _complaints_queue() -> Queue | None:
-    """The queue every complaint lands in, when an admin ticked one (``Queue.takes_complaints``)."""
-    return Queue.objects.select_related("team_lead").filter(takes_complaints=True).first()
-
-
-def _complaint_to_lead(ticket: Ticket, at: datetime) -> None:
-    """A complaint in the complaints queue goes to its team lead, recorded as an assignment, when
-    the lead works that queue (as any assignee must); the acknowledgement names the lead either
-    way (``tickets.emails.complaint_owner``). The caller saves the ticket."""
-    lead = ticket.queue.team_lead
-    if not ticket.queue.takes_complaints or lead is None:
-        return
-    if not agents().of_queue(ticket.queue_id).filter(pk=lead.pk).exists():
-        return
-    ticket.assignee = lead
-    event_record(ticket=ticket, kind=TicketEvent.Kind.ASSIGNED, at=at, old="Unassigned", new=person_label(lead))
 
 
 def _default_queue() -> Queue:
@@ -171,7 +153,7 @@ def _ticket_create(
         customer.save(update_fields=["timezone"])
     salt, link_hash = new_link_secret()
     if kind == Ticket.Kind.COMPLAINT:  # complaints go to the complaints queue, whatever the way in
-        queue = _complaints_queue() or queue
+        queue = complaints_queue() or queue
     ticket = Ticket.objects.create(
         kind=kind,
         priority=Ticket.Priority.HIGH if kind == Ticket.Kind.COMPLAINT else Ticket.Priority.NORMAL,
@@ -198,7 +180,7 @@ def _ticket_create(
     search_refresh([ticket.pk])
     event_record(ticket=ticket, kind=TicketEvent.Kind.CREATED, at=now, by_customer=True)
     if kind == Ticket.Kind.COMPLAINT:
-        _complaint_to_lead(ticket, now)
+        complaint_to_lead(ticket, now)
         if ticket.assignee_id is not None:
             ticket.save(update_fields=["assignee"])
     intake = promise_at_intake(ticket=ticket, at=now)  # writes the ticket's next_due_at itself
