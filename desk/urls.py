@@ -5,6 +5,7 @@ from desk.views import (
     auth,
     availability,
     bulk,
+    care,
     customers,
     me,
     notices,
@@ -45,6 +46,11 @@ urlpatterns = [
     path("t/<str:reference>/links/<str:other>/remove/", triage.ticket_unlink, name="unlink"),
     path("t/<str:reference>/follow/", triage.ticket_follow, name="follow"),
     path("t/<str:reference>/merge/", triage.ticket_merge, name="merge"),
+    # Care (desk/views/care.py): goodwill gestures, a complaint's resolution, praise.
+    path("t/<str:reference>/gestures/", care.gesture_record, name="gesture"),
+    path("t/<str:reference>/gestures/<int:gesture_id>/decide/", care.gesture_decide, name="gesture_decide"),
+    path("t/<str:reference>/resolution/", care.resolution_record, name="resolution"),
+    path("t/<str:reference>/praise/<int:message_id>/", care.praise_mark, name="praise"),
     # The agent's workspace: saved views, bulk changes, "assign to me" (the `a` shortcut).
     path("t/<str:reference>/assign-me/", assign.assign_me, name="assign_me"),
     path("views/", saved_views.view_create, name="view_create"),

@@ -32,6 +32,7 @@ TEMPLATES = {
     OutboundEmail.Kind.NOTICE: "emails/promise_notice",
     OutboundEmail.Kind.MERGED: "emails/ticket_merged",
     OutboundEmail.Kind.STATUS: "emails/ticket_status",
+    OutboundEmail.Kind.CHECK_IN: "emails/check_in",
 }
 
 
@@ -131,6 +132,16 @@ def _promise_context(email: OutboundEmail, now: datetime) -> dict[str, Any]:
     return context
 
 
+def complaint_owner(ticket: Ticket) -> str:
+    """Who answers a complaint, for the acknowledgement: "Priya from the Billing team" (the
+    assignee's first name, or the queue lead's), else "our Billing team"."""
+    person = ticket.assignee or ticket.queue.team_lead
+    first = (person.first_name or person.get_full_name()).strip() if person is not None else ""
+    team = ticket.queue.name.strip()
+    team = team if team.lower().endswith("team") else f"{team} team"
+    return f"{first} from the {team}" if first else f"our {team}"
+
+
 def _kb_articles(subject: str) -> list[tuple[str, str]]:
     """The best three public help articles for an info request's subject: (title, absolute link)."""
     return [
@@ -158,6 +169,8 @@ def _context(email: OutboundEmail) -> dict[str, Any]:
         context.update(_promise_context(email, timezone.now()))
         if email.kind == OutboundEmail.Kind.ACKNOWLEDGEMENT and email.ticket.kind == Ticket.Kind.INFO:
             context["articles"] = _kb_articles(email.ticket.subject)
+        if email.kind == OutboundEmail.Kind.ACKNOWLEDGEMENT and email.ticket.is_complaint:
+            context["complaint_owner"] = complaint_owner(email.ticket)
     if email.message is not None:
         context["message"] = email.message
         context["attachments"] = list(email.message.attachments.all())
@@ -167,6 +180,8 @@ def _context(email: OutboundEmail) -> dict[str, Any]:
     if email.kind == OutboundEmail.Kind.MERGED:
         context["merged_reference"] = email.context.get("merged_reference", "")
         context["merged_subject"] = email.context.get("merged_subject", "")
+    if email.kind == OutboundEmail.Kind.CHECK_IN:
+        context["check_in_text"] = email.context.get("text", "")
     if email.kind == OutboundEmail.Kind.TICKET_LINKS:
         ids = email.context.get("ticket_ids", [])
         tickets = Ticket.objects.filter(pk__in=ids, customer=email.customer).order_by("id")
@@ -185,6 +200,7 @@ def _headers(email: OutboundEmail) -> dict[str, str]:
         OutboundEmail.Kind.NEW_LINK,
         OutboundEmail.Kind.NOTICE,
         OutboundEmail.Kind.STATUS,
+        OutboundEmail.Kind.CHECK_IN,  # an answer is welcome, but not from an autoresponder
     ):
         headers["Auto-Submitted"] = "auto-generated"
         headers["X-Auto-Response-Suppress"] = "All"

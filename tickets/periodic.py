@@ -18,6 +18,8 @@ PERIODIC_TASKS = [
     # Daily: clear raw inbound emails older than MAIL_RAW_RETENTION_DAYS (by name, as above).
     ("Clear old raw emails", "mail.tasks.purge_raw_messages", 24 * 60 * 60),
     ("Re-queue stalled bulk changes", "tickets.tasks.bulk_jobs_requeue", 60),
+    # Follow-ups after a ticket is solved; due-ness (the queue's business hours) comes from the rows.
+    ("Send due follow-ups", "tickets.tasks.check_ins_send", 60),
     # By name only, as above: the webhooks app sits above this one. The dispatcher turns new history
     # into deliveries and queues the sender when it wrote any; the sender's own run sends retries.
     ("Dispatch webhooks", "webhooks.tasks.dispatch", 5),

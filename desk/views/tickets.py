@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from canned_responses.selectors import courtesy_flags
 from canned_responses.services import ReplyPosted, canned_reply_post
-from desk import collide, composer, triage, workspace
+from desk import care, collide, composer, triage, workspace
 from desk.access import AgentRequest, agent_required
 from desk.forms import AgentReplyForm, TicketUpdateForm
 from helpdesk.lib.forms import add_service_errors
@@ -70,6 +70,7 @@ def ticket_page(
         "site_url": settings.SITE_URL,
         **collide.page_context(ticket=ticket, reply_form=reply_form),  # presence, "seen" marker, @mentions
         **triage.page_context(user=request.user, ticket=ticket, forms=forms, queue_agents=agents),
+        **care.page_context(user=request.user, ticket=ticket, forms=forms),  # follow-ups, goodwill, resolution
         "nav": workspace.ticket_nav(request, request.user, ticket),  # previous / next in the view
         **(extra or {}),
     }
