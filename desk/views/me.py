@@ -1,6 +1,10 @@
-"""The agent's own settings (/desk/me/): time zone and on-duty hours."""
+"""The agent's own settings (/desk/me/): time zone and on-duty hours; their customers' ratings
+over the last 30 days and, for a team lead, the bad ratings still to follow up."""
 
 from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -12,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 from desk.access import AgentRequest, agent_required
 from desk.forms import AgentSettingsForm
 from helpdesk.lib.forms import add_service_errors
+from satisfaction.selectors import csat_for_agent, follow_ups_open
 from tickets.selectors import agent_settings_initial
 from tickets.services.availability import agent_settings_set
 
@@ -38,6 +43,21 @@ def me(request: AgentRequest) -> HttpResponse:
                 now = timezone.now().astimezone(profile.zone)
                 messages.success(request, f"Saved. It's {now:%H:%M} in your zone; you're on duty {hours}.")
                 return redirect("desk:me")
-        return render(request, "desk/me.html", {"form": form}, status=400)
+        return render(request, "desk/me.html", {"form": form, **_ratings(request)}, status=400)
     form = AgentSettingsForm(initial=agent_settings_initial(request.user))
-    return render(request, "desk/me.html", {"form": form})
+    return render(request, "desk/me.html", {"form": form, **_ratings(request)})
+
+
+CSAT_DAYS = 30
+
+
+def _ratings(request: AgentRequest) -> dict[str, Any]:
+    """Three queries: the agent's CSAT, and the open follow-ups of the queues they lead (and their count)."""
+    now = timezone.now()
+    follow_ups, follow_ups_count = follow_ups_open(lead=request.user)
+    return {
+        "csat": csat_for_agent(agent=request.user, start=now - timedelta(days=CSAT_DAYS), end=now),
+        "csat_days": CSAT_DAYS,
+        "follow_ups": follow_ups,
+        "follow_ups_count": follow_ups_count,
+    }
