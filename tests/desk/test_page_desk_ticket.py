@@ -14,7 +14,7 @@ from tickets import services
 from tickets.models import Message, OutboundEmail, Ticket, TicketEvent
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-TICKET_QUERIES = 28  # session, user, the agent's bell/duty/zone, ticket, pending promise, promise counts, agents,
+TICKET_QUERIES = 29  # session, user, the agent's bell/duty/zone, ticket, pending promise, promise counts, agents,
 # the tickets it follows up or that follow it up, the people the customer copied,
 # messages, files, events, the ticket's policy (what "Waiting on customer" does to the promise),
 # canned responses for the composer (one query, whatever their number),
@@ -22,7 +22,8 @@ TICKET_QUERIES = 28  # session, user, the agent's bell/duty/zone, ticket, pendin
 # the conversation marker (newest event id) and the agents a note may @mention (desk/collide.py),
 # the triage cards (six: tags, tag names to suggest, related tickets, followers, merge candidates, queues),
 # the previous and the next ticket in the view (one index seek each),
-# the customer panel (their ticket counts, a few of their other tickets: two queries)
+# the customer panel (their ticket counts, a few of their other tickets: two queries),
+# the customer's ratings of each solve (one query)
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from satisfaction.models import Survey
 from satisfaction.services.loop import solved_auto_close, solved_confirm, solved_reopen
 from tests.factories import TicketFactory
-from tests.satisfaction.conftest import solve
+from tests.satisfaction.helpers import solve
 from tickets.models import Message, Notice, OutboundEmail, Promise, Ticket, TicketEvent
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from django.utils import timezone
 from satisfaction.models import Survey
 from satisfaction.services.surveys import rating_record, surveys_create_due
 from tests.factories import TicketFactory
-from tests.satisfaction.conftest import run_survey_task_later, send_later, solve
+from tests.satisfaction.helpers import run_survey_task_later, send_later, solve
 from tickets import services
 from tickets.models import OutboundEmail, Ticket
 from tickets.services.merge import ticket_merge
