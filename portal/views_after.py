@@ -64,7 +64,10 @@ def solved_no(request: HttpRequest, reference: str, token: str) -> HttpResponse:
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                return _written(request, ticket, written)
+                if written.ticket.pk != ticket.pk:  # a follow-up request, or the one a duplicate joined
+                    return _written(request, ticket, written)
+                messages.success(request, "Thanks, we've reopened your request. We'll be in touch.")
+                return redirect(link_path(ticket))
     context = {"ticket": ticket, "ticket_path": link_path(ticket), "form": form}
     return _page(request, "solved_no.html", context, status=status)
 
