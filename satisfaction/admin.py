@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 
 from satisfaction.models import SatisfactionSettings, Survey
+from satisfaction.services.config import settings_get
 
 
 @admin.register(SatisfactionSettings)
@@ -13,8 +17,13 @@ class SatisfactionSettingsAdmin(admin.ModelAdmin[SatisfactionSettings]):
     list_display = ("__str__", "surveys_on", "scale", "survey_every_days", "auto_close_days", "updated_at")
     fields = ("surveys_on", "scale", "survey_every_days", "survey_delay_minutes", "auto_close_days")
 
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        """Straight to the one row's form (made with the defaults the first time)."""
+        config = settings_get()
+        return HttpResponseRedirect(reverse("admin:satisfaction_satisfactionsettings_change", args=[config.pk]))
+
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return not SatisfactionSettings.objects.exists()
+        return False
 
     def has_delete_permission(self, request: HttpRequest, obj: SatisfactionSettings | None = None) -> bool:
         return False

@@ -9,7 +9,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from satisfaction.services.loop import solved_auto_close
+from satisfaction.services.loop import AUTO_CLOSE_BATCH, solved_auto_close
 from satisfaction.services.surveys import surveys_create_due
 
 PERIODIC_DB_RETRY = {
@@ -29,11 +29,12 @@ def surveys_send_task() -> int:
 
 
 @shared_task(name="satisfaction.tasks.auto_close", soft_time_limit=50, time_limit=60)  # type: ignore[untyped-decorator]
-def auto_close_task() -> int:
-    """Close solved tickets past the admin's auto-close days, a batch at a time, for up to ~20 batches."""
+def auto_close_task(batch: int = AUTO_CLOSE_BATCH) -> int:
+    """Close solved tickets past the admin's auto-close days, a batch at a time, up to 20 batches
+    a run (the next hourly run goes on)."""
     closed = 0
     for _ in range(20):
-        done = solved_auto_close()
+        done = solved_auto_close(batch=batch)
         closed += done
         if not done:
             break

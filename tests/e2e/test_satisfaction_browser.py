@@ -149,3 +149,63 @@ def test_a_customer_says_no_then_yes(
     ticket.refresh_from_db()
     assert ticket.status == Ticket.Status.CLOSED
     assert ticket.events.filter(kind=TicketEvent.Kind.CUSTOMER_CONFIRMED).count() == 1
+
+
+def test_a_bad_rating_reaches_the_team_lead_who_follows_it_up(
+    celery_worker_process: Worker,
+    smtp_server: Mailbox,
+    desk: Any,
+    live_site: str,
+    browser: Browser,
+    screenshot: Screenshot,
+) -> None:
+    from satisfaction.services.surveys import rating_record, survey_for_solve
+    from tests.factories import UserFactory
+
+    lead = UserFactory(username="lena", first_name="Lena", last_name="Lead")
+    desk.queue_a.team_lead = lead
+    desk.queue_a.save()
+    ticket = _submitted(smtp_server)
+    services.ticket_status_change(ticket=ticket, agent=desk.agent_a, status=Ticket.Status.RESOLVED)
+    survey = survey_for_solve(ticket_id=ticket.pk)
+    assert survey is not None
+    smtp_server.wait_for(2)  # the survey
+    rating_record(survey_id=survey.pk, rating=1, comment="Three days and no answer.")
+    notice_email = smtp_server.wait_for(3)[2]
+    assert notice_email["To"] == lead.email
+    assert str(notice_email["Subject"]) == f"Bad rating: {ticket.reference} {SUBJECT}"
+    ticket_url = _link(notice_email, rf"({re.escape(live_site)}/desk/t/\S+/)")
+
+    page = browser.new_context().new_page()
+    sign_in(page, live_site, "lena")
+    page.goto(f"{live_site}/desk/me/")
+    follow_ups = page.locator(".follow-ups")
+    expect(follow_ups).to_contain_text("Bad ratings to follow up in your queues (1)")
+    expect(follow_ups.get_by_role("link", name=ticket.reference)).to_be_visible()
+    page.goto(ticket_url)
+    card = page.locator(".ratings-card")
+    expect(card.locator(".rating-label")).to_have_text("Bad")
+    expect(card).to_contain_text("Three days and no answer.")
+    screenshot(page, "satisfaction-bad-rating-desk")
+    card.get_by_role("button", name="Mark followed up").click()
+    expect(page.get_by_text("Follow-up marked done.")).to_be_visible()
+    expect(page.locator(".ratings-card")).to_contain_text("Followed up by Lena Lead")
+    page.goto(f"{live_site}/desk/me/")
+    expect(page.locator(".follow-ups")).to_have_count(0)
+
+
+def test_the_admin_chooses_the_five_point_scale(
+    desk: Any, live_site: str, browser: Browser, screenshot: Screenshot, transactional_db: None
+) -> None:
+    from tests.e2e.helpers import admin_sign_in
+
+    page = browser.new_context().new_page()
+    admin_sign_in(page, live_site)
+    page.get_by_role("link", name="Satisfaction settings").click()  # on the admin's index: straight to the form
+    page.get_by_label("Rating scale").select_option(label="1 to 5")
+    page.get_by_label("Close solved tickets after (days)").fill("5")
+    screenshot(page, "satisfaction-admin-settings")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_text("was changed successfully")).to_be_visible()
+    config = settings_get()
+    assert (config.scale, config.auto_close_days) == (5, 5)
