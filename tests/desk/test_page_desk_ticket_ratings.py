@@ -83,3 +83,20 @@ def test_each_solve_keeps_its_own_rating(desk, ticket, alice, rated_bad):
     rating_record(survey_id=second.pk, rating=3)
     page = text(alice.get(url(ticket)))
     assert page.count("Solve of") == 2 and "Good" in page and "Nobody called me back" in page
+
+
+def test_the_lead_finds_the_bad_rating_under_the_bell(desk, ticket):
+    from django.test import Client
+
+    from tests.factories import UserFactory
+
+    lead = UserFactory(username="lena", first_name="Lena", last_name="Lead")
+    desk.queue_a.team_lead = lead
+    desk.queue_a.save()
+    solve(ticket, desk.agent_a)
+    run_survey_task_later()
+    rating_record(survey_id=Survey.objects.get(ticket=ticket).pk, rating=1)
+    client = Client()
+    client.force_login(lead)
+    page = text(client.get("/desk/notices/"))
+    assert f"Bad rating Unread {ticket.reference} {ticket.subject}" in page
