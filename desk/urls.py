@@ -12,6 +12,7 @@ from desk.views import (
     presence,
     queue,
     reports,
+    satisfaction,
     saved_views,
     search,
     tickets,
@@ -36,6 +37,11 @@ urlpatterns = [
     path("t/<str:reference>/reply/", tickets.ticket_reply, name="reply"),
     path("t/<str:reference>/update/", tickets.ticket_update, name="update"),
     path("t/<str:reference>/bounce/clear/", tickets.bounce_clear, name="bounce_clear"),
+    path(
+        "t/<str:reference>/ratings/<int:survey_id>/done/",
+        satisfaction.follow_up_mark_done,
+        name="rating_follow_up_done",
+    ),
     path("t/<str:reference>/presence/", presence.ticket_presence, name="presence"),
     path("t/<str:reference>/files/<int:attachment_id>/", tickets.attachment_download, name="file"),
     # Triage (desk/views/triage.py): move and kind, take it, tags, related tickets, follow, merge.

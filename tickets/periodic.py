@@ -25,6 +25,10 @@ PERIODIC_TASKS = [
     ("Dispatch webhooks", "webhooks.tasks.dispatch", 5),
     ("Send due webhooks", "webhooks.tasks.send_due", 10),
     ("Clear old webhook deliveries", "webhooks.tasks.purge_deliveries", 24 * 60 * 60),
+    # By name only, as above: the satisfaction app sits above this one. Surveys for solves that
+    # waited their delay; solved tickets closed after the admin's number of days.
+    ("Send satisfaction surveys", "satisfaction.tasks.surveys_send", 60),
+    ("Close solved tickets", "satisfaction.tasks.auto_close", 60 * 60),
 ]
 
 

@@ -26,6 +26,7 @@ from desk.forms import AgentReplyForm, TicketUpdateForm
 from helpdesk.lib.forms import add_service_errors
 from knowledgebase import selectors as kb_selectors
 from knowledgebase.links import article_markdown_link
+from satisfaction.selectors import ticket_surveys
 from tickets import selectors, services
 from tickets.conversation import ConversationChanged
 from tickets.customers import customer_facts
@@ -58,6 +59,7 @@ def ticket_page(
         "waiting_note": agent_waiting_note(customer_first_name=ticket.customer.first_name, policy=policy),
         "waiting_chosen": status_after == Ticket.Status.WAITING,
         "promise_stats": selectors.promise_stats_for_ticket(ticket),
+        "surveys": ticket_surveys(ticket),  # one query: each solve's rating
         "follow_ups": selectors.ticket_follow_ups_for_agent(user=request.user, ticket=ticket),
         "copies": copies,
         "now": timezone.now(),

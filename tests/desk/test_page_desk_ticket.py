@@ -15,7 +15,7 @@ from tickets.models import Message, OutboundEmail, Ticket, TicketEvent
 from tickets.sla_config import sla_config
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-TICKET_QUERIES = 29  # session, user, the agent's bell/duty/zone, ticket, pending promise, promise counts, agents,
+TICKET_QUERIES = 30  # session, user, the agent's bell/duty/zone, ticket, pending promise, promise counts, agents,
 # the tickets it follows up or that follow it up, the people the customer copied,
 # messages, files, events (the ticket's policy comes from the process's copy: call sla_config() first),
 # canned responses for the composer (one query, whatever their number),
@@ -25,7 +25,8 @@ TICKET_QUERIES = 29  # session, user, the agent's bell/duty/zone, ticket, pendin
 # the previous and the next ticket in the view (one index seek each),
 # the customer panel (their ticket counts, a few of their other tickets: two queries),
 # the care cards (the ticket's follow-ups, its praised messages; a complaint's are counted in
-# tests/desk/test_page_desk_ticket_care.py)
+# tests/desk/test_page_desk_ticket_care.py),
+# the customer's ratings of each solve (one query)
 
 pytestmark = pytest.mark.django_db
 
