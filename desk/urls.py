@@ -42,6 +42,7 @@ urlpatterns = [
         satisfaction.follow_up_mark_done,
         name="rating_follow_up_done",
     ),
+    path("t/<str:reference>/ratings/<int:survey_id>/praise/", satisfaction.comment_praise, name="rating_praise"),
     path("t/<str:reference>/presence/", presence.ticket_presence, name="presence"),
     path("t/<str:reference>/files/<int:attachment_id>/", tickets.attachment_download, name="file"),
     # Triage (desk/views/triage.py): move and kind, take it, tags, related tickets, follow, merge.

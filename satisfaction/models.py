@@ -84,6 +84,10 @@ class Survey(models.Model):
     follow_up_done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The comment marked as praise for the agent who solved it (tickets' Praise keeps the words).
+    praise = models.OneToOneField(
+        "tickets.Praise", on_delete=models.SET_NULL, null=True, blank=True, related_name="survey"
+    )
 
     class Meta:
         ordering = ["-solved_at", "-id"]

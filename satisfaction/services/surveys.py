@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
@@ -30,6 +31,7 @@ from tickets.models import Customer, Notice, OutboundEmail, Ticket, TicketEvent
 from tickets.models.agent import is_agent
 from tickets.services.events import event_record
 from tickets.services.outbox import outbox_enqueue, outbox_enqueue_notices
+from tickets.services.praise import praise_record
 
 # Solves older than this are never surveyed: switching surveys on does not mail last month's customers.
 LOOKBACK = timedelta(days=2)
@@ -159,6 +161,22 @@ def _bad_rating_notify(survey: Survey) -> None:
         ticket=survey.ticket, user=user, kind=Notice.Kind.BAD_RATING, created_at=survey.rated_at or timezone.now()
     )
     outbox_enqueue_notices(notices=[notice])
+
+
+def comment_praise_mark(*, survey: Survey, marked_by: User) -> Survey:
+    """Mark the survey's comment as praise for the agent who solved the ticket, once.
+
+    Raises ValidationError when there is no comment, no one to credit, or it is marked already."""
+    with transaction.atomic():
+        survey = Survey.objects.select_for_update().select_related("ticket").get(pk=survey.pk)
+        if not survey.comment:
+            raise ValidationError("This rating has no comment to mark.")
+        if survey.praise_id is not None:
+            raise ValidationError("This comment is already marked as praise.")
+        agent = User.objects.filter(pk=survey.agent_id).first() if survey.agent_id else None
+        survey.praise = praise_record(ticket=survey.ticket, marked_by=marked_by, text=survey.comment, agent=agent)
+        survey.save(update_fields=["praise"])
+    return survey
 
 
 def follow_up_done(*, survey: Survey, agent_id: int) -> bool:

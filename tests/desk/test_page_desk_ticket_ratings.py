@@ -11,6 +11,7 @@ from satisfaction.models import Survey
 from satisfaction.services.surveys import rating_record
 from tests.satisfaction.helpers import run_survey_task_later, solve
 from tickets import services
+from tickets.models import Praise
 
 pytestmark = pytest.mark.django_db
 
@@ -100,3 +101,31 @@ def test_the_lead_finds_the_bad_rating_under_the_bell(desk, ticket):
     client.force_login(lead)
     page = text(client.get("/desk/notices/"))
     assert f"Bad rating Unread {ticket.reference} {ticket.subject}" in page
+
+
+@pytest.fixture
+def rated_good(desk, ticket) -> Survey:
+    ticket.assignee = desk.agent_a
+    ticket.save(update_fields=["assignee"])
+    solve(ticket, desk.agent_a)
+    run_survey_task_later()
+    survey = Survey.objects.get(ticket=ticket)
+    rating_record(survey_id=survey.pk, rating=3, comment="Alice sorted it in minutes, thank you!")
+    return survey
+
+
+def test_a_kind_comment_is_marked_as_praise_once_and_shows_on_the_agents_page(desk, ticket, alice, bob, rated_good):
+    praise_url = f"/desk/t/{ticket.reference}/ratings/{rated_good.pk}/praise/"
+    assert "Mark as praise" in text(alice.get(url(ticket)))
+    assert alice.get(praise_url).status_code == 405
+    assert bob.post(praise_url).status_code == 404  # Bob works another queue
+    page = text(alice.post(praise_url, follow=True))
+    assert "Marked as praise for Alice Agent." in page and "Mark as praise" not in page
+    again = text(alice.post(praise_url, follow=True))
+    assert "This comment is already marked as praise." in again
+    assert Praise.objects.get().text == "Alice sorted it in minutes, thank you!"
+    assert "Alice sorted it in minutes, thank you!" in text(alice.get("/desk/me/"))
+
+
+def test_a_bad_ratings_comment_offers_no_praise(desk, ticket, alice, rated_bad):
+    assert "Mark as praise" not in text(alice.get(url(ticket)))

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
-from satisfaction.services.surveys import follow_up_done, rating_record
+from satisfaction.services.surveys import comment_praise_mark, follow_up_done, rating_record
 from tests.factories import UserFactory
-from tickets.models import Notice, OutboundEmail, TicketEvent
+from tickets.models import Notice, OutboundEmail, Praise, TicketEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -76,3 +76,23 @@ def test_marking_the_follow_up_done_once(desk, surveyed):
     assert not follow_up_done(survey=surveyed, agent_id=desk.agent_a.pk)
     surveyed.refresh_from_db()
     assert surveyed.follow_up_done_by == desk.agent_b and not surveyed.follow_up_open
+
+
+def test_a_comment_is_praise_for_the_agent_who_solved_it_once(desk, surveyed):
+    rating_record(survey_id=surveyed.pk, rating=3, comment="Patient and clear")
+    survey = comment_praise_mark(survey=surveyed, marked_by=desk.agent_b)
+    assert (survey.praise.agent, survey.praise.text, survey.praise.marked_by) == (
+        desk.agent_a,
+        "Patient and clear",
+        desk.agent_b,
+    )
+    with pytest.raises(ValidationError, match="already marked"):
+        comment_praise_mark(survey=surveyed, marked_by=desk.agent_a)
+    assert Praise.objects.count() == 1
+
+
+def test_a_rating_without_a_comment_has_nothing_to_mark(surveyed):
+    rating_record(survey_id=surveyed.pk, rating=3)
+    with pytest.raises(ValidationError, match="no comment"):
+        comment_praise_mark(survey=surveyed, marked_by=None)
+    assert not Praise.objects.exists()
