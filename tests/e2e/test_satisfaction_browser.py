@@ -1,7 +1,8 @@
 """After "solved", in Chromium on the real stack (Celery worker on Redis, a real SMTP server):
 
 - a customer rates the help from the survey email actually delivered: opening the link (what a
-  mail scanner does) records nothing; the page's "Send" does, and the desk shows the rating;
+  mail scanner does) records nothing; the page's "Send" does, the desk shows the rating, and an
+  agent marks its kind comment as praise, which lists it on the solver's own page;
 - a customer answers "No, I still need help" on the private page (the ticket reopens, with a
   promise), and later "Yes, this solved it" from the link in the solved email (the ticket closes).
 
@@ -102,6 +103,11 @@ def test_a_customer_rates_from_the_survey_email(
     card = desk_page.locator(".ratings-card")
     expect(card.locator(".rating-label")).to_have_text("Good")
     expect(card).to_contain_text("Quick and friendly, thank you.")
+    card.get_by_role("button", name="Mark as praise").click()  # the kind words count for Alice
+    expect(desk_page.get_by_text("Marked as praise for Alice Agent.")).to_be_visible()
+    expect(desk_page.locator(".ratings-card .praise-marked")).to_be_visible()
+    desk_page.goto(f"{live_site}/desk/me/")
+    expect(desk_page.locator(".praise-list")).to_contain_text("Quick and friendly, thank you.")
     smtp_server.wait_quiet(3, 2.0)  # one survey, however often the task ran
 
 
