@@ -23,6 +23,7 @@ COPY portal ./portal
 COPY desk ./desk
 COPY mail ./mail
 COPY webhooks ./webhooks
+COPY reporting ./reporting
 COPY api ./api
 COPY templates ./templates
 COPY static ./static

@@ -42,14 +42,14 @@ run: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy helpdesk tickets knowledgebase canned_responses portal desk mail webhooks api
+	$(VENV)/bin/mypy helpdesk tickets knowledgebase canned_responses portal desk mail webhooks reporting api
 	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 	$(DEPLOY_CHECK_ENV) $(PY) manage.py check --deploy --fail-level WARNING
 
 typecheck: $(STAMP)
-	$(VENV)/bin/mypy helpdesk tickets knowledgebase canned_responses portal desk mail webhooks api
+	$(VENV)/bin/mypy helpdesk tickets knowledgebase canned_responses portal desk mail webhooks reporting api
 
 test: lint
 	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "desk",
     "mail",
     "webhooks",
+    "reporting",
     "api",
 ]
 

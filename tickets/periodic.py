@@ -23,6 +23,9 @@ PERIODIC_TASKS = [
     ("Dispatch webhooks", "webhooks.tasks.dispatch", 5),
     ("Send due webhooks", "webhooks.tasks.send_due", 10),
     ("Clear old webhook deliveries", "webhooks.tasks.purge_deliveries", 24 * 60 * 60),
+    # By name only, as above: the reports' app sits above this one. Rebuilds the report days touched
+    # since its last run (docs/reports.md).
+    ("Roll up the reports", "reporting.tasks.rollup", 5 * 60),
 ]
 
 
