@@ -45,17 +45,21 @@ class DeflectionSource:
     def start(self, cursor: RollupCursor, now: datetime) -> None:
         cursor.watermark = now
 
-    def changed_days(self, cursor: RollupCursor, now: datetime) -> set[date]:
+    def catch_up(self, cursor: RollupCursor, now: datetime) -> int:
+        """Recount whole the days of the forms that had news since the cursor (a few a day)."""
         since = (cursor.watermark or now) - SETTLE
         recent = DeflectionEvent.objects.filter(kind__in=KINDS.values, created_at__gte=since).values("form_id")
         cursor.watermark = now
-        return {day_of(form["first"]) for form in _forms(recent)}
+        days = {day_of(form["first"]) for form in _forms(recent)}
+        self.rebuild(days)
+        return len(days)
 
-    def all_days(self) -> set[date]:
+    def rebuild_all(self) -> int:
         every = DeflectionEvent.objects.values("form_id")
-        return {day_of(form["first"]) for form in _forms(every)} | set(
-            DailyDeflection.objects.values_list("day", flat=True)
-        )
+        days = {day_of(form["first"]) for form in _forms(every)}
+        days |= set(DailyDeflection.objects.values_list("day", flat=True))
+        self.rebuild(days)
+        return len(days)
 
     def rebuild(self, days: Collection[date]) -> None:
         wanted = set(days)

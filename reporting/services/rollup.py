@@ -1,22 +1,23 @@
-"""The roll-up run: each source finds the report days touched since its cursor and rebuilds them.
+"""The roll-up run: each source catches up with what changed since its cursor.
 
-A *source* (``RollupSource``) owns one daily table. ``changed_days`` reads what changed after the
-cursor (and refreshes any facts it keeps), moving the cursor forward; ``rebuild`` recomputes whole
-days from scratch (delete the day's rows, insert them again), so running it twice, or over a day
-that did not change, gives the same rows. ``all_days`` lists every day with data, for a backfill.
+A *source* owns one daily table. ``catch_up`` reads what changed after the cursor, brings the
+daily rows up to date (a delta, or whole days recounted) and moves the cursor; running it again
+over the same changes leaves the same rows. ``rebuild_all`` recounts every day from the raw rows
+(the backfill, and the repair for anything a delta could miss, such as a deleted ticket or a
+calendar changed after the fact).
 
 Each source runs in its own transaction holding its cursor row's lock (``SKIP LOCKED``): a second
 worker running at the same time skips that source instead of waiting or doubling the work, and a
-run that fails leaves the cursor where it was, so the next one redoes the same days.
+run that fails leaves the cursor where it was, so the next one redoes the same changes.
 Adding a source: docs/reports.md.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Protocol
 
 from django.db import transaction
@@ -30,20 +31,16 @@ logger = logging.getLogger(__name__)
 class RollupSource(Protocol):
     name: str
 
-    def changed_days(self, cursor: RollupCursor, now: datetime) -> set[date]:
-        """Days touched since the cursor; moves ``cursor.watermark`` / ``cursor.last_id`` (not saved)."""
-        ...
-
-    def rebuild(self, days: Collection[date]) -> None:
-        """Recompute these days' rows from the raw rows (or the source's facts)."""
-        ...
-
-    def all_days(self) -> set[date]:
-        """Every day with data: what a backfill rebuilds (refreshing all facts first)."""
-        ...
-
     def start(self, cursor: RollupCursor, now: datetime) -> None:
-        """Place a new cursor at ``now``: history before it is the backfill's job."""
+        """Place a new cursor at ``now`` (not saved): history before it is the backfill's job."""
+        ...
+
+    def catch_up(self, cursor: RollupCursor, now: datetime) -> int:
+        """Apply the changes since the cursor and move it (not saved); returns the days touched."""
+        ...
+
+    def rebuild_all(self) -> int:
+        """Recount every day from the raw rows; returns the days rebuilt."""
         ...
 
 
@@ -67,13 +64,12 @@ def rollup_source_run(source: RollupSource, *, now: datetime | None = None) -> R
             return RunResult(source.name, 0, skipped=True)  # another worker is on it
         if cursor.ran_at is None:
             source.start(cursor, now)
-            days: set[date] = set()
+            days = 0
         else:
-            days = source.changed_days(cursor, now)
-            source.rebuild(sorted(days))
+            days = source.catch_up(cursor, now)
         cursor.ran_at = now
         cursor.save()
-    return RunResult(source.name, len(days))
+    return RunResult(source.name, days)
 
 
 def rollup_run(sources: Sequence[RollupSource], *, now: datetime | None = None) -> list[RunResult]:
@@ -94,9 +90,8 @@ def rollup_backfill(sources: Sequence[RollupSource], *, now: datetime | None = N
                 results.append(RunResult(source.name, 0, skipped=True))
                 continue
             source.start(cursor, now)
-            days = source.all_days()
-            source.rebuild(sorted(days))
+            days = source.rebuild_all()
             cursor.ran_at = now
             cursor.save()
-        results.append(RunResult(source.name, len(days)))
+        results.append(RunResult(source.name, days))
     return results

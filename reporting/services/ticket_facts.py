@@ -12,7 +12,7 @@ refreshes the ticket, and so every day it counts on, to its new place.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from django.db.models.functions import Coalesce
@@ -20,6 +20,7 @@ from django.db.models.functions import Coalesce
 from reporting import buckets
 from reporting.days import day_of
 from reporting.models import PromiseFact, TicketFact
+from reporting.services.ticket_deltas import Deltas
 from tickets.business_hours import Schedule, business_minutes_between
 from tickets.models import Promise, Queue, Ticket
 from tickets.models.ticket import OPEN_STATUSES
@@ -76,19 +77,11 @@ def _ticket_fact(row: dict[str, Any], schedule: Schedule | None) -> TicketFact:
     return fact
 
 
-def _fact_days(ticket_ids: list[int]) -> set[date]:
-    """The days the tickets' current facts count on (before a refresh: the days to recount)."""
-    days: set[date] = set()
-    for row in TicketFact.objects.filter(ticket_id__in=ticket_ids).values_list(
-        "created_day", "first_response_day", "solved_day"
-    ):
-        days.update(day for day in row if day is not None)
-    days.update(PromiseFact.objects.filter(ticket_id__in=ticket_ids).values_list("day", flat=True).distinct())
-    return days
-
-
-def _refresh_batch(ticket_ids: list[int], schedules: dict[int, Schedule | None]) -> set[date]:
-    days = _fact_days(ticket_ids)
+def _refresh_batch(ticket_ids: list[int], schedules: dict[int, Schedule | None], deltas: Deltas) -> None:
+    for old in TicketFact.objects.filter(ticket_id__in=ticket_ids):
+        deltas.ticket(old, -1)
+    for old_promise in PromiseFact.objects.filter(ticket_id__in=ticket_ids):
+        deltas.promise(old_promise, -1)
     tickets = {row["id"]: row for row in Ticket.objects.filter(pk__in=ticket_ids).order_by().values(*TICKET_FIELDS)}
     facts = [_ticket_fact(row, schedules.get(row["queue_id"])) for row in tickets.values()]
     settled = (
@@ -116,9 +109,9 @@ def _refresh_batch(ticket_ids: list[int], schedules: dict[int, Schedule | None])
     TicketFact.objects.bulk_create(facts, batch_size=BATCH)
     PromiseFact.objects.bulk_create(promise_facts, batch_size=BATCH)
     for fact in facts:
-        days.update(day for day in (fact.created_day, fact.first_response_day, fact.solved_day) if day is not None)
-    days.update(fact.day for fact in promise_facts)
-    return days
+        deltas.ticket(fact, +1)
+    for promise_fact in promise_facts:
+        deltas.promise(promise_fact, +1)
 
 
 def _chunks(ids: Iterable[int], size: int) -> Iterator[list[int]]:
@@ -132,26 +125,22 @@ def _chunks(ids: Iterable[int], size: int) -> Iterator[list[int]]:
         yield chunk
 
 
-def facts_refresh(ticket_ids: Iterable[int]) -> set[date]:
-    """Recompute the facts of these tickets; returns every day they counted on before or after."""
+def facts_refresh(ticket_ids: Iterable[int]) -> Deltas:
+    """Recompute the facts of these tickets; returns what that changes in the daily rows."""
     schedules = queue_schedules()
-    days: set[date] = set()
+    deltas = Deltas()
     for chunk in _chunks(sorted(set(ticket_ids)), BATCH):
-        days |= _refresh_batch(chunk, schedules)
-    return days
+        _refresh_batch(chunk, schedules, deltas)
+    return deltas
 
 
-def facts_refresh_all() -> set[date]:
-    """Every ticket's facts, in id order, batch by batch (the backfill)."""
+def facts_refresh_all() -> None:
+    """Every ticket's facts, in id order, batch by batch (the backfill rebuilds the days after)."""
     schedules = queue_schedules()
-    days: set[date] = set()
     last = 0
     while True:
         chunk = list(Ticket.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:BATCH])
         if not chunk:
             break
-        days |= _refresh_batch(chunk, schedules)
+        _refresh_batch(chunk, schedules, Deltas())
         last = chunk[-1]
-    # Facts of tickets deleted since (cascaded) leave nothing behind; a day left with rows but no
-    # facts is rebuilt empty by the caller.
-    return days

@@ -4,7 +4,9 @@ Changes are found two ways, both cheap at any size: history rows past an id curs
 breaks promises without touching the ticket row) and tickets whose ``updated_at`` passed the last
 run's watermark (the ``ticket_sort_updated`` index). Both read a little behind (``SETTLE``): a
 transaction that started before the last run and committed after it is still seen, as long as it
-took less than that. A day is rebuilt whole from the facts in five queries, however many days.
+took less than that. The changed tickets' facts are refreshed and the difference applied to the
+daily rows (reporting/services/ticket_deltas.py); the backfill rebuilds every day from the facts
+instead, in five queries.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ class TicketsSource:
         cursor.last_id = TicketEvent.objects.aggregate(top=Max("id"))["top"] or 0
         cursor.watermark = now
 
-    def changed_days(self, cursor: RollupCursor, now: datetime) -> set[date]:
+    def catch_up(self, cursor: RollupCursor, now: datetime) -> int:
         events = list(TicketEvent.objects.filter(id__gt=cursor.last_id).values_list("id", "ticket_id", "created_at"))
         ticket_ids = {ticket_id for _, ticket_id, _ in events}
         since = (cursor.watermark or now) - SETTLE
@@ -41,13 +43,20 @@ class TicketsSource:
         settled = [event_id for event_id, _, at in events if at < now - SETTLE]
         cursor.last_id = max(settled, default=cursor.last_id)
         cursor.watermark = now
-        return facts_refresh(ticket_ids)
+        return len(facts_refresh(ticket_ids).apply())
 
-    def all_days(self) -> set[date]:
-        days = facts_refresh_all()
-        return days | set(DailyTicketStats.objects.order_by().values_list("day", flat=True).distinct())
+    def rebuild_all(self) -> int:
+        facts_refresh_all()
+        days = set(DailyTicketStats.objects.order_by().values_list("day", flat=True).distinct())
+        facts = TicketFact.objects.order_by()
+        for name in ("created_day", "first_response_day", "solved_day"):
+            days.update(facts.exclude(**{name: None}).values_list(name, flat=True).distinct())
+        days.update(PromiseFact.objects.order_by().values_list("day", flat=True).distinct())
+        self.rebuild(days)
+        return len(days)
 
     def rebuild(self, days: Collection[date]) -> None:
+        """Recount these days whole from the facts."""
         days = list(days)
         if not days:
             return

@@ -4,14 +4,16 @@ worker's incremental runs."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
 import time_machine
+from django.db import connection, transaction
 
 from knowledgebase.models import DeflectionEvent
-from reporting.models import DailyDeflection, DailyTicketStats, TicketFact
+from reporting.models import DailyDeflection, DailyTicketStats, RollupCursor, TicketFact
 from reporting.report import Figure, ReportContext, ReportQuery, Scope, report_scope
 from reporting.sections import SECTIONS
 from reporting.services.rollup import rollup_backfill, rollup_run
@@ -19,6 +21,7 @@ from reporting.sources import SOURCES
 from tests.factories import TicketFactory
 from tests.reporting import recount
 from tests.reporting.seed import NOW, ZONE, Seeded, seed
+from tests.services import require_postgres
 from tickets.models import Promise, Ticket, TicketEvent
 
 pytestmark = pytest.mark.django_db
@@ -106,7 +109,9 @@ def test_days_are_the_desks_and_durations_are_business_time(seeded):
 
 def snapshot() -> list[tuple]:
     rows = DailyTicketStats.objects.order_by("day", "queue", "agent", "kind", "channel")
-    return [*rows.values_list(), *DailyDeflection.objects.order_by("day").values_list("day", "shown", "opened")]
+    fields = [f.name for f in DailyTicketStats._meta.get_fields() if f.name != "id"]
+    deflection = DailyDeflection.objects.order_by("day").values_list("day", "shown", "opened", "not_submitted")
+    return [*rows.values_list(*fields), *deflection]
 
 
 def test_the_worker_run_catches_up_with_changes_and_a_second_run_changes_nothing(seeded, desk):
@@ -131,6 +136,8 @@ def test_the_worker_run_catches_up_with_changes_and_a_second_run_changes_nothing
         before = snapshot()
         rollup_run(SOURCES)
         assert snapshot() == before
+        rollup_backfill(SOURCES)  # recounting every day from scratch finds what the deltas left
+        assert snapshot() == before
 
 
 def test_the_first_run_starts_from_now_and_leaves_history_to_the_backfill(desk, settings):
@@ -143,3 +150,31 @@ def test_the_first_run_starts_from_now_and_leaves_history_to_the_backfill(desk, 
     with time_machine.travel(NOW + timedelta(minutes=1), tick=False):
         rollup_run(SOURCES)
         assert list(DailyTicketStats.objects.values_list("day", "created")) == [(TODAY, 1)]
+
+
+@pytest.mark.postgres
+def test_a_second_worker_skips_a_source_another_run_holds(transactional_db, desk):
+    """Two workers at once: the one that finds the cursor row locked skips, and does nothing twice."""
+    require_postgres()
+    rollup_run(SOURCES)  # the cursors exist
+    held, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        try:
+            with transaction.atomic():
+                RollupCursor.objects.select_for_update().get(source="tickets")
+                held.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    worker = threading.Thread(target=hold)
+    worker.start()
+    try:
+        assert held.wait(10)
+        results = {result.source: result for result in rollup_run(SOURCES)}
+        assert results["tickets"].skipped and not results["deflection"].skipped
+    finally:
+        release.set()
+        worker.join()
+    assert not any(result.skipped for result in rollup_run(SOURCES))
