@@ -31,8 +31,13 @@ class ReportForm(forms.Form):
     )
 
     def __init__(self, data: Any, *, scope: Scope, agents: list[User], today: date) -> None:
+        start, end = last_days(DEFAULT_DAYS, today)
+        if data is not None and not data.get("start") and not data.get("end"):
+            data = data.copy()  # filters chosen, no range: the default range, shown in the fields
+            data["start"], data["end"] = start.isoformat(), end.isoformat()
         super().__init__(data)
         self.today = today
+        self.fields["start"].initial, self.fields["end"].initial = start, end  # shown when nothing was chosen
         cast(forms.ChoiceField, self.fields["queue"]).choices = [
             ("", "All my queues"),
             *((q.pk, q.name) for q in scope.queues),

@@ -66,7 +66,7 @@ class ReportQuery:
 
     @property
     def weekly(self) -> bool:
-        return len(self.days) > WEEKLY_AFTER_DAYS
+        return (self.end - self.start).days + 1 > WEEKLY_AFTER_DAYS
 
     def period_of(self, day: date) -> date:
         """The chart's step a day falls in: the day itself, or its week's Monday (weekly ranges)."""
@@ -98,6 +98,15 @@ class Figure:
     chart: str = "stacked"
     unit: str = ""
     footer: list[Cell] | None = None  # a total row, shown and exported after the rows
+
+    @property
+    def text_rows(self) -> list[list[str]]:
+        """The rows as the table shows them (the CSV writes numbers as numbers, the same digits)."""
+        return [[str(cell) for cell in row] for row in self.rows]
+
+    @property
+    def text_footer(self) -> list[str] | None:
+        return [str(cell) for cell in self.footer] if self.footer else None
 
 
 @dataclass

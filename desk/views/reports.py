@@ -8,6 +8,7 @@ queues' figures and their own; team leads and admins everyone's (``reporting.rep
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import render
@@ -15,11 +16,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from desk.access import AgentRequest, agent_required
-from desk.charts import chart_for
+from desk.charts import bars_html, chart_for, row_html, rows_html
 from desk.forms_reports import PERIODS, ReportForm, last_days
 from helpdesk.lib.csv_safe import csv_text
 from reporting.days import day_of
-from reporting.report import ReportContext, report_scope
+from reporting.report import Figure, ReportContext, report_scope
 from reporting.sections import SECTIONS, section_for
 from tickets import selectors
 
@@ -29,6 +30,17 @@ def _report(request: AgentRequest) -> tuple[ReportForm, ReportContext]:
     agents = list(selectors.agents_for_queues(scope.queue_ids)) if scope.all_agents else [request.user]  # type: ignore[arg-type]
     form = ReportForm(request.GET or None, scope=scope, agents=agents, today=day_of(timezone.now()))
     return form, ReportContext(scope, form.report_query())
+
+
+def _drawn(figure: Figure) -> dict[str, Any]:
+    chart = chart_for(figure)
+    return {
+        "figure": figure,
+        "chart": chart,
+        "bars": bars_html(chart) if chart else "",
+        "rows": rows_html(figure.text_rows),
+        "footer": row_html(figure.text_footer) if figure.text_footer else "",
+    }
 
 
 def _with(params: QueryDict, **changes: str) -> str:
@@ -42,7 +54,7 @@ def _with(params: QueryDict, **changes: str) -> str:
 @agent_required
 def reports(request: AgentRequest) -> HttpResponse:
     form, report = _report(request)
-    sections = [(section, [(figure, chart_for(figure)) for figure in section.figures(report)]) for section in SECTIONS]
+    sections = [(section, [_drawn(figure) for figure in section.figures(report)]) for section in SECTIONS]
     presets = []
     for days in PERIODS:
         start, end = last_days(days, form.today)

@@ -93,7 +93,7 @@ def test_every_figure_has_a_chart_its_table_and_a_csv_link(alice, seeded):
         assert f'data-figure="{figure}"' in content
         assert f'href="/desk/reports/{figure}.csv?' in content
     assert content.count('<svg class="report-chart"') == 8
-    assert 'role="img" aria-labelledby="chart-volume-kind-title chart-volume-kind-desc"' in content
+    assert 'role="img" aria-labelledby="chart-volume-kind-title" aria-describedby="chart-volume-kind-desc"' in content
 
 
 def test_alice_sees_her_queue_and_her_own_figures_only(alice, bob, seeded, desk):
