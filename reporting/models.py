@@ -71,8 +71,9 @@ class DailyTicketStats(models.Model):
 
     day = models.DateField()
     queue = models.ForeignKey("tickets.Queue", on_delete=models.CASCADE, related_name="+")
+    # A deleted user's rows stay, as nobody's: the queue's figures keep their tickets.
     agent = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     kind = models.CharField(max_length=16)
     channel = models.CharField(max_length=16)
