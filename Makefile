@@ -44,14 +44,14 @@ run: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy helpdesk tickets knowledgebase canned_responses portal desk mail webhooks satisfaction api
+	$(VENV)/bin/mypy helpdesk tickets knowledgebase canned_responses portal desk mail webhooks satisfaction reporting api
 	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 	$(DEPLOY_CHECK_ENV) $(PY) manage.py check --deploy --fail-level WARNING
 
 typecheck: $(STAMP)
-	$(VENV)/bin/mypy helpdesk tickets knowledgebase canned_responses portal desk mail webhooks satisfaction api
+	$(VENV)/bin/mypy helpdesk tickets knowledgebase canned_responses portal desk mail webhooks satisfaction reporting api
 
 test: lint
 	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
@@ -61,6 +61,8 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/helpdesk_bench
 BENCH_ARGS ?=
 # The knowledge-base search benchmark (100,000 articles); KB_BENCH_ARGS='--articles 100000 --reseed'.
 KB_BENCH_ARGS ?=
+# The reports (roll-up and page); REPORTS_BENCH_ARGS='--backfill --days 90'.
+REPORTS_BENCH_ARGS ?=
 # Production settings (DEBUG off, compressed static files); the broker is in memory so the
 # figures are the database's and Django's, not a network hop's.
 BENCH_ENV := $(DEPLOY_CHECK_ENV) ALLOWED_HOSTS=localhost SECURE_SSL_REDIRECT=false \
@@ -73,6 +75,7 @@ bench: $(STAMP)
 	$(BENCH_ENV) $(PY) manage.py api_bench
 	$(BENCH_ENV) $(PY) manage.py bench_paths
 	$(BENCH_ENV) $(PY) manage.py kb_bench $(KB_BENCH_ARGS)
+	$(BENCH_ENV) $(PY) manage.py reports_bench $(REPORTS_BENCH_ARGS)
 
 clean:
 	rm -rf .pytest_cache .mypy_cache .ruff_cache test-artifacts

@@ -27,6 +27,7 @@ urlpatterns = [
     path("notices/", notices.notice_list, name="notices"),
     path("notices/read/", notices.notices_read, name="notices_read"),
     path("reports/", reports.reports, name="reports"),
+    path("reports/<slug:figure>.csv", reports.report_csv, name="report_csv"),
     path("availability/", availability.availability, name="availability"),
     path("me/", me.me, name="me"),
     path("search/", search.search, name="search"),

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "mail",
     "webhooks",
     "satisfaction",
+    "reporting",
     "api",
 ]
 

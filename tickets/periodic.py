@@ -29,6 +29,9 @@ PERIODIC_TASKS = [
     # waited their delay; solved tickets closed after the admin's number of days.
     ("Send satisfaction surveys", "satisfaction.tasks.surveys_send", 60),
     ("Close solved tickets", "satisfaction.tasks.auto_close", 60 * 60),
+    # By name only, as above: the reports' app sits above this one. Rebuilds the report days touched
+    # since its last run (docs/reports.md).
+    ("Roll up the reports", "reporting.tasks.rollup", 5 * 60),
 ]
 
 
