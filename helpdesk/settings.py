@@ -115,6 +115,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# A read replica for the reports page's roll-ups (reporting/replica.py); none: the primary.
+if env_str("REPORTS_DATABASE_URL"):
+    DATABASES["reports"] = dj_database_url.parse(
+        env_str("REPORTS_DATABASE_URL"), conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True
+    )
+    DATABASES["reports"]["TEST"] = {"MIRROR": "default"}  # tests read the primary under this name
+DATABASE_ROUTERS = ["reporting.replica.ReportsReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

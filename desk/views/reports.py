@@ -20,6 +20,7 @@ from desk.charts import bars_html, chart_for, row_html, rows_html
 from desk.forms_reports import PERIODS, ReportForm, last_days
 from helpdesk.lib.csv_safe import csv_text
 from reporting.days import day_of
+from reporting.replica import replica_reads
 from reporting.report import Figure, ReportContext, report_scope
 from reporting.sections import SECTIONS, section_for
 from tickets import selectors
@@ -54,7 +55,8 @@ def _with(params: QueryDict, **changes: str) -> str:
 @agent_required
 def reports(request: AgentRequest) -> HttpResponse:
     form, report = _report(request)
-    sections = [(section, [_drawn(figure) for figure in section.figures(report)]) for section in SECTIONS]
+    with replica_reads():
+        sections = [(section, [_drawn(figure) for figure in section.figures(report)]) for section in SECTIONS]
     presets = []
     for days in PERIODS:
         start, end = last_days(days, form.today)
@@ -78,7 +80,8 @@ def report_csv(request: AgentRequest, figure: str) -> HttpResponse:
     if section is None:
         raise Http404("No such figure")
     _, report = _report(request)
-    found = next((f for f in section.figures(report) if f.key == figure), None)
+    with replica_reads():
+        found = next((f for f in section.figures(report) if f.key == figure), None)
     if found is None:
         raise Http404("No such figure")
     rows: list[Sequence[object]] = [found.columns, *found.rows, *([found.footer] if found.footer else [])]
