@@ -43,16 +43,17 @@ FROM tickets_ticket WHERE queue_id = %(queue)s AND subject LIKE 'Burst ticket %%
 """
 
 
+def _agent(username: str) -> User:
+    return User.objects.get_or_create(username=username, defaults={"is_staff": True, "email": f"{username}@b.test"})[0]
+
+
 def time_burst(count: int, log: Callable[[str], None]) -> dict[str, Any]:
     if not count:
         return {}
     now = timezone.now().replace(second=0, microsecond=0)
     queue, _ = Queue.objects.get_or_create(slug="burst", defaults={"name": "Burst"})
-    lead, _ = User.objects.get_or_create(username="bench-burst-lead", defaults={"is_staff": True, "email": "lead@b.test"})
-    agents = [
-        User.objects.get_or_create(username=f"bench-burst-{n}", defaults={"is_staff": True, "email": f"a{n}@b.test"})[0]
-        for n in range(5)
-    ]
+    lead = _agent("bench-burst-lead")
+    agents = [_agent(f"bench-burst-{n}") for n in range(5)]
     for n, agent in enumerate(agents):
         AgentProfile.objects.update_or_create(user=agent, defaults={"on_duty": n < 2})
     queue.agents.add(*agents)
