@@ -62,7 +62,7 @@ def time_burst(count: int, log: Callable[[str], None]) -> dict[str, Any]:
     customer = Customer.objects.create(name="Burst customer", email="burst@example.com", created_at=now)
     log(f"bench: seeding {count} promises due at once")
     with connection.cursor() as cursor:
-        params = {
+        params: dict[str, Any] = {
             "queue": queue.pk,
             "customer": customer.pk,
             "now": now,
