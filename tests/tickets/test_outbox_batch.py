@@ -29,13 +29,20 @@ class ScriptedBackend(EmailBackend):
 
     opened: ClassVar[int] = 0
     refuse: ClassVar[dict[str, tuple[int, str]]] = {}
+    hang_up_before: ClassVar[set[str]] = set()  # the server closes the session before these, once each
+    down: ClassVar[bool] = False
 
     def open(self) -> bool:
+        if self.down:
+            raise ConnectionRefusedError(111, "Connection refused")
         type(self).opened += 1
         return True
 
     def send_messages(self, messages: Any) -> int:
         for message in messages:
+            if message.to[0] in self.hang_up_before:
+                self.hang_up_before.discard(message.to[0])
+                raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
             if answer := self.refuse.get(message.to[0]):
                 raise smtplib.SMTPRecipientsRefused({message.to[0]: answer})
         return super().send_messages(messages)
@@ -44,7 +51,8 @@ class ScriptedBackend(EmailBackend):
 @pytest.fixture
 def backend(settings):
     settings.EMAIL_BACKEND = f"{__name__}.ScriptedBackend"
-    ScriptedBackend.opened, ScriptedBackend.refuse = 0, {}
+    ScriptedBackend.opened, ScriptedBackend.refuse, ScriptedBackend.hang_up_before = 0, {}, set()
+    ScriptedBackend.down = False
     return ScriptedBackend
 
 
@@ -104,6 +112,29 @@ def test_a_refused_address_fails_with_its_error_a_busy_one_is_retried_later_and_
     with time_machine.travel(busy.next_attempt_at + timedelta(seconds=1)):
         assert outbox_send_batch(lane=Lane.MAIL).counts["sent"] == 1
     assert [m.to[0] for m in mail.outbox] == ["customer2@example.com", "customer1@example.com"]
+
+
+def test_a_session_the_server_closed_between_messages_is_opened_again_and_the_email_still_goes(backend):
+    for n in range(3):
+        links_email(n)
+    backend.hang_up_before = {"customer1@example.com"}
+
+    assert outbox_send_batch(lane=Lane.MAIL).counts["sent"] == 3
+    assert backend.opened == 2
+    assert set(statuses().values()) == {OutboundEmail.Status.SENT}
+
+
+def test_a_server_that_is_down_leaves_every_email_for_a_later_try(backend):
+    for n in range(2):
+        links_email(n)
+    backend.down = True
+
+    result = outbox_send_batch(lane=Lane.MAIL)
+
+    assert (result.counts["retry"], result.counts["failed"]) == (2, 0)
+    rows = OutboundEmail.objects.all()
+    assert {(r.status, r.attempts) for r in rows} == {(OutboundEmail.Status.PENDING, 1)}
+    assert all("Connection refused" in r.last_error and r.next_attempt_at > timezone.now() for r in rows)
 
 
 def test_each_lane_sends_only_its_own_rows_and_never_a_held_one(backend, desk):

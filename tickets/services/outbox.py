@@ -56,9 +56,6 @@ BACKOFF_MAX_SECONDS = 600
 # publishes one message per lane after its commit (``kick_after_commit``), and each sender run
 # claims the due rows itself. Customer emails and agent notices have lanes of their own, on queues
 # of their own (README, "Workers and queues"), so a flood of notices never delays a customer's email.
-SEND_TASK_NAME = "tickets.tasks.send_outbound_email"  # one row; kept for messages already queued
-
-
 class Lane(StrEnum):
     MAIL = "mail"  # every email to a customer (or someone they copied)
     NOTICES = "notices"  # agents' notices and digests
@@ -119,19 +116,13 @@ def kick_after_commit(lane: Lane) -> None:
     transaction.on_commit(hook, robust=True)
 
 
+# By id, as before the batches: the row's lane is the caller's to say (customer mail by default).
 def send_now(email_id: int, lane: Lane = Lane.MAIL) -> None:
-    """A sender run for the row's lane now (the row itself is claimed by whichever run gets to it)."""
     kick_now(lane)
 
 
 def send_after_commit(email_id: int, lane: Lane = Lane.MAIL) -> None:
-    """A sender run for the row's lane when the caller's transaction commits."""
     kick_after_commit(lane)
-
-
-def _publish(email_id: int) -> None:
-    """The one-row send task, for a row named by id (tests and messages queued before the batches)."""
-    current_app.tasks[SEND_TASK_NAME].delay(email_id)
 
 
 class SendResult(StrEnum):  # a str, so the send task's result reads as a word

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
-from django.core.mail import get_connection
+from django.core.mail import EmailMessage, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.db.models import F, QuerySet
@@ -108,9 +108,7 @@ def _give_back(rows: list[OutboundEmail], until: datetime) -> None:
 
 def _connection_lost(exc: Exception) -> bool:
     """The error ended the SMTP session (not one recipient's or one message's refusal)."""
-    return not isinstance(exc, smtplib.SMTPRecipientsRefused | smtplib.SMTPResponseException) or isinstance(
-        exc, smtplib.SMTPServerDisconnected
-    )
+    return not isinstance(exc, smtplib.SMTPRecipientsRefused | smtplib.SMTPResponseException)
 
 
 class _Smtp:
@@ -119,11 +117,24 @@ class _Smtp:
     def __init__(self) -> None:
         self.backend: BaseEmailBackend = get_connection(fail_silently=False)
         self.is_open = False
+        self.used = False  # the session has carried a message already
 
     def send(self, email: OutboundEmail) -> tuple[str, str]:
         from tickets.emails import build_email
 
         message = build_email(email)
+        reused = self.used
+        try:
+            self._send(message)
+        except smtplib.SMTPServerDisconnected:
+            if not reused:
+                raise
+            # A server may close an idle or long session between messages: once more on a fresh one.
+            self._send(message)
+        self.used = True
+        return message.subject[:300], redact_links(str(message.body))
+
+    def _send(self, message: EmailMessage) -> None:
         if not self.is_open:
             self.backend.open()
             self.is_open = True
@@ -133,14 +144,13 @@ class _Smtp:
             if _connection_lost(exc):
                 self.close()
             raise
-        return message.subject[:300], redact_links(str(message.body))
 
     def close(self) -> None:
         if self.is_open:
-            self.is_open = False
+            self.is_open = self.used = False
             try:
                 self.backend.close()
-            except Exception:
+            except Exception:  # closing a broken session: nothing left to save
                 logger.debug("closing the SMTP session failed", exc_info=True)
 
 
