@@ -165,7 +165,7 @@ def test_two_sweeps_that_both_got_past_the_claim_still_write_each_notice_once(
     due_promises: list[Promise], send_task: RecordingTask
 ) -> None:
     """As if the row locks had failed: both notify the same promises at once; the keys hold."""
-    promises = list(Promise.objects.select_related("ticket__assignee", "ticket__queue__team_lead"))
+    promises = sweep.due_rows(Promise.objects.all(), PROMISES)
     Promise.objects.update(state=Promise.State.BROKEN)
     TicketEvent.objects.bulk_create(
         [

@@ -24,9 +24,10 @@ MADE = datetime(2025, 3, 4, 12, 0, tzinfo=UTC)
 DUE = datetime(2025, 3, 4, 14, 0, tzinfo=UTC)
 REMIND = DUE - timedelta(minutes=30)
 # One batch, both phases in one transaction: claim (lock and load) and mark per phase (4), breach
-# events, queue agents, insert notices, read them back, insert emails, their ids (6). Plus the
-# batch's SAVEPOINT and RELEASE inside a test (tests/tickets/test_sweep_batches.py checks the rest).
-SWEEP_QUERIES = 10 + 2
+# events, which assignees and leads are agents, queue agents, insert notices, read them back, their
+# addresses, insert emails, their ids (8). Plus the batch's SAVEPOINT and RELEASE inside a test
+# (tests/tickets/test_sweep_batches.py checks the rest).
+SWEEP_QUERIES = 12 + 2
 
 
 @pytest.fixture
@@ -242,8 +243,8 @@ def test_a_sweep_that_lost_some_of_its_claims_backs_off_whole(desk, ticket, lead
     """Where rows can't be locked (SQLite), a rival may mark a claimed promise first: write nothing."""
     mine = promised(ticket)
     taken = promised(TicketFactory(queue=desk.queue_a), state=Promise.State.BROKEN)
-    both = Promise.objects.filter(pk__in=[mine.pk, taken.pk]).select_related("ticket__queue__team_lead")
-    monkeypatch.setattr(sweep, "_claim", lambda due, batch: list(both))
+    both = sweep.due_rows(Promise.objects.filter(pk__in=[mine.pk, taken.pk]), 2)
+    monkeypatch.setattr(sweep, "_claim", lambda due, batch: both)
 
     assert sweep_at(DUE) == SweepResult(reminders=0, breaches=0)
 

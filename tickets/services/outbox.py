@@ -20,6 +20,7 @@ import random
 import smtplib
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -199,33 +200,49 @@ def outbox_enqueue(
     return email
 
 
-def _digest_row(user_notices: list[Notice], now: datetime) -> OutboundEmail:
+@dataclass(frozen=True)
+class NoticeRef:
+    """What a notice's email needs: the notice, its person and their address, and its ticket."""
+
+    pk: int
+    user_id: int
+    ticket_id: int | None
+    email: str
+
+
+def _digest_row(user_notices: list[NoticeRef], now: datetime) -> OutboundEmail:
     """One email listing several notices for one agent, keyed by the first: a second sweep that
     raced to the same notices writes the same key, and the conflict keeps one."""
     first = min(notice.pk for notice in user_notices)
     return _new_row(
         key=f"digest:{user_notices[0].user_id}:{first}",
         kind=OutboundEmail.Kind.NOTICE,
-        to_email=user_notices[0].user.email,
+        to_email=user_notices[0].email,
         now=now,
         context={"notices": sorted(notice.pk for notice in user_notices)},
     )
 
 
-def outbox_enqueue_notices(*, notices: Iterable[Notice], batch_size: int = 500, digest: bool = False) -> list[int]:
+def outbox_enqueue_notices(*, notices: Iterable[Notice], batch_size: int = 500) -> list[int]:
     """One NOTICE email per notice whose user has an address, in two queries however many.
 
     Keyed ``notice:<id>``: a notice already in the outbox is skipped, so calling this again for
-    the same notices sends and queues nothing new. With ``digest``, an agent with several of the
-    notices gets one email listing them all instead (``digest:<user>:<first notice>``; the sweep,
-    so a morning of due promises is one email per agent per batch, not hundreds). Must run inside
-    the caller's transaction; the senders go to the broker after commit (and the periodic re-queue
-    catches any the broker loses): one message for the lot. Returns the ids of the rows this call wrote.
+    the same notices sends and queues nothing new. Must run inside the caller's transaction; the
+    sender goes to the broker after commit (and the periodic re-queue catches any the broker
+    loses): one message for the lot. Returns the ids of the rows this call wrote.
     """
+    refs = [NoticeRef(pk=n.pk, user_id=n.user_id, ticket_id=n.ticket_id, email=n.user.email) for n in notices]
+    return outbox_enqueue_notice_refs(refs, batch_size=batch_size)
+
+
+def outbox_enqueue_notice_refs(notices: list[NoticeRef], *, batch_size: int = 500, digest: bool = False) -> list[int]:
+    """``outbox_enqueue_notices`` for notices known by id. With ``digest``, an agent with several of
+    the notices gets one email listing them all instead (``digest:<user>:<first notice>``; the
+    sweep, so a morning of due promises is one email per agent per batch, not hundreds)."""
     now = timezone.now()
-    by_user: dict[int, list[Notice]] = {}
+    by_user: dict[int, list[NoticeRef]] = {}
     for notice in notices:
-        if notice.user.email:
+        if notice.email:
             by_user.setdefault(notice.user_id, []).append(notice)
     rows = []
     for user_notices in by_user.values():
@@ -233,14 +250,8 @@ def outbox_enqueue_notices(*, notices: Iterable[Notice], batch_size: int = 500, 
             rows.append(_digest_row(user_notices, now))
             continue
         for notice in user_notices:
-            row = _new_row(
-                key=f"notice:{notice.pk}",
-                kind=OutboundEmail.Kind.NOTICE,
-                to_email=notice.user.email,
-                now=now,
-                notice=notice,
-            )
-            row.ticket_id = notice.ticket_id  # the id alone: no query per notice
+            row = _new_row(key=f"notice:{notice.pk}", kind=OutboundEmail.Kind.NOTICE, to_email=notice.email, now=now)
+            row.notice_id, row.ticket_id = notice.pk, notice.ticket_id  # the ids alone: no query per notice
             rows.append(row)
     if not rows:
         return []

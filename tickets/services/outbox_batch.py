@@ -30,7 +30,7 @@ from datetime import datetime
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
@@ -180,6 +180,7 @@ def outbox_send_batch(
     started = time.monotonic()
     result = BatchResult()
     smtp = _Smtp()
+    _commit_without_waiting(True)
     try:
         while True:
             rows = _claim_batch(lane, until, earlier, limit)
@@ -197,3 +198,23 @@ def outbox_send_batch(
                 return result
     finally:
         smtp.close()
+        _commit_without_waiting(False)
+
+
+def _commit_without_waiting(on: bool) -> None:
+    """PostgreSQL: this run's commits (claims, "sent" marks) return before the WAL reaches the disk.
+
+    A worker killed loses nothing by it (the database has the commit); only a crash of the database
+    server itself can lose the last fraction of a second of marks, and those emails then go out
+    again with the same Message-ID: the window "SMTP said 250, then the database failed" that no
+    system closes (docs/reliability.md §1). It saves the disk flush per email, most of a send's time.
+    """
+    if connection.vendor != "postgresql":
+        return
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit TO off" if on else "RESET synchronous_commit")
+    except DATABASE_ERRORS:
+        if on:
+            raise
+        logger.debug("could not reset synchronous_commit", exc_info=True)  # the connection is gone anyway

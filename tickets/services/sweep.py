@@ -38,8 +38,8 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from tickets.models import Notice, Promise, TicketEvent
-from tickets.models.agent import agents_by_queue, is_agent, is_on_duty
-from tickets.services.outbox import outbox_enqueue_notices
+from tickets.models.agent import agents, agents_by_queue, is_on_duty
+from tickets.services.outbox import NoticeRef, outbox_enqueue_notice_refs
 
 logger = logging.getLogger(__name__)
 CHUNK = 500  # rows per INSERT, well under PostgreSQL's and SQLite's parameter limits
@@ -84,16 +84,30 @@ def promise_sweep_for(*, budget_seconds: float, batch: int | None = None) -> tup
             return SweepResult(reminders=reminders, breaches=breaches), full
 
 
-def _claim(due: QuerySet[Promise], batch: int) -> list[Promise]:
+@dataclass(frozen=True)
+class Due:
+    """A claimed promise, as plain ids: what the notices need, without loading five models a row."""
+
+    pk: int
+    ticket_id: int
+    assignee_id: int | None
+    queue_id: int
+    lead_id: int | None
+
+
+DUE_FIELDS = ("pk", "ticket_id", "ticket__assignee_id", "ticket__queue_id", "ticket__queue__team_lead_id")
+
+
+def due_rows(promises: QuerySet[Promise], batch: int) -> list[Due]:
+    return [Due(*row) for row in promises.values_list(*DUE_FIELDS)[:batch]]
+
+
+def _claim(due: QuerySet[Promise], batch: int) -> list[Due]:
     """Lock up to ``batch`` due promises no other sweep holds, with what the notices need."""
-    return list(
-        due.select_for_update(skip_locked=True, of=("self",)).select_related(
-            "ticket__assignee", "ticket__queue__team_lead"
-        )[:batch]
-    )
+    return due_rows(due.select_for_update(skip_locked=True, of=("self",)), batch)
 
 
-def _all_marked(updated: int, promises: list[Promise], what: str) -> bool:
+def _all_marked(updated: int, promises: list[Due], what: str) -> bool:
     """The conditional UPDATE changed every claimed row, or this batch backs off entirely.
 
     With row locks (PostgreSQL) it always does. Where the database cannot lock rows, another
@@ -111,7 +125,7 @@ def _all_marked(updated: int, promises: list[Promise], what: str) -> bool:
     return False
 
 
-Claimed = list[tuple[Promise, str]]  # a promise and the notice it is due
+Claimed = list[tuple[Due, str]]  # a promise and the notice it is due
 
 
 def _sweep_breaches(*, now: datetime, batch: int) -> Claimed | None:
@@ -149,31 +163,28 @@ def _sweep_reminders(*, now: datetime, batch: int) -> Claimed | None:
     return [(promise, Notice.Kind.REMINDER) for promise in promises]
 
 
-def _agent(user: User | None) -> User | None:
-    """``user`` if still an agent (the one rule, tickets.models.agent): a deactivated or demoted
-    assignee or lead can no longer open the desk, so the notice goes to whoever can."""
-    return user if user is not None and is_agent(user) else None
-
-
-def _recipients(claimed: Claimed, *, at: datetime) -> dict[tuple[int, str], list[User]]:
-    """Who hears of each promise (the rule in the module's docstring), in one query for the queues
-    of the unassigned tickets however many."""
-    unassigned = {p.ticket.queue_id for p, _ in claimed if _agent(p.ticket.assignee) is None}
+def _recipients(claimed: Claimed, *, at: datetime) -> dict[tuple[int, str], list[int]]:
+    """Who hears of each promise (the rule in the module's docstring), as user ids, in two queries
+    however many: which assignees and leads are still agents (the one rule, tickets.models.agent:
+    a deactivated or demoted one can no longer open the desk, so the notice goes to whoever can),
+    and the agents of the unassigned tickets' queues."""
+    people = {user for due, _ in claimed for user in (due.assignee_id, due.lead_id) if user is not None}
+    still_agents = set(agents().filter(pk__in=people).values_list("pk", flat=True)) if people else set()
+    unassigned = {due.queue_id for due, _ in claimed if due.assignee_id not in still_agents}
     members = agents_by_queue(unassigned)
-    recipients: dict[tuple[int, str], list[User]] = {}
-    for promise, kind in claimed:
-        ticket = promise.ticket
-        assignee, lead = _agent(ticket.assignee), _agent(ticket.queue.team_lead)
-        if assignee is not None:
-            users = [assignee, lead] if kind == Notice.Kind.BREACH and lead is not None else [assignee]
+    on_duty = {queue: [user.pk for user in users if is_on_duty(user, at)] for queue, users in members.items()}
+    recipients: dict[tuple[int, str], list[int]] = {}
+    for due, kind in claimed:
+        lead = due.lead_id if due.lead_id in still_agents else None
+        if due.assignee_id in still_agents:
+            users = [due.assignee_id, lead] if kind == Notice.Kind.BREACH and lead is not None else [due.assignee_id]
         else:
-            agents = members.get(ticket.queue_id, [])
-            users = [user for user in agents if is_on_duty(user, at)]
+            users = list(on_duty.get(due.queue_id, []))
             if lead is not None:
                 users.append(lead)
             elif not users:
-                users = list(agents)
-        recipients[(promise.pk, kind)] = list({user.pk: user for user in users}.values())  # a lead also on duty
+                users = [user.pk for user in members.get(due.queue_id, [])]
+        recipients[(due.pk, kind)] = list(dict.fromkeys(users))  # a lead also on duty: once
     return recipients
 
 
@@ -185,19 +196,22 @@ def _notify(claimed: Claimed, *, now: datetime) -> None:
     recipients = _recipients(claimed, at=now)
     Notice.objects.bulk_create(
         [
-            Notice(promise_id=p.pk, ticket_id=p.ticket_id, user=user, kind=kind, created_at=now)
-            for p, kind in claimed
-            for user in recipients[(p.pk, kind)]
+            Notice(promise_id=due.pk, ticket_id=due.ticket_id, user_id=user, kind=kind, created_at=now)
+            for due, kind in claimed
+            for user in recipients[(due.pk, kind)]
         ],
         batch_size=CHUNK,
         ignore_conflicts=True,  # the unique (promise, kind, user): once, even if two sweeps got here
     )
-    wanted = {(p.pk, kind) for p, kind in claimed}
-    notices = [
-        notice
-        for notice in Notice.objects.filter(promise_id__in=[p.pk for p, _ in claimed])
-        .select_related("user")
+    wanted = {(due.pk, kind) for due, kind in claimed}
+    rows = (
+        Notice.objects.filter(promise_id__in=[due.pk for due, _ in claimed], kind__in={kind for _, kind in claimed})
         .order_by("pk")
-        if (notice.promise_id, notice.kind) in wanted
+        .values_list("pk", "promise_id", "kind", "user_id", "ticket_id")
+    )
+    notices = [(pk, user, ticket) for pk, promise, kind, user, ticket in rows if (promise, kind) in wanted]
+    addresses = dict(User.objects.filter(pk__in={user for _, user, _ in notices}).values_list("pk", "email"))
+    refs = [
+        NoticeRef(pk=pk, user_id=user, ticket_id=ticket, email=addresses.get(user, "")) for pk, user, ticket in notices
     ]
-    outbox_enqueue_notices(notices=notices, batch_size=CHUNK, digest=True)
+    outbox_enqueue_notice_refs(refs, batch_size=CHUNK, digest=True)
