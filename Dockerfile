@@ -23,6 +23,8 @@ COPY portal ./portal
 COPY desk ./desk
 COPY mail ./mail
 COPY webhooks ./webhooks
+COPY satisfaction ./satisfaction
+COPY reporting ./reporting
 COPY api ./api
 COPY templates ./templates
 COPY static ./static

@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "desk",
     "mail",
     "webhooks",
+    "satisfaction",
+    "reporting",
     "api",
 ]
 
@@ -148,6 +150,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 ATTACHMENT_MAX_FILES = env_int("ATTACHMENT_MAX_FILES", 5)
+# Seconds a process keeps its copy of the SLA policies and calendars at most (tickets/sla_config.py).
+SLA_CONFIG_MAX_AGE = env_int("SLA_CONFIG_MAX_AGE", 60)
 
 # The cache holds rate-limit counts only; it is optional on the request path (docs/reliability.md §5),
 # so a hung Redis must answer within a second, never hold a request.
@@ -185,6 +189,9 @@ HELPDESK_NAME = env_str("HELPDESK_NAME", "Support")
 REOPEN_WITHIN_DAYS = env_int("REOPEN_WITHIN_DAYS", 14)
 if REOPEN_WITHIN_DAYS < 0:
     raise ImproperlyConfigured("REOPEN_WITHIN_DAYS must be 0 or more (0: a solved ticket never reopens).")
+# A follow-up email ("Is everything still working?") keeps the ticket taking the customer's answer
+# for this many days after it was sent, even once the ticket is closed (tickets/services/check_ins.py).
+CHECK_IN_ANSWER_DAYS = env_int("CHECK_IN_ANSWER_DAYS", 14)
 # The largest raw message POST /mail/inbound/<mailbox>/ accepts (bytes); bigger gets a 413.
 MAIL_INBOUND_MAX_BYTES = env_int("MAIL_INBOUND_MAX_BYTES", 40 * 1024 * 1024)
 # IMAP polling (mail/imap.py). Certificates of a private CA (PEM) trusted for IMAP servers and

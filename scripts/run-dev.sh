@@ -13,6 +13,7 @@ HOST="127.0.0.1:8000"
 "$PY" manage.py migrate --noinput
 "$PY" manage.py collectstatic --noinput --verbosity 0
 seed_output="$("$PY" manage.py seed_demo)"
+"$PY" manage.py reports_backfill > /dev/null  # the reports' roll-ups of the demo data; the worker keeps them up
 
 pids=()
 stop() {

@@ -65,10 +65,12 @@ def _fast_and_isolated(settings, tmp_path):
     from django.core.cache import cache
 
     from helpdesk.lib import degraded, ratelimit
+    from tickets.sla_config import sla_config_forget
 
     cache.clear()
     ratelimit._fallback.clear()  # counts kept while a test's cache was unreachable
     degraded.reset()
+    sla_config_forget()  # the SLA configuration cached from the last test's rows, rolled back since
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -14,7 +15,7 @@ from django.utils import timezone
 
 from knowledgebase.selectors import articles_for_ack
 from tickets.emails_digest import DIGEST_TEMPLATE, digest_context, is_digest
-from tickets.links import link_url
+from tickets.links import link_token, link_url
 from tickets.models import Notice, OutboundEmail, Ticket
 from tickets.models.agent import profile_of
 from tickets.models.ticket import CUSTOMER_STATUS_LABELS
@@ -33,7 +34,27 @@ TEMPLATES = {
     OutboundEmail.Kind.NOTICE: "emails/promise_notice",
     OutboundEmail.Kind.MERGED: "emails/ticket_merged",
     OutboundEmail.Kind.STATUS: "emails/ticket_status",
+    OutboundEmail.Kind.CHECK_IN: "emails/check_in",
 }
+# Emails of an app above this one (the satisfaction survey): its template and the context it adds,
+# registered by that app at start-up (``register_email``), so this module never imports it.
+ContextBuilder = Callable[[OutboundEmail], dict[str, Any]]
+EXTRA_CONTEXT: dict[str, ContextBuilder] = {}
+
+
+def register_email(kind: str, template: str, context: ContextBuilder) -> None:
+    TEMPLATES[OutboundEmail.Kind(kind)] = template
+    EXTRA_CONTEXT[kind] = context
+
+
+def _solved_links(ticket: Ticket) -> dict[str, str]:
+    """A solved ticket's email asks "Did this solve it?": two links to confirmation pages on the
+    private page (a GET only shows the question; the page's button does it)."""
+    kwargs = {"reference": ticket.reference, "token": link_token(ticket)}
+    return {
+        "solved_yes_url": settings.SITE_URL + reverse("portal:solved_yes", kwargs=kwargs),
+        "solved_no_url": settings.SITE_URL + reverse("portal:solved_no", kwargs=kwargs),
+    }
 
 
 def _notice_reason(notice: Notice, ticket: Ticket) -> str:
@@ -87,6 +108,10 @@ def _notice_context(email: OutboundEmail, now: datetime) -> dict[str, Any]:
         return _reply_notice_context(notice)
     if notice.kind == Notice.Kind.MENTION:
         return _mention_notice_context(notice)
+    if notice.kind == Notice.Kind.BAD_RATING:
+        context = _reply_notice_context(notice)
+        context["reason"] = f"you lead the {notice.ticket.queue.name} queue"
+        return context
     ticket, promise = notice.ticket, notice.promise
     if promise is None:
         raise ValueError(f"Notice email {email.key} has no promise")
@@ -132,6 +157,16 @@ def _promise_context(email: OutboundEmail, now: datetime) -> dict[str, Any]:
     return context
 
 
+def complaint_owner(ticket: Ticket) -> str:
+    """Who answers a complaint, for the acknowledgement: "Priya from the Billing team" (the
+    assignee's first name, or the queue lead's), else "our Billing team"."""
+    person = ticket.assignee or ticket.queue.team_lead
+    first = (person.first_name or person.get_full_name()).strip() if person is not None else ""
+    team = ticket.queue.name.strip()
+    team = team if team.lower().endswith("team") else f"{team} team"
+    return f"{first} from the {team}" if first else f"our {team}"
+
+
 def _kb_articles(subject: str) -> list[tuple[str, str]]:
     """The best three public help articles for an info request's subject: (title, absolute link)."""
     return [
@@ -159,8 +194,12 @@ def _context(email: OutboundEmail) -> dict[str, Any]:
         context["ticket_link"] = link_url(email.ticket)
         context["status_label"] = CUSTOMER_STATUS_LABELS[email.ticket.status]
         context.update(_promise_context(email, timezone.now()))
+        if email.ticket.status == Ticket.Status.RESOLVED and email.kind in SOLVED_ASKS:
+            context.update(_solved_links(email.ticket))
         if email.kind == OutboundEmail.Kind.ACKNOWLEDGEMENT and email.ticket.kind == Ticket.Kind.INFO:
             context["articles"] = _kb_articles(email.ticket.subject)
+        if email.kind == OutboundEmail.Kind.ACKNOWLEDGEMENT and email.ticket.is_complaint:
+            context["complaint_owner"] = complaint_owner(email.ticket)
     if email.message is not None:
         context["message"] = email.message
         context["attachments"] = list(email.message.attachments.all())
@@ -170,11 +209,20 @@ def _context(email: OutboundEmail) -> dict[str, Any]:
     if email.kind == OutboundEmail.Kind.MERGED:
         context["merged_reference"] = email.context.get("merged_reference", "")
         context["merged_subject"] = email.context.get("merged_subject", "")
+    if email.kind == OutboundEmail.Kind.CHECK_IN:
+        context["check_in_text"] = email.context.get("text", "")
     if email.kind == OutboundEmail.Kind.TICKET_LINKS:
         ids = email.context.get("ticket_ids", [])
         tickets = Ticket.objects.filter(pk__in=ids, customer=email.customer).order_by("id")
         context["tickets"] = [(t, link_url(t)) for t in tickets]
+    if email.kind in EXTRA_CONTEXT:
+        context.update(EXTRA_CONTEXT[email.kind](email))
     return context
+
+
+# The emails that tell the customer their request is solved (an agent's reply that solves it, or a
+# status email) ask whether it is: "Yes, this solved it" / "No, I still need help".
+SOLVED_ASKS = (OutboundEmail.Kind.AGENT_REPLY, OutboundEmail.Kind.STATUS)
 
 
 def _headers(email: OutboundEmail) -> dict[str, str]:
@@ -188,6 +236,8 @@ def _headers(email: OutboundEmail) -> dict[str, str]:
         OutboundEmail.Kind.NEW_LINK,
         OutboundEmail.Kind.NOTICE,
         OutboundEmail.Kind.STATUS,
+        OutboundEmail.Kind.CHECK_IN,  # an answer is welcome, but not from an autoresponder
+        OutboundEmail.Kind.SURVEY,
     ):
         headers["Auto-Submitted"] = "auto-generated"
         headers["X-Auto-Response-Suppress"] = "All"
@@ -206,7 +256,11 @@ def _reply_to(email: OutboundEmail) -> list[str]:
     return [reply_address(email.ticket)]
 
 
-NOTICE_TEMPLATES = {Notice.Kind.CUSTOMER_REPLY: "emails/customer_replied", Notice.Kind.MENTION: "emails/mention"}
+NOTICE_TEMPLATES = {
+    Notice.Kind.CUSTOMER_REPLY: "emails/customer_replied",
+    Notice.Kind.MENTION: "emails/mention",
+    Notice.Kind.BAD_RATING: "emails/bad_rating",
+}
 
 
 def _template(email: OutboundEmail) -> str:

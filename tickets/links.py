@@ -61,8 +61,16 @@ def _link_pattern() -> re.Pattern[str]:
     return re.compile(pattern)
 
 
+def _rate_pattern() -> re.Pattern[str]:
+    sample = reverse("portal:rate", kwargs={"token": "TOKEN", "rating": 1})
+    return re.compile(re.escape(sample).replace("TOKEN", r"[A-Za-z0-9_:-]+").replace("1", r"(\d+)"))
+
+
 def redact_links(text: str) -> str:
-    """``text`` with every private link's token hidden, for copies of emails kept in the database."""
+    """``text`` with every private link's token hidden, for copies of emails kept in the database
+    (the survey's rating links too: satisfaction/links.py)."""
     sample = reverse("portal:ticket", kwargs={"reference": "REF", "token": "TOKEN"})
     hidden = sample.replace("TOKEN", "[private link]")
-    return _link_pattern().sub(lambda m: hidden.replace("REF", m.group(1)), text)
+    text = _link_pattern().sub(lambda m: hidden.replace("REF", m.group(1)), text)
+    rate = reverse("portal:rate", kwargs={"token": "TOKEN", "rating": 1}).replace("TOKEN", "[rating link]")
+    return _rate_pattern().sub(lambda m: rate.replace("/1/", f"/{m.group(1)}/"), text)

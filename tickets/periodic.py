@@ -18,11 +18,20 @@ PERIODIC_TASKS = [
     # Daily: clear raw inbound emails older than MAIL_RAW_RETENTION_DAYS (by name, as above).
     ("Clear old raw emails", "mail.tasks.purge_raw_messages", 24 * 60 * 60),
     ("Re-queue stalled bulk changes", "tickets.tasks.bulk_jobs_requeue", 60),
+    # Follow-ups after a ticket is solved; due-ness (the queue's business hours) comes from the rows.
+    ("Send due follow-ups", "tickets.tasks.check_ins_send", 60),
     # By name only, as above: the webhooks app sits above this one. The dispatcher turns new history
     # into deliveries and queues the sender when it wrote any; the sender's own run sends retries.
     ("Dispatch webhooks", "webhooks.tasks.dispatch", 5),
     ("Send due webhooks", "webhooks.tasks.send_due", 10),
     ("Clear old webhook deliveries", "webhooks.tasks.purge_deliveries", 24 * 60 * 60),
+    # By name only, as above: the satisfaction app sits above this one. Surveys for solves that
+    # waited their delay; solved tickets closed after the admin's number of days.
+    ("Send satisfaction surveys", "satisfaction.tasks.surveys_send", 60),
+    ("Close solved tickets", "satisfaction.tasks.auto_close", 60 * 60),
+    # By name only, as above: the reports' app sits above this one. Rebuilds the report days touched
+    # since its last run (docs/reports.md).
+    ("Roll up the reports", "reporting.tasks.rollup", 5 * 60),
 ]
 
 

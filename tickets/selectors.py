@@ -15,7 +15,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from tickets import sorts
-from tickets.business_hours import Schedule, add_business_minutes, always_open
+from tickets.business_hours import Schedule, add_business_minutes
 from tickets.links import link_matches
 from tickets.models import (
     AgentProfile,
@@ -34,6 +34,7 @@ from tickets.models import (
 from tickets.models.agent import agents, profile_of
 from tickets.models.ticket import OPEN_STATUSES
 from tickets.selectors_triage import tag_filtered
+from tickets.sla_config import sla_config
 from tickets.time_text import zone_label
 
 AnyUser = User | AnonymousUser
@@ -301,29 +302,16 @@ def notice_list_for_user(user: User) -> QuerySet[Notice]:
 MAX_STRETCH = 5.0
 
 
-def policy_for(ticket: Ticket, *, with_calendar: bool = True) -> SlaPolicy | None:
-    """The most specific active policy for the ticket's kind, priority and queue.
-
-    ``with_calendar=False`` skips loading its business hours (one query instead of three) for
-    callers that only read the policy's own fields.
-    """
-    candidates = (
-        SlaPolicy.objects.filter(is_active=True, kind=ticket.kind)
-        .filter(Q(queue=ticket.queue_id) | Q(queue__isnull=True))
-        .filter(Q(priority=ticket.priority) | Q(priority__isnull=True))
-    )
-    if with_calendar:
-        candidates = candidates.select_related("calendar").prefetch_related(
-            "calendar__opening_hours", "calendar__holidays"
-        )
-    return max(candidates, key=lambda policy: (policy.specificity, -policy.pk), default=None)
+def policy_for(ticket: Ticket) -> SlaPolicy | None:
+    """The most specific active policy for the ticket's kind, priority and queue (no query: the
+    process's copy of the configuration, tickets/sla_config.py)."""
+    config = sla_config(queue_id=ticket.queue_id)
+    return config.policy_for(kind=ticket.kind, queue_id=ticket.queue_id, priority=ticket.priority)
 
 
 def schedule_for(ticket: Ticket, policy: SlaPolicy | None) -> Schedule:
-    queue_calendar = ticket.queue.calendar
-    if policy is not None:
-        return policy.schedule(queue_calendar)
-    return queue_calendar.schedule() if queue_calendar else always_open()
+    """The business hours ``policy`` counts in for ``ticket``: the policy's calendar, else its queue's."""
+    return sla_config(queue_id=ticket.queue_id).schedule_for(queue_id=ticket.queue_id, policy=policy)
 
 
 def default_next_update(ticket: Ticket, at: datetime) -> tuple[datetime | None, SlaPolicy | None]:

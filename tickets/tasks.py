@@ -12,7 +12,7 @@ import random
 from celery import Task, current_app, shared_task
 from django.db import InterfaceError, OperationalError
 
-from tickets.services import bulk, sweep
+from tickets.services import bulk, check_ins, sweep
 from tickets.services.outbox import (
     Lane,
     SendResult,
@@ -128,3 +128,9 @@ def bulk_job_run_task(self: Task, job_id: int) -> str:
 def bulk_jobs_requeue_task() -> int:
     """Bulk jobs whose message was lost or whose worker died are queued again."""
     return bulk.bulk_jobs_requeue_stalled()
+
+
+@shared_task(name="tickets.tasks.check_ins_send", **PERIODIC_DB_RETRY)  # type: ignore[untyped-decorator]
+def check_ins_send_task() -> int:
+    """Follow-ups due now, each sent once (the row's lock and the outbox key ``checkin:<id>``)."""
+    return check_ins.check_ins_send_due()

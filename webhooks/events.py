@@ -13,10 +13,7 @@ class EventType(models.TextChoices):
     MESSAGE_CREATED = "message.created", "message.created: a public reply (internal notes if asked for)"
     PROMISE_REMINDER = "promise.reminder", "promise.reminder: a promise is due soon"
     PROMISE_BROKEN = "promise.broken", "promise.broken: a promise was not kept"
-
-
-# Named for receivers to plan for, not offered yet: it comes with customer satisfaction surveys.
-FUTURE_EVENT_TYPES = ("csat.received",)
+    CSAT_RECEIVED = "csat.received", "csat.received: a customer rated the help on a solved ticket"
 
 # History rows that are a change of the ticket a receiver can see. The rest are covered by other
 # types (created, replies and notes come from the messages themselves, the broken promise) or are
@@ -47,6 +44,8 @@ def event_type_for(kind: str) -> EventType | None:
         return EventType.TICKET_CREATED
     if kind == TicketEvent.Kind.PROMISE_BROKEN:
         return EventType.PROMISE_BROKEN
+    if kind == TicketEvent.Kind.RATED:
+        return EventType.CSAT_RECEIVED
     if kind in UPDATE_KINDS:
         return EventType.TICKET_UPDATED
     return None

@@ -56,6 +56,8 @@ def event_payload(event: TicketEvent, event_type: str, *, broken: Promise | None
         data["change"] = {"what": event.kind, "old": event.old_value, "new": event.new_value}
     if broken is not None:
         data["promise"] = {"kind": broken.kind, "due_at": _iso(broken.due_at)}
+    if event_type == "csat.received":  # the rating as the survey's scale words it ("Good", "4 of 5")
+        data["rating"] = {"label": event.new_value, "solved_by": _user_name(event.ticket.assignee)}
     return envelope(event_id=f"evt_event_{event.pk}", event_type=event_type, created_at=event.created_at, data=data)
 
 

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.urls import reverse
 from rest_framework import serializers
 
 from api.serializers.common import AgentRefSerializer, CustomerRefSerializer, QueueRefSerializer
+from tickets.attachments import ALLOWED_DESCRIPTION, check_uploads
 from tickets.models import Attachment, Message, Promise, Ticket, TicketEvent
 
 # --- output --------------------------------------------------------------------------------------
@@ -150,6 +154,37 @@ class ReplySerializer(serializers.Serializer[Any]):
 
 class NoteSerializer(serializers.Serializer[Any]):
     body = serializers.CharField(max_length=50_000, trim_whitespace=False)
+
+
+class FilesField(serializers.ListField):
+    """Files sent as ``multipart/form-data``, one ``files`` part each, checked as the desk's
+    composer checks them (size, count, type sniffed from the content: tickets/attachments.py)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            child=serializers.FileField(),
+            required=False,
+            max_length=settings.ATTACHMENT_MAX_FILES,
+            help_text=f"Attachments, one part each. Allowed: {ALLOWED_DESCRIPTION}; "
+            f"at most {settings.ATTACHMENT_MAX_FILES} files of {settings.ATTACHMENT_MAX_BYTES // 2**20} MB each.",
+            **kwargs,
+        )
+
+    def to_internal_value(self, data: Any) -> list[UploadedFile[bytes]]:
+        files: list[UploadedFile[bytes]] = super().to_internal_value(data)
+        try:
+            check_uploads(files)
+        except ValidationError as exc:
+            raise serializers.ValidationError(list(exc.messages)) from None
+        return files
+
+
+class ReplyUploadSerializer(ReplySerializer):
+    files = FilesField()
+
+
+class NoteUploadSerializer(NoteSerializer):
+    files = FilesField()
 
 
 class TicketUpdateSerializer(serializers.Serializer[Any]):

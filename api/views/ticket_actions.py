@@ -8,8 +8,9 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -20,9 +21,11 @@ from api.selectors import promises_of
 from api.serializers.tickets import (
     MessageSerializer,
     NoteSerializer,
+    NoteUploadSerializer,
     PromiseSerializer,
     PromiseSetSerializer,
     ReplySerializer,
+    ReplyUploadSerializer,
     TagsSerializer,
     TicketSerializer,
 )
@@ -35,21 +38,34 @@ from tickets.services.changes import ticket_promise_set
 from tickets.services.triage import ticket_tags_change
 
 DUE = {"next_update_at": "due_at"}  # the services' name for the promised time, and the API's
+MULTIPART = "multipart/form-data"
+WITH_FILES = " With files: send `multipart/form-data`, the text fields as parts and each file as a `files` part."
+
+
+def _given(
+    request: Request, plain: type[serializers.Serializer[Any]], with_files: type[serializers.Serializer[Any]]
+) -> dict[str, Any]:
+    """The request's fields, checked by the serializer for its content type (JSON has no files)."""
+    serializer = with_files if (request.content_type or "").startswith(MULTIPART) else plain
+    given = serializer(data=request.data)
+    given.is_valid(raise_exception=True)
+    return dict(given.validated_data)
 
 
 class ReplyCreate(APIView):
+    parser_classes = [JSONParser, MultiPartParser]
+
     @extend_schema(
         summary="Reply to the customer",
         description="Emailed to the customer after commit; keeps the pending promise and makes the next "
-        "(`due_at`, or the policy's next-update interval).",
-        request=ReplySerializer,
+        "(`due_at`, or the policy's next-update interval)." + WITH_FILES,
+        request={"application/json": ReplySerializer, MULTIPART: ReplyUploadSerializer},
         responses={201: MessageSerializer},
         examples=[examples.REPLY, examples.MESSAGE],
     )
     def post(self, request: Request, reference: str) -> Response:
-        given = ReplySerializer(data=request.data)
-        given.is_valid(raise_exception=True)
-        data, agent = given.validated_data, agent_of(request)
+        data = _given(request, ReplySerializer, ReplyUploadSerializer)
+        agent = agent_of(request)
         ticket = selectors.ticket_get_for_agent(user=agent, reference=reference)
         try:
             with via_api(request):
@@ -59,6 +75,7 @@ class ReplyCreate(APIView):
                     body=data["body"],
                     status_after=data.get("status_after"),
                     next_due_at=data.get("due_at"),
+                    files=data.get("files"),
                 )
         except ValidationError as exc:
             raise as_field(exc, DUE) from None
@@ -66,20 +83,23 @@ class ReplyCreate(APIView):
 
 
 class NoteCreate(APIView):
+    parser_classes = [JSONParser, MultiPartParser]
+
     @extend_schema(
         summary="Add an internal note",
-        description="Never shown to the customer; @mentions notify the agents named.",
-        request=NoteSerializer,
+        description="Never shown to the customer; @mentions notify the agents named." + WITH_FILES,
+        request={"application/json": NoteSerializer, MULTIPART: NoteUploadSerializer},
         responses={201: MessageSerializer},
         examples=[examples.NOTE, examples.MESSAGE],
     )
     def post(self, request: Request, reference: str) -> Response:
-        given = NoteSerializer(data=request.data)
-        given.is_valid(raise_exception=True)
+        data = _given(request, NoteSerializer, NoteUploadSerializer)
         agent = agent_of(request)
         ticket = selectors.ticket_get_for_agent(user=agent, reference=reference)
         with via_api(request):
-            message = agent_reply_post(ticket=ticket, agent=agent, body=given.validated_data["body"], internal=True)
+            message = agent_reply_post(
+                ticket=ticket, agent=agent, body=data["body"], internal=True, files=data.get("files")
+            )
         return Response(MessageSerializer(message).data, status=status.HTTP_201_CREATED)
 
 

@@ -20,12 +20,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from canned_responses.selectors import courtesy_flags
 from canned_responses.services import ReplyPosted, canned_reply_post
-from desk import collide, composer, triage, workspace
+from desk import care, collide, composer, triage, workspace
 from desk.access import AgentRequest, agent_required
 from desk.forms import AgentReplyForm, TicketUpdateForm
 from helpdesk.lib.forms import add_service_errors
 from knowledgebase import selectors as kb_selectors
 from knowledgebase.links import article_markdown_link
+from satisfaction.selectors import ticket_surveys
 from tickets import selectors, services
 from tickets.conversation import ConversationChanged
 from tickets.customers import customer_facts
@@ -48,7 +49,7 @@ def ticket_page(
     composer.composer_choices_set(form=reply_form, user=request.user, ticket=ticket)  # one query
     copies = selectors.ticket_copies(ticket)
     composer.composer_copies_set(form=reply_form, copies=copies)
-    policy = selectors.policy_for(ticket, with_calendar=False)
+    policy = selectors.policy_for(ticket)
     status_after = reply_form["status_after"].value() or ticket.status  # "Keep the current status"
     context = {
         "ticket": ticket,
@@ -58,6 +59,7 @@ def ticket_page(
         "waiting_note": agent_waiting_note(customer_first_name=ticket.customer.first_name, policy=policy),
         "waiting_chosen": status_after == Ticket.Status.WAITING,
         "promise_stats": selectors.promise_stats_for_ticket(ticket),
+        "surveys": ticket_surveys(ticket),  # one query: each solve's rating
         "follow_ups": selectors.ticket_follow_ups_for_agent(user=request.user, ticket=ticket),
         "copies": copies,
         "now": timezone.now(),
@@ -70,6 +72,7 @@ def ticket_page(
         "site_url": settings.SITE_URL,
         **collide.page_context(ticket=ticket, reply_form=reply_form),  # presence, "seen" marker, @mentions
         **triage.page_context(user=request.user, ticket=ticket, forms=forms, queue_agents=agents),
+        **care.page_context(user=request.user, ticket=ticket, forms=forms),  # follow-ups, goodwill, resolution
         "nav": workspace.ticket_nav(request, request.user, ticket),  # previous / next in the view
         **(extra or {}),
     }

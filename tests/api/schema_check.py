@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from functools import cache
 from typing import Any
 
@@ -21,8 +22,18 @@ from rest_framework.utils.encoders import JSONEncoder
 _PARAM = re.compile(r"<(?:\w+:)?(\w+)>")
 
 
-@cache
+_generating = threading.Lock()
+
+
 def api_schema() -> dict[str, Any]:
+    """The document, generated once per process. Locked: drf-spectacular's first generation is not
+    thread-safe, and the concurrency tests' threads may be the first to ask."""
+    with _generating:
+        return _api_schema()
+
+
+@cache
+def _api_schema() -> dict[str, Any]:
     schema = SchemaGenerator().get_schema(request=None, public=True)
     return json.loads(json.dumps(schema, cls=JSONEncoder))
 

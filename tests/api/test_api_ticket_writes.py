@@ -117,3 +117,11 @@ def test_customer_rename(api_alice, ticket):
     assert response.json()["name"] == "Dana K. Scully"
     response = api_alice.patch(f"/api/v1/customers/{ticket.customer_id}/", {"name": " "}, format="json")
     assert (response.status_code, list(response.json())) == (400, ["name"])
+
+
+def test_a_complaint_is_not_solved_without_its_resolution(api_alice, ticket):
+    Ticket.objects.filter(pk=ticket.pk).update(kind=Ticket.Kind.COMPLAINT)
+    response = api_alice.patch(url(ticket), {"status": "resolved"}, format="json")
+    assert (response.status_code, list(response.json())) == (400, ["status"])
+    assert "resolution" in response.json()["status"][0]
+    assert Ticket.objects.get(pk=ticket.pk).status != Ticket.Status.RESOLVED

@@ -18,6 +18,7 @@ from tests.factories import CustomerFactory, MessageFactory, TicketFactory, User
 from tickets import services
 from tickets.models import OutboundEmail, Tag, Ticket, TicketEvent, TicketFollower, TicketLink
 from tickets.services.triage import ticket_follow, ticket_link, ticket_tags_change
+from tickets.sla_config import sla_config
 
 pytestmark = pytest.mark.django_db
 
@@ -262,6 +263,7 @@ def test_the_page_costs_the_same_with_one_or_many_tags_links_and_followers(
         desk.queue_a.agents.add(follower)
         ticket_follow(ticket=ticket, user=follower, follow=True)
         TicketFactory(queue=desk.queue_a, customer=ticket.customer)  # merge candidates
+    sla_config()  # as after the process's first request
     with django_assert_max_num_queries(TICKET_QUERIES):
         page = text(alice.get(url(ticket)))
     assert page.count('class="badge tag tag-grey"') == 2 * many  # in the header and in the tags card

@@ -1,5 +1,6 @@
-"""``manage.py bench`` and ``manage.py api_bench`` at a tiny size: the SQL seeding keeps up with the
-models (a NOT NULL column added without a default breaks it) and every figure reported is there.
+"""``manage.py bench``, ``api_bench``, ``bench_paths`` and ``reports_bench`` at a tiny size: the SQL
+seeding keeps up with the models (a NOT NULL column added without a default breaks it) and every
+figure reported is there.
 Needs PostgreSQL."""
 
 from __future__ import annotations
@@ -45,6 +46,25 @@ def test_the_benchmark_runs_end_to_end_at_a_tiny_size(transactional_db, settings
     api = json.loads(out.getvalue())
     assert api["create"]["acknowledgements_queued"] == 2  # one per ticket made, queued not sent
     assert len(api["list_first_page"]["queries"]) == 1 and len(api["list_deep_page"]["queries"]) == 1
+
+    # One request at a time (tickets/management/commands/bench_paths.py): each answers as it should.
+    out = StringIO()
+    call_command("bench_paths", repeat=2, stdout=out)
+    paths = json.loads(out.getvalue())
+    assert Ticket.objects.filter(subject="My parcel has not arrived").count() == 3  # warm-up and two timed
+    for name in ("public_submission", "ticket_page", "staff_reply"):
+        assert len(paths[name]["queries"]) == 1, name  # the same count each time
+
+    # The reports' part (reporting/management/commands/reports_bench.py): backfill, a day of changes, the page.
+    out = StringIO()
+    call_command("reports_bench", repeat=2, days=90, stdout=out)
+    reports = json.loads(out.getvalue())
+    assert reports["backfill"]["days"]["tickets"] > 300  # a year of seeded tickets
+    assert (
+        reports["rollup_one_day"]["changes"]["new_tickets"] >= 1
+        and reports["rollup_one_day"]["days_touched"]["tickets"]
+    )
+    assert reports["page_admin"]["queries"] == reports["page_agent"]["queries"]
 
 
 def test_the_benchmark_refuses_a_database_that_is_not_for_it(db):

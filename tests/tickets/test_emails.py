@@ -48,7 +48,22 @@ def test_complaint_acknowledgement_acknowledges_the_feeling_first(desk):
     assert message.subject.startswith("We're sorry")
     for body in bodies(message):
         assert "We're sorry this happened" in body or "We&#x27;re sorry this happened" in body
-        assert "a person from our team will read it" in body
+        assert "our Billing team will read it" in body  # no lead: the team is named
+
+
+@pytest.mark.django_db
+def test_complaint_acknowledgement_names_the_lead_of_the_complaints_queue(desk):
+    desk.queue_b.team_lead = desk.agent_b
+    desk.queue_b.takes_complaints = True
+    desk.queue_b.save()
+    ticket = submit(kind=Ticket.Kind.COMPLAINT)
+    ticket.refresh_from_db()
+    assert ticket.queue == desk.queue_b  # routed to the complaints queue, not the default one
+    assert ticket.assignee == desk.agent_b  # and given to its lead
+    message = deliver(OutboundEmail.objects.get())
+    for body in bodies(message):
+        assert "Bob from the Technical team will read it" in body
+        assert body.index("sorry") < body.index("Bob from the Technical team")
 
 
 @pytest.mark.django_db

@@ -19,7 +19,8 @@ from django.db.models import Min
 
 from tests.factories import UserFactory
 from tickets import services
-from tickets.models import BusinessCalendar, Notice, Promise, Ticket, TicketEvent
+from tickets.models import BusinessCalendar, Notice, Promise, RootCause, Ticket, TicketEvent
+from tickets.services.resolutions import resolution_record
 from tickets.services.sweep import promise_sweep
 
 START = datetime(2026, 2, 2, 0, 0, tzinfo=UTC)  # a Monday
@@ -37,6 +38,7 @@ class Simulation:
     def __init__(self, desk, seed: int) -> None:
         self.desk = desk
         self.rng = random.Random(seed)
+        self.cause = RootCause.objects.get_or_create(name="Delay")[0].pk
         self.actions: list[tuple[datetime, int, str, int]] = []  # (when, seq, what, ticket id)
         self.seq = 0
         self.updates_left: dict[int, int] = {}
@@ -112,6 +114,8 @@ class Simulation:
             self.schedule(now + timedelta(minutes=self.rng.randint(30, 48 * 60)), "customer", ticket_id)
         else:
             status = "open"
+        if status == "resolved" and ticket.is_complaint:  # a complaint is solved only with its resolution
+            resolution_record(ticket=ticket, agent=self.desk.agent_a, note="Late", root_cause_id=self.cause)
         services.agent_reply_post(ticket=ticket, agent=self.desk.agent_a, body="Update", status_after=status)
         self.next_agent_action(Ticket.objects.get(pk=ticket_id), now)
 

@@ -129,3 +129,31 @@ def test_a_whole_text_over_the_limit_is_refused_and_nothing_is_written(desk):
     with pytest.raises(ValidationError, match="longer than 200000 characters"):
         submit(full_description="x" * 200_001)
     assert counts() == (0, 0, 0, 0)
+
+
+@pytest.mark.django_db
+def test_a_complaint_lands_in_the_complaints_queue_and_goes_to_its_lead(desk):
+    desk.queue_b.takes_complaints = True
+    desk.queue_b.team_lead = desk.agent_b
+    desk.queue_b.save()
+    complaint = submit(kind=Ticket.Kind.COMPLAINT, queue=desk.queue_a).ticket  # e.g. a Billing mailbox
+    problem = submit(kind=Ticket.Kind.PROBLEM, queue=desk.queue_a).ticket
+    assert (complaint.queue, complaint.assignee) == (desk.queue_b, desk.agent_b)
+    assert (problem.queue, problem.assignee) == (desk.queue_a, None)
+    assigned = complaint.events.get(kind=TicketEvent.Kind.ASSIGNED)
+    assert (assigned.actor, assigned.new_value) == (None, "Bob Builder")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("why", ["inactive", "not in the queue"])
+def test_a_lead_who_cannot_take_it_leaves_it_to_the_queue(desk, why):
+    desk.queue_b.takes_complaints = True
+    desk.queue_b.team_lead = desk.agent_b
+    desk.queue_b.save()
+    if why == "inactive":
+        desk.agent_b.is_active = False
+        desk.agent_b.save()
+    else:
+        desk.queue_b.agents.remove(desk.agent_b)
+    complaint = submit(kind=Ticket.Kind.COMPLAINT).ticket
+    assert (complaint.queue, complaint.assignee) == (desk.queue_b, None)

@@ -8,6 +8,9 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from satisfaction.models import Survey
+from satisfaction.services.surveys import rating_record
+from tests.satisfaction.helpers import run_survey_task_later, solve
 from tests.webhooks.conftest import submit
 from tickets.models import Message, Promise, Ticket, TicketEvent
 from tickets.services.desk import agent_reply_post, ticket_status_change
@@ -159,3 +162,16 @@ def test_query_count_per_batch_is_constant(endpoint, django_assert_max_num_queri
     with django_assert_max_num_queries(13):
         webhooks_dispatch()
     assert WebhookDelivery.objects.count() == 2 * tickets
+
+
+def test_a_customers_rating_is_csat_received_with_its_words(desk, endpoint):
+    ticket = submit()
+    ticket.assignee = desk.agent_a
+    ticket.save(update_fields=["assignee"])
+    solve(ticket, desk.agent_a)
+    run_survey_task_later()
+    rating_record(survey_id=Survey.objects.get(ticket=ticket).pk, rating=1, comment="Nobody listened")
+    webhooks_dispatch()
+    rated = WebhookDelivery.objects.get(event_type="csat.received")
+    assert rated.payload["data"]["rating"] == {"label": "Bad", "solved_by": "Alice Agent"}
+    assert rated.payload["data"]["ticket"]["reference"] == ticket.reference

@@ -4,6 +4,6 @@ Tickets change only through the services, so the admin shows status, priority an
 assignee read-only and links to the desk, where those changes are recorded as events.
 """
 
-from tickets.admin import agent, customer, outbox, queue, sla, tag, ticket, workspace
+from tickets.admin import agent, care, customer, outbox, queue, sla, tag, ticket, workspace
 
-__all__ = ["agent", "customer", "outbox", "queue", "sla", "tag", "ticket", "workspace"]
+__all__ = ["agent", "care", "customer", "outbox", "queue", "sla", "tag", "ticket", "workspace"]

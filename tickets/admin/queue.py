@@ -19,7 +19,17 @@ from tickets.models.agent import agents
 class QueueForm(forms.ModelForm[Queue]):
     class Meta:
         model = Queue
-        fields = ("name", "slug", "description", "agents", "team_lead", "calendar", "busy_threshold", "is_default")
+        fields = (
+            "name",
+            "slug",
+            "description",
+            "agents",
+            "team_lead",
+            "calendar",
+            "busy_threshold",
+            "is_default",
+            "takes_complaints",
+        )
 
     def clean_is_default(self) -> bool:
         is_default: bool = self.cleaned_data["is_default"]
@@ -30,6 +40,15 @@ class QueueForm(forms.ModelForm[Queue]):
                 "so new tickets have exactly one place to land."
             )
         return is_default
+
+    def clean_takes_complaints(self) -> bool:
+        takes: bool = self.cleaned_data["takes_complaints"]
+        other = Queue.objects.filter(takes_complaints=True).exclude(pk=self.instance.pk).first()
+        if takes and other is not None:
+            raise forms.ValidationError(
+                f"“{other.name}” already takes the complaints: untick it there first, so complaints land in one place."
+            )
+        return takes
 
 
 class _Totals(TypedDict):
@@ -44,7 +63,7 @@ if TYPE_CHECKING:  # the alias fails at run time on Python 3.11; annotations are
 @admin.register(Queue)
 class QueueAdmin(admin.ModelAdmin[Queue]):
     form = QueueForm
-    list_display = ("name", "agent_count", "open_ticket_count", "team_lead", "is_default")
+    list_display = ("name", "agent_count", "open_ticket_count", "team_lead", "is_default", "takes_complaints")
     list_select_related = ("team_lead",)
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}

@@ -1,5 +1,14 @@
 from tickets.models.agent import AgentProfile
 from tickets.models.bulk import BulkJob, BulkJobItem
+from tickets.models.care import (
+    ComplaintResolution,
+    FollowUpRule,
+    Gesture,
+    GoodwillLimit,
+    Praise,
+    RootCause,
+    ScheduledCheckIn,
+)
 from tickets.models.copied import CopiedAddress
 from tickets.models.customer import Customer
 from tickets.models.event import TicketEvent
@@ -19,16 +28,23 @@ __all__ = [
     "BulkJob",
     "BulkJobItem",
     "BusinessCalendar",
+    "ComplaintResolution",
     "CopiedAddress",
     "Customer",
+    "FollowUpRule",
+    "Gesture",
+    "GoodwillLimit",
     "Holiday",
     "Message",
     "Notice",
     "OpeningHours",
     "OutboundEmail",
+    "Praise",
     "Promise",
     "Queue",
+    "RootCause",
     "SavedView",
+    "ScheduledCheckIn",
     "SlaPolicy",
     "Tag",
     "Ticket",

@@ -37,6 +37,11 @@ class Queue(models.Model):
         "and their first promise is stretched. 0 turns this off.",
     )
     is_default = models.BooleanField(default=False, help_text="New tickets from the public form land in this queue.")
+    takes_complaints = models.BooleanField(
+        default=False,
+        help_text="Complaints land here, from the web form and every mailbox, and go to this queue's team lead "
+        "when it has one. At most one queue.",
+    )
 
     objects = QueueQuerySet.as_manager()
 
@@ -45,6 +50,11 @@ class Queue(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["is_default"], condition=models.Q(is_default=True), name="queue_one_default"
+            ),
+            models.UniqueConstraint(
+                fields=["takes_complaints"],
+                condition=models.Q(takes_complaints=True),
+                name="queue_one_complaints",
             ),
         ]
 

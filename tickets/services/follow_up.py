@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from tickets.models import Message, Ticket, TicketEvent
 from tickets.selectors_triage import MERGE_HOPS
+from tickets.services.check_ins import check_ins_cancel
 from tickets.services.events import event_record
 from tickets.services.portal import customer_reply_post, takes_replies, ticket_submit
 
@@ -85,6 +86,8 @@ def customer_write(
             if later is None:
                 break
             target = _locked(later.pk)
+        if not automatic:  # the customer wrote meanwhile: no "is everything still working?" now
+            check_ins_cancel(ticket=target, at=now)
         if takes_replies(target, now):
             message = customer_reply_post(
                 ticket=target,

@@ -81,8 +81,9 @@ def ticket_merge(*, source: Ticket, target: Ticket, agent: User) -> Merged:
             ignore_conflicts=True,
         )
         event_record(ticket=source, kind=TicketEvent.Kind.MERGED_INTO, at=now, actor=agent, new=target.reference)
-        status_apply(ticket=source, status=Ticket.Status.CLOSED, at=now, actor=agent)  # ends its pending promise
+        # Merged first: a duplicate's close is no solve (no follow-up, no complaint resolution needed).
         source.merged_into = target
+        status_apply(ticket=source, status=Ticket.Status.CLOSED, at=now, actor=agent)  # ends its pending promise
         source.updated_at = now
         ticket_save(source, "merged_into", *STATUS_FIELDS)
         event_record(ticket=target, kind=TicketEvent.Kind.MERGED_FROM, at=now, actor=agent, new=source.reference)

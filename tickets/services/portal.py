@@ -17,7 +17,9 @@ from django.utils import timezone
 from tickets.links import link_token, new_link_secret
 from tickets.models import Customer, Message, OutboundEmail, Queue, Ticket, TicketEvent
 from tickets.selectors import outbox_acks_recent
+from tickets.services.check_ins import check_in_answer_open
 from tickets.services.common import attachments_save, text_required, ticket_save
+from tickets.services.complaints import complaint_to_lead, complaints_queue
 from tickets.services.events import event_record
 from tickets.services.notices import customer_reply_notify
 from tickets.services.outbox import outbox_enqueue
@@ -150,6 +152,8 @@ def _ticket_create(
         customer.timezone = timezone_name
         customer.save(update_fields=["timezone"])
     salt, link_hash = new_link_secret()
+    if kind == Ticket.Kind.COMPLAINT:  # complaints go to the complaints queue, whatever the way in
+        queue = complaints_queue() or queue
     ticket = Ticket.objects.create(
         kind=kind,
         priority=Ticket.Priority.HIGH if kind == Ticket.Kind.COMPLAINT else Ticket.Priority.NORMAL,
@@ -175,6 +179,10 @@ def _ticket_create(
     attachments_save(message=message, files=files, at=now)
     search_refresh([ticket.pk])
     event_record(ticket=ticket, kind=TicketEvent.Kind.CREATED, at=now, by_customer=True)
+    if kind == Ticket.Kind.COMPLAINT:
+        complaint_to_lead(ticket, now)
+        if ticket.assignee_id is not None:
+            ticket.save(update_fields=["assignee"])
     intake = promise_at_intake(ticket=ticket, at=now)  # writes the ticket's next_due_at itself
     if not acknowledge:
         return Submitted(ticket=ticket, token=link_token(ticket))
@@ -216,13 +224,14 @@ def ack_cap_reached(*, customer: Customer, at: datetime) -> bool:
 
 def takes_replies(ticket: Ticket, at: datetime) -> bool:
     """Whether a customer's message goes onto ``ticket`` (reopening it if resolved) at ``at``:
-    not once it is closed, nor ``REOPEN_WITHIN_DAYS`` after it was resolved."""
-    if ticket.status == Ticket.Status.CLOSED:
-        return False
-    if ticket.status != Ticket.Status.RESOLVED:
+    not once it is closed, nor ``REOPEN_WITHIN_DAYS`` after it was resolved; except the answer to a
+    follow-up email sent lately (``CHECK_IN_ANSWER_DAYS``), which a solved ticket always takes."""
+    if ticket.status not in (Ticket.Status.RESOLVED, Ticket.Status.CLOSED):
         return True
     resolved_at = ticket.resolved_at or ticket.updated_at
-    return resolved_at >= at - timedelta(days=settings.REOPEN_WITHIN_DAYS)
+    if ticket.status == Ticket.Status.RESOLVED and resolved_at >= at - timedelta(days=settings.REOPEN_WITHIN_DAYS):
+        return True
+    return ticket.merged_into_id is None and check_in_answer_open(ticket, at)
 
 
 def _full_text(full: str, shown: str) -> str:
@@ -263,7 +272,7 @@ def customer_reply_post(
     with transaction.atomic():
         ticket = _reply_target(ticket)
         now = timezone.now()
-        if ticket.status == Ticket.Status.CLOSED:
+        if ticket.status == Ticket.Status.CLOSED and not takes_replies(ticket, now):
             raise ValidationError(
                 {"body": "This request is closed, so it can't take replies. Please start a new request."}
             )

@@ -9,8 +9,10 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 
 from tickets.models import Ticket, TicketEvent
+from tickets.services.check_ins import check_ins_on_status
 from tickets.services.events import event_build, events_record
 from tickets.services.promises import promises_on_status
+from tickets.services.resolutions import resolution_refusal
 
 Status = Ticket.Status
 STATUS_FIELDS = ("status", "resolved_at", "closed_at")  # what status_apply may change on the ticket
@@ -27,13 +29,17 @@ TRANSITIONS: dict[str, set[str]] = {
 
 def status_check(ticket: Ticket, status: str) -> bool:
     """Whether moving the ticket to ``status`` changes it (False: it has that status already);
-    raises ``ValidationError`` when the table doesn't allow it."""
+    raises ``ValidationError`` when the table doesn't allow it, or a complaint has no resolution yet
+    (``tickets.services.resolutions``)."""
     if status == ticket.status:
         return False
     if status not in TRANSITIONS[ticket.status]:
         raise ValidationError(
             {"status": f"A {ticket.get_status_display().lower()} ticket can't become {Status(status).label.lower()}."}
         )
+    refusal = resolution_refusal(ticket, status)
+    if refusal:
+        raise ValidationError({"status": refusal})
     return True
 
 
@@ -89,3 +95,4 @@ def status_apply_many(
             ticket.resolved_at = None
     events_record(events)
     promises_on_status(tickets=tickets, old=old, new=status, at=at, actor=actor, by_customer=by_customer)
+    check_ins_on_status(tickets=tickets, old=old, new=status, at=at)

@@ -40,12 +40,12 @@ SELECT 'Customer ' || g, 'bench-' || g || '@example.com', '', %(now)s - interval
 FROM generate_series(1, %(customers)s) AS g;
 
 INSERT INTO tickets_ticket (kind, status, priority, channel, queue_id, customer_id, subject, link_salt, link_hash,
-                            created_at, updated_at, next_due_at)
+                            created_at, updated_at, next_due_at, first_response_at, resolved_at, closed_at)
 SELECT (ARRAY['info','problem','complaint'])[1 + g %% 3],
        CASE WHEN g %% 10 < 7 THEN (ARRAY['resolved','closed'])[1 + g %% 2]
             ELSE (ARRAY['new','open','waiting'])[1 + g %% 3] END,
        CASE WHEN g %% 3 = 2 THEN 3 ELSE 2 END,
-       'web',
+       (ARRAY['web','email','phone','api'])[1 + (g / 3) %% 4],
        (%(queues)s)[1 + g %% %(queue_count)s],
        %(first_customer)s + g %% %(customers)s,
        'Bench ticket ' || g, md5(g::text), md5('h' || g::text),
@@ -55,7 +55,14 @@ SELECT (ARRAY['info','problem','complaint'])[1 + g %% 3],
          WHEN g %% 10 >= 7 AND g %% 100 = 7 THEN %(now)s + ((g / 100) %% 90) * interval '1 minute'
          WHEN g %% 10 >= 7 AND g %% 3 <> 2 THEN %(now)s + interval '2 hours' + (g %% 43200) * interval '1 minute'
          ELSE NULL
-       END
+       END,
+       -- answered (all but the new ones) 1 to 600 minutes after creation; solved ones a day or so later
+       CASE WHEN g %% 10 < 7 OR g %% 3 <> 0
+            THEN %(now)s - (g %% 365) * interval '1 day' + (1 + (g * 7) %% 600) * interval '1 minute' END,
+       CASE WHEN g %% 10 < 7 AND g %% 2 = 0
+            THEN %(now)s - (g %% 365) * interval '1 day' + (60 + (g * 13) %% 3000) * interval '1 minute' END,
+       CASE WHEN g %% 10 < 7 AND g %% 2 = 1
+            THEN %(now)s - (g %% 365) * interval '1 day' + (60 + (g * 13) %% 3000) * interval '1 minute' END
 FROM generate_series(1, %(tickets)s) AS g;
 
 INSERT INTO tickets_promise (ticket_id, kind, source, state, due_at, remind_at, reminder_sent_at, created_at)

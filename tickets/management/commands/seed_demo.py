@@ -25,7 +25,8 @@ from django.utils import timezone
 
 from knowledgebase.seed import seed_articles
 from tickets import services
-from tickets.models import Customer, Queue, Ticket
+from tickets.models import Customer, Queue, RootCause, Ticket
+from tickets.services import gestures, resolutions
 
 S = Ticket.Status
 
@@ -74,6 +75,15 @@ def customer(hours: float, body: str) -> Step:
 
 def status(hours: float, agent: str, value: str) -> Step:
     return Step(hours, "status", agent, value=value)
+
+
+def resolution(hours: float, agent: str, cause: str, body: str) -> Step:
+    """A complaint's resolution (what went wrong, its root cause): needed before it is solved."""
+    return Step(hours, "resolution", agent, body, value=cause)
+
+
+def gesture(hours: float, agent: str, kind: str, amount: str, currency: str) -> Step:
+    return Step(hours, "gesture", agent, amount, value=(kind, currency))
 
 
 def priority(hours: float, agent: str, value: int) -> Step:
@@ -134,6 +144,9 @@ SCENARIOS = (
             assign(1, LEAD, LEAD),
             note(2, LEAD, "Listened to the call recording: the agent was out of line. Coaching booked "
                  "for Thursday. Offer a goodwill credit."),
+            gesture(2.5, LEAD, "credit", "20", "EUR"),
+            resolution(2.6, LEAD, "Our mistake", "The agent was dismissive and hung up; coaching booked, "
+                       "20 EUR credit given."),
             reply(3, LEAD, "Diego, I listened to your call and I'm sorry: you should never have been spoken "
                   "to that way. I've added a credit of 20 € to your account and we are working with the "
                   "team member concerned.", S.RESOLVED),
@@ -345,6 +358,12 @@ def _play(ticket: Ticket, step: Step, agents: dict[str, User]) -> None:
         )
     elif step.action == "status":
         services.ticket_status_change(ticket=ticket, agent=agent, status=step.value)
+    elif step.action == "resolution":
+        cause = RootCause.objects.get_or_create(name=step.value)[0]
+        resolutions.resolution_record(ticket=ticket, agent=agent, note=step.body, root_cause_id=cause.pk)
+    elif step.action == "gesture":
+        kind, currency = step.value
+        gestures.gesture_record(ticket=ticket, agent=agent, type=kind, amount=step.body, currency=currency)
     elif step.action == "priority":
         services.ticket_priority_change(ticket=ticket, agent=agent, priority=step.value)
     elif step.action == "assign":

@@ -1,0 +1,107 @@
+"""Customers submitting the public form and agents working the desk, driven by ``loadtest/run.py``.
+
+Customers: each simulated customer sends the form once every few seconds (``constant_throughput``)
+from its own address behind the proxy (``X-Forwarded-For``, as a load balancer sets it), so the
+per-address rate limit sees many customers, as it would. Each submission's reference and send time
+go to ``LOADTEST_SUBMITS`` (one JSON line each), which the harness joins with the SMTP sink's
+arrival times.
+
+Agents (``LOADTEST_AGENTS``, default 20): each signs in once, then browses the queue, opens a
+ticket, and replies to about one in three, as a person working the queue would.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import random
+import time
+import uuid
+from typing import Any
+
+from locust import HttpUser, between, constant_throughput, task
+
+from loadtest.pages import CSRF, REFERENCE, SEEN, TICKET_LINK
+
+SUBMITS = os.environ.get("LOADTEST_SUBMITS", "submits.jsonl")
+PASSWORD = os.environ.get("LOADTEST_AGENT_PASSWORD", "load-test-agent-password")
+KINDS = ["info", "problem", "problem", "complaint"]
+_agent_numbers = itertools.count()
+
+
+def _address() -> str:
+    return f"10.{random.randrange(256)}.{random.randrange(256)}.{random.randrange(1, 255)}"
+
+
+class _Browser(HttpUser):
+    abstract = True
+
+    def on_start(self) -> None:
+        self.client.verify = False  # the harness's own self-signed certificate
+        self.client.headers.update({"X-Forwarded-For": _address(), "Origin": self.host or ""})
+
+    def _form_post(self, path: str, page: str, data: dict[str, Any], name: str, **kwargs: Any) -> Any:
+        """POST the form on ``page`` as a browser would: its CSRF token, and the page as Referer."""
+        token = CSRF.search(page)
+        headers = {"Referer": f"{self.host}{path}"}
+        fields = {**data, "csrfmiddlewaretoken": token.group(1) if token else ""}
+        return self.client.post(path, fields, headers=headers, name=name, **kwargs)
+
+
+class Customer(_Browser):
+    # Each simulated customer sends the form once every PACE seconds at most; the harness starts
+    # rate x PACE of them, so the rate holds while a submission takes up to PACE seconds.
+    wait_time = constant_throughput(1 / float(os.environ.get("LOADTEST_CUSTOMER_PACE", "4")))
+
+    @task
+    def submit(self) -> None:
+        self.client.headers["X-Forwarded-For"] = _address()  # a different customer each time
+        self.client.cookies.clear()
+        form = self.client.get("/support/new/", name="form")
+        key = uuid.uuid4().hex
+        data = {
+            "name": "Load Test",
+            "email": f"customer-{key[:12]}@load.example",
+            "kind": random.choice(KINDS),
+            "subject": f"Order {random.randrange(10_000, 99_999)} has not arrived",
+            "description": "I ordered last week and nothing came. Could you check where it is?",
+            "submission_key": key,
+        }
+        sent_at = time.time()
+        with self._form_post("/support/new/", form.text, data, "submit", catch_response=True) as response:
+            reference = REFERENCE.search(response.text)
+            if reference is None:
+                response.failure(f"no reference on the page after the form ({response.status_code})")
+                return
+        with open(SUBMITS, "a", encoding="utf-8") as out:
+            out.write(json.dumps({"reference": reference.group(0), "sent_at": sent_at}) + "\n")
+
+
+class Agent(_Browser):
+    fixed_count = int(os.environ.get("LOADTEST_AGENTS", "20"))
+    wait_time = between(1, 3)
+
+    def on_start(self) -> None:
+        super().on_start()
+        self.username = f"agent{next(_agent_numbers) % self.fixed_count}"
+        login = self.client.get("/desk/login/", name="desk login")
+        self._form_post("/desk/login/", login.text, {"username": self.username, "password": PASSWORD}, "desk login")
+
+    @task
+    def work(self) -> None:
+        queue = self.client.get("/desk/", name="desk queue")
+        links = TICKET_LINK.findall(queue.text)
+        if not links:
+            return
+        path = random.choice(links[:25])
+        page = self.client.get(path, name="desk ticket")
+        if random.random() < 1 / 3:
+            seen = SEEN.search(page.text)
+            data = {
+                "visibility": "public",
+                "body": "Thanks for waiting: I've checked with the courier and it's on its way.",
+                "next_update": "2bh",
+                "seen": seen.group(1) if seen else "",
+            }
+            self._form_post(f"{path}reply/", page.text, data, "desk reply")

@@ -1,0 +1,237 @@
+"""The load test behind ``make loadtest``: the real stack under simulated customers and agents.
+
+It starts, on this machine, on loopback only:
+- gunicorn serving the desk over HTTPS (a throwaway self-signed certificate, so production settings
+  and their Secure cookies apply), PostgreSQL (``LOADTEST_DATABASE_URL``, a database whose name
+  contains "load", dropped and made again), Redis as broker and cache (``LOADTEST_REDIS_URL``, flushed),
+  a Celery worker and beat, and an SMTP sink (``loadtest/sink.py``) that records when each email arrives;
+- then locust, headless, once per rate in ``LOADTEST_RATES`` (submissions per second, default
+  ``2,5,10,20``), each for ``LOADTEST_STEP_SECONDS`` (default 30), with ``LOADTEST_AGENTS`` agents
+  (default 20) browsing and replying throughout.
+
+For each step it reports the rate achieved, the form's response times, and submit-to-acknowledgement
+at the SMTP server (p50, p95, p99: the customer's wait for our email), plus every failed request.
+The sustained rate is the highest step with p99 under 2 s and no failure. Results: a table on
+stdout and ``var/loadtest/result.json``.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "var" / "loadtest"
+PORT, SMTP_PORT = 8765, 2626
+PASSWORD = "load-test-agent-password"  # noqa: S105  the simulated agents' own, on a throwaway database
+TARGET_P99 = 2.0  # seconds from submit to the acknowledgement at the SMTP server
+SETTLE_SECONDS = 20  # how long to wait after a step for its last acknowledgements
+OPENSSL = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1"]
+LOCUST = [sys.executable, "-m", "locust", "-f", "loadtest/locustfile.py", "--headless", "--only-summary"]
+LOCUST += ["--stop-timeout", "10", "--exit-code-on-error", "0"]
+PACE = 4  # seconds between one simulated customer's submissions (loadtest/locustfile.py)
+
+
+def environment() -> dict[str, str]:
+    database = os.environ.get("LOADTEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/helpdesk_load")
+    redis = os.environ.get("LOADTEST_REDIS_URL", "redis://127.0.0.1:6379/12")
+    if "load" not in urlsplit(database).path:
+        sys.exit("LOADTEST_DATABASE_URL must name a database containing 'load': it is dropped and made again.")
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("CELERY_", "CACHE_", "DATABASE_"))}
+    env.update(
+        DEBUG="false",
+        SECRET_KEY="load-test-only-5vN8qW2xL7rT4kB9mZ3pH6sD1fG0jC-never-used-for-a-real-desk",  # noqa: S106
+        ALLOWED_HOSTS="127.0.0.1",
+        SITE_URL=f"https://127.0.0.1:{PORT}",
+        DATABASE_URL=database,
+        CELERY_BROKER_URL=redis,
+        CACHE_URL=redis,
+        EMAIL_URL=f"smtp://127.0.0.1:{SMTP_PORT}",
+        RATELIMIT_CLIENT_IP_HEADER="HTTP_X_FORWARDED_FOR",  # one address per simulated customer
+        HELPDESK_VAR_DIR=str(OUT / "var"),
+        LOG_LEVEL="WARNING",
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def manage(env: dict[str, str], *args: str) -> None:
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def prepare(env: dict[str, str]) -> None:
+    database = urlsplit(env["DATABASE_URL"])
+    name, server = database.path.lstrip("/"), database._replace(path="/postgres").geturl()
+    subprocess.run(["psql", server, "-qc", f'DROP DATABASE IF EXISTS "{name}"'], check=True)
+    subprocess.run(["psql", server, "-qc", f'CREATE DATABASE "{name}"'], check=True)
+    subprocess.run(["redis-cli", "-u", env["CELERY_BROKER_URL"], "flushdb"], check=True, stdout=subprocess.DEVNULL)
+    manage(env, "migrate", "-v0")
+    manage(env, "collectstatic", "--noinput", "-v0")
+    agents = int(os.environ.get("LOADTEST_AGENTS", "20"))
+    manage(env, "shell", "-c", SEED.format(agents=agents, password=PASSWORD))
+    key, cert = OUT / "key.pem", OUT / "cert.pem"
+    subprocess.run(
+        [*OPENSSL, "-keyout", str(key), "-out", str(cert)],
+        check=True,
+        capture_output=True,
+    )
+
+
+SEED = """
+from django.contrib.auth.models import User
+from tickets.models import Queue
+queue = Queue.objects.get(is_default=True)
+for n in range({agents}):
+    user = User.objects.create_user(f"agent{{n}}", f"agent{{n}}@load.example", "{password}", is_staff=True)
+    queue.agents.add(user)
+"""
+
+
+@contextmanager
+def started(command: list[str], env: dict[str, str], log: str) -> Iterator[subprocess.Popen[bytes]]:
+    with (OUT / log).open("wb") as out:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            yield process
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def wait_for_web(env: dict[str, str]) -> None:
+    for _ in range(60):
+        answered = subprocess.run(
+            ["curl", "-ksf", "-o", "/dev/null", f"https://127.0.0.1:{PORT}/healthz"], check=False, env=env
+        )
+        if answered.returncode == 0:
+            return
+        time.sleep(1)
+    sys.exit("gunicorn did not answer /healthz within a minute: see var/loadtest/web.log")
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(int(len(ordered) * share), len(ordered) - 1)]
+
+
+def step(env: dict[str, str], rate: int, seconds: int) -> dict[str, Any]:
+    """One locust run at ``rate`` submissions per second; what the customers and agents saw."""
+    submits, prefix = OUT / f"submits-{rate}.jsonl", OUT / f"step-{rate}"
+    agents = int(os.environ.get("LOADTEST_AGENTS", "20"))
+    locust_env = {**env, "LOADTEST_SUBMITS": str(submits), "LOADTEST_AGENT_PASSWORD": PASSWORD}
+    locust_env["LOADTEST_CUSTOMER_PACE"] = str(PACE)
+    users = rate * PACE + agents
+    started_at = time.time()
+    run = ["--host", f"https://127.0.0.1:{PORT}", "-u", str(users), "-r", str(users), "-t", f"{seconds}s"]
+    subprocess.run(
+        [*LOCUST, *run, "--csv", str(prefix)],
+        cwd=ROOT,
+        env=locust_env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    sent = [json.loads(line) for line in submits.read_text().splitlines()] if submits.exists() else []
+    arrived = _arrivals(started_at, {row["reference"] for row in sent})
+    waits = [arrived[row["reference"]] - row["sent_at"] for row in sent if row["reference"] in arrived]
+    missing = len(sent) - len(waits)
+    requests = _requests(prefix)
+    return {
+        "target_rate": rate,
+        "achieved_rate": round(len(sent) / seconds, 1),
+        "submitted": len(sent),
+        "acknowledged": len(waits),
+        "ack_p50_s": round(statistics.median(waits), 2) if waits else None,
+        "ack_p95_s": round(percentile(waits, 0.95), 2) if waits else None,
+        "ack_p99_s": round(percentile(waits, 0.99), 2) if waits and not missing else None,
+        "requests": requests,
+        "failures": sum(row["failures"] for row in requests.values()),
+    }
+
+
+def _arrivals(since: float, references: set[str]) -> dict[str, float]:
+    """The first email's arrival per reference (the acknowledgement), waiting for stragglers."""
+    deadline = time.time() + SETTLE_SECONDS
+    while True:
+        first: dict[str, float] = {}
+        for line in (OUT / "smtp.jsonl").read_text().splitlines():
+            row = json.loads(line)
+            if row["reference"] in references and row["at"] >= since:
+                first[row["reference"]] = min(first.get(row["reference"], row["at"]), row["at"])
+        if len(first) == len(references) or time.time() > deadline:
+            return first
+        time.sleep(1)
+
+
+def _requests(prefix: Path) -> dict[str, dict[str, Any]]:
+    with open(f"{prefix}_stats.csv", encoding="utf-8") as stats:
+        return {
+            row["Name"]: {
+                "count": int(row["Request Count"]),
+                "failures": int(row["Failure Count"]),
+                "p50_ms": int(float(row["50%"] or 0)),
+                "p99_ms": int(float(row["99%"] or 0)),
+            }
+            for row in csv.DictReader(stats)
+            if row["Name"] != "Aggregated"
+        }
+
+
+def report(steps: list[dict[str, Any]]) -> dict[str, Any]:
+    held = [s for s in steps if s["ack_p99_s"] is not None and s["ack_p99_s"] < TARGET_P99 and not s["failures"]]
+    result = {
+        "machine": {"cores": os.cpu_count(), "load_average_1m": round(os.getloadavg()[0], 2)},
+        "agents": int(os.environ.get("LOADTEST_AGENTS", "20")),
+        "sustained_submissions_per_second": max((s["achieved_rate"] for s in held), default=0),
+        "steps": steps,
+    }
+    print(f"{'rate/s':>7} {'done/s':>7} {'acks':>9} {'ack p50':>8} {'p95':>6} {'p99':>6} {'form p99':>9} {'fails':>6}")
+    for s in steps:
+        submit = s["requests"].get("submit", {})
+        print(
+            f"{s['target_rate']:>7} {s['achieved_rate']:>7} {s['acknowledged']:>4}/{s['submitted']:<4} "
+            f"{s['ack_p50_s'] or '-':>8} {s['ack_p95_s'] or '-':>6} {s['ack_p99_s'] or '-':>6} "
+            f"{submit.get('p99_ms', '-'):>7}ms {s['failures']:>6}"
+        )
+    held_rate = result["sustained_submissions_per_second"]
+    print(f"sustained: {held_rate} submissions/s with p99 to the acknowledgement under 2 s")
+    (OUT / "result.json").write_text(json.dumps(result, indent=2))
+    return result
+
+
+def main() -> None:
+    shutil.rmtree(OUT, ignore_errors=True)
+    OUT.mkdir(parents=True)
+    env = environment()
+    prepare(env)
+    (OUT / "smtp.jsonl").touch()
+    rates = [int(rate) for rate in os.environ.get("LOADTEST_RATES", "2,5,10,20").split(",")]
+    seconds = int(os.environ.get("LOADTEST_STEP_SECONDS", "30"))
+    celery = [sys.executable, "-m", "celery", "-A", "helpdesk"]
+    with ExitStack() as stack:
+        sink = [sys.executable, "loadtest/sink.py", str(SMTP_PORT), str(OUT / "smtp.jsonl")]
+        stack.enter_context(started(sink, env, "smtp.log"))
+        stack.enter_context(started([*celery, "worker", "--loglevel=WARNING", "--concurrency=2"], env, "worker.log"))
+        stack.enter_context(started([*celery, "beat", "--loglevel=WARNING"], env, "beat.log"))
+        web = [sys.executable, "-m", "gunicorn", "helpdesk.wsgi:application", "--bind", f"127.0.0.1:{PORT}"]
+        web += ["--workers", "4", "--certfile", str(OUT / "cert.pem"), "--keyfile", str(OUT / "key.pem")]
+        stack.enter_context(started(web, env, "web.log"))
+        wait_for_web(env)
+        report([step(env, rate, seconds) for rate in rates])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Writes of the satisfaction app: the settings row, surveys and ratings, and closing the loop."""

@@ -1,0 +1,180 @@
+"""The roll-up (reporting/services): every figure on the reports page equals a recount from the raw
+rows of a seeded desk, in the desk's zone and in business hours, after a backfill and after the
+worker's incremental runs."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+import pytest
+import time_machine
+from django.db import connection, transaction
+
+from knowledgebase.models import DeflectionEvent
+from reporting.models import DailyDeflection, DailyTicketStats, RollupCursor, TicketFact
+from reporting.report import Figure, ReportContext, ReportQuery, Scope, report_scope
+from reporting.sections import SECTIONS
+from reporting.services.rollup import rollup_backfill, rollup_run
+from reporting.sources import SOURCES
+from tests.factories import TicketFactory
+from tests.reporting import recount
+from tests.reporting.seed import NOW, ZONE, Seeded, seed
+from tests.services import require_postgres
+from tickets.models import Promise, Ticket, TicketEvent
+
+pytestmark = pytest.mark.django_db
+TODAY = date(2026, 3, 10)
+
+
+@pytest.fixture
+def seeded(desk, settings) -> Iterator[Seeded]:
+    settings.TIME_ZONE = ZONE
+    with time_machine.travel(NOW, tick=False):
+        data = seed(desk)
+        rollup_backfill(SOURCES)
+        yield data
+
+
+def figures(scope: Scope, query: ReportQuery) -> dict[str, Figure]:
+    context = ReportContext(scope, query)
+    return {figure.key: figure for section in SECTIONS for figure in section.figures(context)}
+
+
+def assert_equals_recount(scope: Scope, query: ReportQuery) -> None:
+    found = figures(scope, query)
+    kinds, channels = list(Ticket.Kind.values), list(Ticket.Channel.values)
+    assert found["volume-kind"].rows == recount.volume(scope, query, ZONE, "kind", kinds)
+    assert found["volume-channel"].rows == recount.volume(scope, query, ZONE, "channel", channels)
+    backlog = recount.backlog(scope, query, ZONE, TODAY)
+    for row in found["backlog-age"].rows:
+        counts = backlog.get(str(row[0]), {})
+        assert row[1:] == [*(counts.get(kind, 0) for kind in kinds), sum(counts.values())], row
+    for measure in ("first-response", "resolution"):
+        assert found[f"times-{measure}"].rows == recount.times_rows(scope, query, ZONE, measure)
+    by_queue = recount.promises(scope, query, ZONE, "queue")
+    names = {queue.pk: queue.name for queue in scope.queues if query.queue_id in (None, queue.pk)}
+    expected = [recount.promise_row(name, *by_queue.get(pk, (0, 0))) for pk, name in names.items()]
+    assert found["promises-queue"].rows == expected
+    by_agent = recount.promises(scope, query, ZONE, "agent")
+    agent_rows = {str(row[0]): row for row in found["promises-agent"].rows}
+    visible = {pk for pk in by_agent if pk is not None and (scope.all_agents or pk == scope.user.pk)}
+    assert len(agent_rows) == len(visible)
+    for pk in visible:
+        user = scope.user.__class__.objects.get(pk=pk)
+        assert agent_rows[user.get_full_name()] == recount.promise_row(user.get_full_name(), *by_agent[pk])
+    assert found["deflection-kb"].rows == recount.deflection(query, ZONE)
+
+
+def test_the_seed_has_something_in_every_figure(seeded, desk):
+    found = figures(report_scope(desk.admin), ReportQuery(*recount.last_days(30, TODAY)))
+    for key in ("volume-kind", "times-first-response", "times-resolution", "promises-queue", "deflection-kb"):
+        assert found[key].footer and any(isinstance(c, int) and c for c in found[key].footer[1:]), key
+    assert found["backlog-age"].footer[-1] > 0
+
+
+@pytest.mark.parametrize(
+    ("who", "days", "filters"),
+    [
+        ("admin", 30, {}),
+        ("admin", 7, {}),
+        ("admin", 120, {}),  # week by week
+        ("alice", 30, {}),
+        ("bob", 30, {}),
+        ("admin", 30, {"kind": "complaint"}),
+        ("admin", 30, {"channel": "email"}),
+        ("admin", 30, {"agent_id": "alice"}),
+        ("admin", 30, {"queue_id": "queue_b"}),
+    ],
+)
+def test_every_figure_equals_a_recount_from_the_raw_rows(seeded, desk, who, days, filters):
+    user = {"admin": desk.admin, "alice": desk.agent_a, "bob": desk.agent_b}[who]
+    if "agent_id" in filters:
+        filters["agent_id"] = desk.agent_a.pk
+    if "queue_id" in filters:
+        filters["queue_id"] = desk.queue_b.pk
+    query = ReportQuery(*recount.last_days(days, TODAY), **filters)
+    assert_equals_recount(report_scope(user), query)
+
+
+def test_days_are_the_desks_and_durations_are_business_time(seeded):
+    friday = TicketFact.objects.get(ticket=seeded.friday_ticket)
+    # Friday 16:00 to Monday 10:00 in London, open 9 to 17 on weekdays: one hour each side.
+    assert friday.first_response_seconds == 2 * 3600
+    assert friday.first_response_day == date(2026, 3, 9)
+    # 02:30 UTC on 10 March is 22:30 on 9 March in New York (after its clocks moved on the 8th).
+    assert TicketFact.objects.get(ticket=seeded.late_evening).created_day == date(2026, 3, 9)
+
+
+def snapshot() -> list[tuple]:
+    rows = DailyTicketStats.objects.order_by("day", "queue", "agent", "kind", "channel")
+    fields = [f.name for f in DailyTicketStats._meta.get_fields() if f.name != "id"]
+    deflection = DailyDeflection.objects.order_by("day").values_list("day", "shown", "opened", "not_submitted")
+    return [*rows.values_list(*fields), *deflection]
+
+
+def test_the_worker_run_catches_up_with_changes_and_a_second_run_changes_nothing(seeded, desk):
+    later = NOW + timedelta(minutes=5)
+    with time_machine.travel(later, tick=False):
+        # Reassigned and solved (a ticket write: updated_at moves).
+        moved = Ticket.objects.filter(status="new").first()
+        Ticket.objects.filter(pk=moved.pk).update(
+            assignee=desk.agent_b, status="resolved", resolved_at=later, updated_at=later
+        )
+        # Broken by the sweep: the history only, the ticket row untouched.
+        pending = Promise.objects.filter(state="pending").first()
+        Promise.objects.filter(pk=pending.pk).update(state="broken", settled_at=later)
+        TicketEvent.objects.create(ticket_id=pending.ticket_id, kind="promise_broken", created_at=later)
+        # A new ticket, and a form whose opened suggestion is now submitted after all.
+        TicketFactory(queue=desk.queue_a, kind="info", channel="api", created_at=later)
+        DeflectionEvent.objects.create(form_id="form-2", kind="submitted", created_at=later)
+        results = rollup_run(SOURCES)
+        assert all(result.days for result in results)
+        assert_equals_recount(report_scope(desk.admin), ReportQuery(*recount.last_days(30, TODAY)))
+        assert_equals_recount(report_scope(desk.agent_a), ReportQuery(*recount.last_days(7, TODAY)))
+        before = snapshot()
+        rollup_run(SOURCES)
+        assert snapshot() == before
+        rollup_backfill(SOURCES)  # recounting every day from scratch finds what the deltas left
+        assert snapshot() == before
+
+
+def test_the_first_run_starts_from_now_and_leaves_history_to_the_backfill(desk, settings):
+    settings.TIME_ZONE = ZONE
+    with time_machine.travel(NOW, tick=False):
+        TicketFactory(queue=desk.queue_a, created_at=NOW - timedelta(days=2))
+        rollup_run(SOURCES)
+        assert not DailyTicketStats.objects.exists()
+        TicketFactory(queue=desk.queue_a, created_at=NOW)
+    with time_machine.travel(NOW + timedelta(minutes=1), tick=False):
+        rollup_run(SOURCES)
+        assert list(DailyTicketStats.objects.values_list("day", "created")) == [(TODAY, 1)]
+
+
+@pytest.mark.postgres
+def test_a_second_worker_skips_a_source_another_run_holds(transactional_db, desk):
+    """Two workers at once: the one that finds the cursor row locked skips, and does nothing twice."""
+    require_postgres()
+    rollup_run(SOURCES)  # the cursors exist
+    held, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        try:
+            with transaction.atomic():
+                RollupCursor.objects.select_for_update().get(source="tickets")
+                held.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    worker = threading.Thread(target=hold)
+    worker.start()
+    try:
+        assert held.wait(10)
+        results = {result.source: result for result in rollup_run(SOURCES)}
+        assert results["tickets"].skipped and not results["deflection"].skipped
+    finally:
+        release.set()
+        worker.join()
+    assert not any(result.skipped for result in rollup_run(SOURCES))

@@ -1,0 +1,87 @@
+"""Time what customers and agents do one request at a time, on the desk ``manage.py bench`` seeded.
+
+The public submission (the form's POST, as a customer sends it), the desk's ticket page and an
+agent's public reply, each through the whole stack in this process (middleware, the view, the
+services, the templates) with Django's test client, as the queue page's timing does. Prints JSON:
+each path's p50 and p95 in milliseconds and its query counts.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+
+from tickets.models import Ticket
+
+
+def timed(call: Callable[[], Any], repeat: int, *, ok: int) -> dict[str, Any]:
+    """``call`` ``repeat`` times after one warm-up; each answer must have status ``ok``."""
+    call()
+    timings, queries = [], set()
+    for _ in range(repeat):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = call()
+            timings.append((time.perf_counter() - started) * 1000)
+        if response.status_code != ok:
+            raise CommandError(f"Answered {response.status_code}, not {ok}: {response.content[:300]!r}")
+        queries.add(len(captured))
+    ordered = sorted(timings)
+    return {
+        "p50_ms": round(statistics.median(timings), 1),
+        "p95_ms": round(ordered[max(int(len(ordered) * 0.95) - 1, 0)], 1),
+        "queries": sorted(queries),
+    }
+
+
+class Command(BaseCommand):
+    help = "Time the public submission, the desk's ticket page and a staff reply (JSON)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--repeat", type=int, default=20)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if connection.vendor != "postgresql":
+            raise CommandError("The benchmark needs PostgreSQL: set DATABASE_URL=postgres://...")
+        agent = User.objects.filter(username="bench-agent").first()
+        if agent is None:
+            raise CommandError("Run manage.py bench first: it seeds the desk this one reads.")
+        repeat = options["repeat"]
+        desk, customer = Client(HTTP_HOST="localhost"), Client(HTTP_HOST="localhost")
+        desk.force_login(agent)
+        ticket = Ticket.objects.open().filter(queue__slug__startswith="bench-", kind="problem").order_by("pk").first()
+        if ticket is None:
+            raise CommandError("No open bench ticket: run manage.py bench --reseed.")
+        page = f"/desk/t/{ticket.reference}/"
+        reply = {"visibility": "public", "body": "Thanks: the courier has it, we'll update you.", "next_update": "2bh"}
+        # The form's per-address limit would stop one address sending this many; a customer sends one.
+        with override_settings(RATELIMIT_PUBLIC_FORM=(10**9, 3600)):
+            result = {
+                "tickets": Ticket.objects.count(),
+                "public_submission": timed(lambda: customer.post("/support/new/", _submission()), repeat, ok=302),
+                "ticket_page": timed(lambda: desk.get(page), repeat, ok=200),
+                "staff_reply": timed(lambda: desk.post(f"{page}reply/", reply), repeat, ok=302),
+            }
+        self.stdout.write(json.dumps(result, indent=2))
+
+
+def _submission() -> dict[str, str]:
+    key = uuid.uuid4().hex
+    return {
+        "name": "Bench Customer",
+        "email": f"bench-new-{key[:12]}@example.com",
+        "kind": "problem",
+        "subject": "My parcel has not arrived",
+        "description": "I ordered last week and nothing came. Could you check where it is?",
+        "submission_key": key,
+    }
