@@ -253,9 +253,24 @@ CELERY_TASK_TIME_LIMIT = 60
 CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT = 30
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Queues that cannot starve each other (README, "Workers and queues"): the promise sweep, customer
+# email, agent notices, and everything else (bulk changes, mail polling, webhooks, upkeep). A worker
+# started without -Q consumes all four; production runs one worker (group) per queue.
+WORKER_QUEUES = ("sweep", "mail", "notices", "background")
+CELERY_TASK_QUEUES = {name: {"exchange": name, "routing_key": name} for name in WORKER_QUEUES}
+CELERY_TASK_DEFAULT_QUEUE = "background"
+CELERY_TASK_ROUTES = {
+    "tickets.tasks.promise_sweep": {"queue": "sweep"},
+    "tickets.tasks.requeue_stuck_emails": {"queue": "sweep"},  # one quick query a minute: never behind mail
+    "tickets.tasks.send_customer_emails": {"queue": "mail"},
+    "tickets.tasks.send_outbound_email": {"queue": "mail"},
+    "tickets.tasks.send_agent_notices": {"queue": "notices"},
+}
 # Outbox rows still pending this long after their due attempt are queued again.
 OUTBOX_REQUEUE_AFTER_SECONDS = env_int("OUTBOX_REQUEUE_AFTER_SECONDS", 120)
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 10)
+# Rows a sender run claims at a time and sends over one SMTP connection (tickets/services/outbox_batch.py).
+OUTBOX_BATCH_SIZE = env_int("OUTBOX_BATCH_SIZE", 100)
 # How long a send task holds its claim on an outbox row (the lease). Longer than the task's hard
 # time limit, so a slow send is never claimed twice; after it, the row is queued again.
 OUTBOX_CLAIM_SECONDS = env_int("OUTBOX_CLAIM_SECONDS", 120)

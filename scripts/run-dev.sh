@@ -36,8 +36,9 @@ trap 'exit 130' INT TERM
 
 "$PY" manage.py runserver "$HOST" &
 pids+=($!)
-# SQLite allows one writer at a time: one worker process running one task at a time.
-"$CELERY" -A helpdesk worker --pool=solo --concurrency=1 --loglevel=INFO &
+# SQLite allows one writer at a time: one worker process running one task at a time, consuming
+# every queue (sweep, mail, notices, background: README, "Workers and queues").
+"$CELERY" -A helpdesk worker --pool=solo --concurrency=1 -Q sweep,mail,notices,background --loglevel=INFO &
 pids+=($!)
 "$CELERY" -A helpdesk beat --loglevel=INFO &
 pids+=($!)

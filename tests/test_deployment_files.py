@@ -19,7 +19,8 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-APP_SERVICES = ("web", "worker", "beat")
+WORKERS = ("worker-sweep", "worker-mail", "worker-notices", "worker-background")
+APP_SERVICES = ("web", *WORKERS, "beat")
 # The addresses and setting names the README, emails already sent and users rely on.
 ARCHITECTURE_SETTINGS = {
     "SECRET_KEY",
@@ -73,7 +74,23 @@ def makefile_target(name: str) -> tuple[list[str], list[str]]:
 
 
 def test_compose_has_every_service(services):
-    assert {"web", "worker", "beat", "postgres", "redis"} <= set(services)
+    assert {"web", *WORKERS, "beat", "postgres", "redis"} <= set(services)
+
+
+def test_compose_runs_a_worker_for_every_queue_and_each_queue_once(services):
+    """Every queue the settings route to has its worker; none is consumed by two groups (the sweep's
+    worker would otherwise take mail too and could fall behind it)."""
+    from django.conf import settings
+
+    consumed = []
+    for name in WORKERS:
+        words = command_words(services[name])
+        consumed += words[words.index("-Q") + 1].split(",")
+    assert sorted(consumed) == sorted(settings.WORKER_QUEUES)
+    routed = {route["queue"] for route in settings.CELERY_TASK_ROUTES.values()} | {settings.CELERY_TASK_DEFAULT_QUEUE}
+    assert routed == set(settings.WORKER_QUEUES)
+    sweep = command_words(services["worker-sweep"])
+    assert sweep[sweep.index("-Q") + 1] == "sweep"  # alone: nothing else can make the sweep wait
 
 
 def test_exactly_one_beat(services):
@@ -98,7 +115,7 @@ def test_web_serves_the_wsgi_application(services):
     assert words.index("migrate") < words.index("gunicorn")
 
 
-@pytest.mark.parametrize("name, role", [("worker", "worker"), ("beat", "beat")])
+@pytest.mark.parametrize("name, role", [*((worker, "worker") for worker in WORKERS), ("beat", "beat")])
 def test_celery_services_use_the_project_app(services, name, role):
     words = command_words(services[name])
     assert words[:4] == ["celery", "-A", "helpdesk", role]
@@ -108,7 +125,7 @@ def test_celery_services_use_the_project_app(services, name, role):
 
 def test_app_services_share_one_image_and_environment(services):
     environments = [services[name]["environment"] for name in APP_SERVICES]
-    assert environments[0] == environments[1] == environments[2]
+    assert all(environment == environments[0] for environment in environments)
     for name in APP_SERVICES:
         assert services[name].get("build") == ".", name
 
@@ -185,3 +202,12 @@ def test_readme_names_the_make_targets():
     assert "make test" in readme
     for target in ("run", "test"):
         makefile_target(target)
+
+
+def test_the_dev_runner_worker_consumes_every_queue():
+    from django.conf import settings
+
+    script = (ROOT / "scripts" / "run-dev.sh").read_text()
+    [line] = [line for line in script.splitlines() if "worker" in line and line.startswith('"$CELERY"')]
+    words = shlex.split(line)
+    assert sorted(words[words.index("-Q") + 1].split(",")) == sorted(settings.WORKER_QUEUES)

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from knowledgebase.selectors import articles_for_ack
+from tickets.emails_digest import DIGEST_TEMPLATE, digest_context, is_digest
 from tickets.links import link_token, link_url
 from tickets.models import Notice, OutboundEmail, Ticket
 from tickets.models.agent import profile_of
@@ -175,6 +176,8 @@ def _kb_articles(subject: str) -> list[tuple[str, str]]:
 
 
 def _context(email: OutboundEmail) -> dict[str, Any]:
+    if is_digest(email):
+        return digest_context(email, timezone.now(), _reader_zone)
     if email.kind == OutboundEmail.Kind.NOTICE:
         return _notice_context(email, timezone.now())
     context: dict[str, Any] = {
@@ -261,6 +264,8 @@ NOTICE_TEMPLATES = {
 
 
 def _template(email: OutboundEmail) -> str:
+    if is_digest(email):
+        return DIGEST_TEMPLATE
     if email.notice is not None and email.notice.kind in NOTICE_TEMPLATES:
         return NOTICE_TEMPLATES[Notice.Kind(email.notice.kind)]
     return TEMPLATES[OutboundEmail.Kind(email.kind)]

@@ -383,12 +383,15 @@ def acks_recent_queryset(*, to_email: str, since: datetime) -> QuerySet[Outbound
 
 
 def outbox_due_ids(limit: int = 500) -> list[int]:
-    """Unsent rows whose attempt is overdue by the re-queue grace, or whose claim expired."""
+    """Unsent rows no sender run is on its way to: never tried and overdue by the re-queue grace
+    (their run was queued at commit, presumably lost), a retry whose time has come (nothing else
+    queues it), or a claim that expired."""
     now = timezone.now()
     grace = now - timedelta(seconds=settings.OUTBOX_REQUEUE_AFTER_SECONDS)
     return list(
         OutboundEmail.objects.filter(
-            Q(status=OutboundEmail.Status.PENDING, next_attempt_at__lte=grace)
+            Q(status=OutboundEmail.Status.PENDING, attempts=0, next_attempt_at__lte=grace)
+            | Q(status=OutboundEmail.Status.PENDING, attempts__gt=0, next_attempt_at__lte=now)
             | Q(status=OutboundEmail.Status.SENDING, claimed_until__lt=now),
         )
         .order_by("next_attempt_at")

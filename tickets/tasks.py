@@ -9,11 +9,19 @@ from __future__ import annotations
 
 import random
 
-from celery import Task, shared_task
+from celery import Task, current_app, shared_task
 from django.db import InterfaceError, OperationalError
 
 from tickets.services import bulk, check_ins, sweep
-from tickets.services.outbox import SendResult, outbox_claim_token, outbox_requeue_due, outbox_send
+from tickets.services.outbox import (
+    Lane,
+    SendResult,
+    outbox_claim_token,
+    outbox_requeue_due,
+    outbox_send,
+    publish_lane,
+)
+from tickets.services.outbox_batch import outbox_send_batch
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)
 DB_RETRIES = 10  # about 4 minutes of backoff in all; then the claim's lease and the re-queue take over
@@ -55,15 +63,51 @@ def send_outbound_email_task(self: Task, email_id: int, claims: list[str] | None
     return result.value
 
 
+def _send_batch(task: Task, lane: Lane, claims: list[str] | None) -> str:
+    # Each try brings a fresh lease end; the earlier ones let it take back the claims that committed
+    # although the database error hid them (tickets/services/outbox_batch.py).
+    claims = [*(claims or []), outbox_claim_token()]
+    try:
+        result = outbox_send_batch(lane=lane, claims=claims)
+    except DATABASE_ERRORS as exc:
+        if task.request.retries >= DB_RETRIES:
+            raise
+        raise task.retry(
+            exc=exc, args=(), kwargs={"claims": claims}, countdown=database_backoff(task.request.retries)
+        ) from exc
+    if result.more:
+        publish_lane(lane)  # the next run, behind whatever else waits on the lane's queue
+    return str(result)
+
+
+# The batch senders, one per lane (queue ``mail`` and queue ``notices``, helpdesk/settings.py). Rows
+# due for a retry are found by the re-queue below; a run never waits on a broker countdown.
+@shared_task(name="tickets.tasks.send_customer_emails", bind=True, max_retries=None, acks_late=True)  # type: ignore[untyped-decorator]
+def send_customer_emails_task(self: Task, claims: list[str] | None = None) -> str:
+    return _send_batch(self, Lane.MAIL, claims)
+
+
+@shared_task(name="tickets.tasks.send_agent_notices", bind=True, max_retries=None, acks_late=True)  # type: ignore[untyped-decorator]
+def send_agent_notices_task(self: Task, claims: list[str] | None = None) -> str:
+    return _send_batch(self, Lane.NOTICES, claims)
+
+
 @shared_task(name="tickets.tasks.requeue_stuck_emails", **PERIODIC_DB_RETRY)  # type: ignore[untyped-decorator]
 def requeue_stuck_emails_task() -> int:
     return outbox_requeue_due()
 
 
-@shared_task(name="tickets.tasks.promise_sweep", **PERIODIC_DB_RETRY)  # type: ignore[untyped-decorator]
+SWEEP_TASK_NAME = "tickets.tasks.promise_sweep"
+
+
+@shared_task(name=SWEEP_TASK_NAME, **PERIODIC_DB_RETRY)  # type: ignore[untyped-decorator]
 def promise_sweep_task() -> dict[str, int]:
-    """Reminders and breach notices due now; safe under two beats or a redelivered message."""
-    result = sweep.promise_sweep()
+    """Reminders and breach notices due now, batch after batch for about ``sweep.BUDGET_SECONDS``;
+    queues its next run at once while promises are still due. Safe under two beats or a
+    redelivered message."""
+    result, more = sweep.promise_sweep_for(budget_seconds=sweep.BUDGET_SECONDS)
+    if more:
+        current_app.send_task(SWEEP_TASK_NAME)
     return {"reminders": result.reminders, "breaches": result.breaches}
 
 

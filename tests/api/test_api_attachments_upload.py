@@ -17,7 +17,7 @@ PDF = b"%PDF-1.7\n" + b"%" * 64
 
 @pytest.fixture(autouse=True)
 def no_broker(monkeypatch):
-    monkeypatch.setattr(outbox, "send_now", lambda pk: None)
+    monkeypatch.setattr(outbox, "kick_now", lambda lane: None)
 
 
 def url(ticket, tail):

@@ -25,7 +25,7 @@ NEW = {"name": "Dana", "email": "dana@example.com", "kind": "problem", "subject"
 
 @pytest.fixture(autouse=True)
 def no_broker(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(outbox, "send_now", lambda pk: None)
+    monkeypatch.setattr(outbox, "kick_now", lambda lane: None)
 
 
 def at_once(*works: Any) -> list[Any]:

@@ -25,7 +25,7 @@ NEW = {
 @pytest.fixture(autouse=True)
 def no_broker(monkeypatch):
     """The acknowledgement is queued after commit; these tests count outbox rows, not deliveries."""
-    monkeypatch.setattr(outbox, "send_now", lambda pk: None)
+    monkeypatch.setattr(outbox, "kick_now", lambda lane: None)
 
 
 def counts() -> tuple[int, ...]:

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def no_broker(monkeypatch):
-    monkeypatch.setattr(outbox, "send_now", lambda pk: None)
+    monkeypatch.setattr(outbox, "kick_now", lambda lane: None)
 
 
 def url(ticket, tail=""):

@@ -26,6 +26,7 @@ import psycopg
 import pytest
 import redis
 from celery import Celery
+from django.conf import settings
 from django.db import connection
 from django.urls import reverse
 
@@ -130,10 +131,14 @@ def gunicorn(env: dict[str, str], log: Path) -> Iterator[str]:
 
 
 @contextmanager
-def celery_worker(env: dict[str, str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
-    """A real ``celery worker`` process; ready once it answers a ping on the broker."""
+def celery_worker(
+    env: dict[str, str], log: Path, queues: tuple[str, ...] = settings.WORKER_QUEUES
+) -> Iterator[subprocess.Popen[bytes]]:
+    """A real ``celery worker`` process consuming ``queues`` (all of them unless told), as
+    docker-compose runs one per queue group; ready once it says so."""
     command = [str(BIN / "celery"), "-A", "helpdesk", "worker", "--pool", "solo", "--loglevel", "INFO"]
-    command += ["--without-mingle", "--without-gossip"]
+    command += ["--without-mingle", "--without-gossip", "-Q", ",".join(queues)]
+    command += ["--hostname", f"{'-'.join(queues)}@%h"]  # two workers on one machine need two names
     with process(command, env, log) as proc:
         wait_until(
             lambda: proc.poll() is None and "ready." in log.read_text(),

@@ -76,7 +76,7 @@ def poll_now() -> None:
 
 def poll_when_idle(broker: redis.Redis) -> None:
     """Beat's next run, sooner: a new poll only once the worker has taken every queued task."""
-    if broker.llen("celery") == 0:
+    if broker.llen("background") == 0:  # the poll's queue (helpdesk/settings.py, CELERY_TASK_ROUTES)
         poll_now()
 
 

@@ -14,6 +14,7 @@ from email.utils import make_msgid
 from typing import Any
 
 import pytest
+from django.conf import settings
 
 from helpdesk.celery import app
 from mail.models import InboundMessage, Mailbox
@@ -38,7 +39,7 @@ def worker_idle() -> bool:
     if unsent.exists():
         return False
     with app.connection_for_read() as conn:
-        return int(conn.default_channel.client.llen(app.conf.task_default_queue)) == 0
+        return all(int(conn.default_channel.client.llen(queue)) == 0 for queue in settings.WORKER_QUEUES)
 
 
 def settle(sink: SmtpSink) -> list[EmailMessage]:

@@ -36,7 +36,7 @@ def ticket(transactional_db: None, desk: Any, monkeypatch: pytest.MonkeyPatch) -
     """A problem with its first-response promise; Alice and Carl both work its queue. The policy is
     made here: the migration's default policies don't survive another test's flush of the database."""
     require_postgres()
-    monkeypatch.setattr(outbox, "send_now", lambda pk: None)  # no broker: the rows are what we count
+    monkeypatch.setattr(outbox, "kick_now", lambda lane: None)  # no broker: the rows are what we count
     SlaPolicy.objects.update(is_active=False)
     SlaPolicy.objects.create(
         name="Problems", kind="problem", first_response_minutes=240, next_update_minutes=120, resolution_minutes=1440

@@ -31,7 +31,7 @@ HOLD_SECONDS = 0.4
 @pytest.fixture
 def two_mailboxes(transactional_db: None, desk: Any, monkeypatch: pytest.MonkeyPatch) -> list[Mailbox]:
     require_postgres()
-    monkeypatch.setattr(outbox, "send_now", lambda pk: None)  # no broker needed: the rows are what we count
+    monkeypatch.setattr(outbox, "kick_now", lambda lane: None)  # no broker needed: the rows are what we count
     route = intake._route
 
     def slow_route(*args: Any, **kwargs: Any) -> None:

@@ -29,7 +29,7 @@ pytestmark = [pytest.mark.postgres]
 
 def test_two_runs_at_once_send_one_survey(transactional_db: None, desk: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     require_postgres()
-    monkeypatch.setattr(outbox, "send_now", lambda pk: None)  # no broker needed
+    monkeypatch.setattr(outbox, "kick_now", lambda lane: None)  # no broker needed
     write = surveys._survey_write
 
     def slow_write(*args: Any) -> Survey:

@@ -17,6 +17,7 @@ from tests.factories import QueueFactory, TicketFactory
 from tickets.links import link_token
 from tickets.models import OutboundEmail, Queue, Ticket, TicketEvent
 from tickets.services import agent_reply_post, ticket_submit
+from tickets.services.outbox import Lane
 
 
 def _submit(agent, n: int = 0) -> Ticket:
@@ -241,7 +242,7 @@ def test_send_again_now_puts_failed_email_back_in_line(
     before = timezone.now()
 
     with (
-        mock.patch("tickets.services.outbox.send_now") as delay,
+        mock.patch("tickets.services.outbox.kick_now") as kick,
         django_capture_on_commit_callbacks(execute=True),
     ):
         response = _send_again(admin_client_, failed, sent)
@@ -252,7 +253,7 @@ def test_send_again_now_puts_failed_email_back_in_line(
     assert failed.status == OutboundEmail.Status.PENDING
     assert failed.next_attempt_at >= before
     assert sent.status == OutboundEmail.Status.SENT
-    delay.assert_called_once_with(failed.pk)
+    kick.assert_called_once_with(Lane.MAIL)  # one sender run for the customer-email lane
 
 
 def test_staff_who_may_only_view_the_outbox_cannot_send_again(alice, desk, worked_ticket):

@@ -22,7 +22,9 @@ def test_the_benchmark_runs_end_to_end_at_a_tiny_size(transactional_db, settings
     require_postgres()
     settings.ALLOWED_HOSTS = ["localhost", "testserver"]
     out = StringIO()
-    call_command("bench", tickets=600, repeat=2, bulk=40, search_repeat=1, stdout=out, stderr=StringIO())
+    call_command(
+        "bench", tickets=600, repeat=2, bulk=40, search_repeat=1, burst=30, drain=20, stdout=out, stderr=StringIO()
+    )
     result = json.loads(out.getvalue())
     assert result["tickets"] >= 600 and result["messages"] == 3 * result["tickets"]
     assert result["view_counts"]["views"] == 10 and result["view_counts"]["queries"] == 10
@@ -31,6 +33,12 @@ def test_the_benchmark_runs_end_to_end_at_a_tiny_size(transactional_db, settings
     closed = Ticket.objects.filter(pk__in=job.items.values("ticket_id"), status="closed")
     assert job.state == "done" and closed.count() == 40
     assert result["search_page"]["queries"] and result["queue_page"]["queries"]
+    burst = result["sweep_burst"]
+    # 30 breaches: 24 assigned (the assignee and the lead), 6 not (two agents on duty and the lead).
+    assert (burst["breaches"], burst["left_due"], burst["notices"]) == (30, 0, 24 * 2 + 6 * 3)
+    assert 0 < burst["emails"] <= 6  # one digest per person
+    drain = result["outbox_drain"]
+    assert drain["sent"] == 20 and drain["emails_per_second"]
 
     # The API's part (api/management/commands/api_bench.py) reads the desk just seeded.
     out = StringIO()

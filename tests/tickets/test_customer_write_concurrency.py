@@ -24,7 +24,7 @@ pytestmark = [pytest.mark.postgres]
 @pytest.fixture
 def closed(transactional_db: None, desk: Any, monkeypatch: pytest.MonkeyPatch) -> Ticket:
     require_postgres()
-    monkeypatch.setattr(outbox, "send_now", lambda pk: None)  # no broker needed
+    monkeypatch.setattr(outbox, "kick_now", lambda lane: None)  # no broker needed
     submit = follow_up.ticket_submit
 
     def slow_submit(**kwargs: Any) -> Any:

@@ -144,9 +144,11 @@ def month(desk, settings):
 
 
 def recipients(promise: Promise, kind: str) -> set[int]:
+    """The assignee (and the lead of a breach); unassigned, the queue's agents (all on duty here)
+    and its lead, for a reminder too (tickets.services.sweep)."""
     ticket = promise.ticket
     people = {ticket.assignee_id} if ticket.assignee_id else set(ticket.queue.agents.values_list("pk", flat=True))
-    if kind == Notice.Kind.BREACH and ticket.queue.team_lead_id:
+    if ticket.queue.team_lead_id and (kind == Notice.Kind.BREACH or not ticket.assignee_id):
         people.add(ticket.queue.team_lead_id)
     return people
 

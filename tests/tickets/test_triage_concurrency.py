@@ -38,7 +38,7 @@ OVERDUE = 30
 @pytest.fixture(autouse=True)
 def no_broker(monkeypatch: pytest.MonkeyPatch) -> None:
     """The send task is queued after commit; these tests count outbox rows, not deliveries."""
-    monkeypatch.setattr(outbox, "send_now", lambda pk: None)
+    monkeypatch.setattr(outbox, "kick_now", lambda lane: None)
 
 
 def at_once(*works: Callable[[], Any]) -> list[Any]:

@@ -69,8 +69,8 @@ def agents() -> AgentQuerySet:
     return AgentQuerySet(model=get_user_model()).filter(agent_q())
 
 
-def agents_on_duty_by_queue(queue_ids: Iterable[int], *, at: datetime) -> dict[int, list[User]]:
-    """Each queue's agents who are on duty at ``at``: one query however many queues."""
+def agents_by_queue(queue_ids: Iterable[int]) -> dict[int, list[User]]:
+    """Each queue's agents, their profiles loaded (for ``is_on_duty``): one query however many queues."""
     ids = set(queue_ids)
     if not ids:
         return {}
@@ -81,9 +81,17 @@ def agents_on_duty_by_queue(queue_ids: Iterable[int], *, at: datetime) -> dict[i
     )
     found: dict[int, list[User]] = {}
     for membership in memberships:
-        if is_on_duty(membership.user, at):
-            found.setdefault(membership.queue_id, []).append(membership.user)
+        found.setdefault(membership.queue_id, []).append(membership.user)
     return found
+
+
+def agents_on_duty_by_queue(queue_ids: Iterable[int], *, at: datetime) -> dict[int, list[User]]:
+    """Each queue's agents who are on duty at ``at``: one query however many queues."""
+    found = {
+        queue_id: [user for user in users if is_on_duty(user, at)]
+        for queue_id, users in agents_by_queue(queue_ids).items()
+    }
+    return {queue_id: users for queue_id, users in found.items() if users}
 
 
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")

@@ -20,6 +20,7 @@ import random
 import smtplib
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -47,37 +48,82 @@ BACKOFF_BASE_SECONDS = 30
 BACKOFF_MAX_SECONDS = 600
 
 
-# Queueing the send task. The task calls this module (``tickets.tasks.send_outbound_email`` runs
-# ``outbox_send``), so this module never imports the task back: it queues it by its registered
-# name, as beat does, and no import cycle exists (import-linter checks it). Inside a transaction
-# use ``send_after_commit``; outside one, ``send_now``. See docs/architecture.md, "Tasks".
-SEND_TASK_NAME = "tickets.tasks.send_outbound_email"
+# Queueing the senders. The tasks call this module (``tickets.tasks``), so this module never imports
+# them back: it queues them by their registered names, as beat does, and no import cycle exists
+# (import-linter checks it). See docs/architecture.md, "Tasks".
+#
+# The senders work in batches (``tickets.services.outbox_batch``): a message on the broker says
+# "there is mail in this lane", never "send row 42". A transaction that writes any number of emails
+# publishes one message per lane after its commit (``kick_after_commit``), and each sender run
+# claims the due rows itself. Customer emails and agent notices have lanes of their own, on queues
+# of their own (README, "Workers and queues"), so a flood of notices never delays a customer's email.
+class Lane(StrEnum):
+    MAIL = "mail"  # every email to a customer (or someone they copied)
+    NOTICES = "notices"  # agents' notices and digests
 
 
-def send_now(email_id: int) -> None:
-    """Queue the send task for one row now; the task claims the row, so a duplicate is harmless.
+LANE_TASKS = {Lane.MAIL: "tickets.tasks.send_customer_emails", Lane.NOTICES: "tickets.tasks.send_agent_notices"}
 
-    When the broker is away, the row waits for the periodic re-queue (docs/reliability.md §3 C2):
+
+def lane_of(kind: str) -> Lane:
+    return Lane.NOTICES if kind == OutboundEmail.Kind.NOTICE else Lane.MAIL
+
+
+def kick_now(lane: Lane) -> None:
+    """Queue one sender run for ``lane`` now; it claims what is due, so an extra run is harmless.
+
+    When the broker is away, the rows wait for the periodic re-queue (docs/reliability.md §3 C2):
     logged once a minute, never raised into a request.
     """
     if degraded.recently_failed("broker"):
         return  # it failed seconds ago: don't make this request wait on it again
     try:
-        _publish(email_id)
+        publish_lane(lane)
     except BROKER_ERRORS as exc:  # anything else is a bug: on_commit(robust=True) logs it each time
         degraded.report("broker", exc, doing="emails left to the periodic re-queue")
     else:
         degraded.recovered("broker")
 
 
-def _publish(email_id: int) -> None:
-    current_app.tasks[SEND_TASK_NAME].delay(email_id)
+def publish_lane(lane: Lane) -> None:
+    current_app.send_task(LANE_TASKS[lane])
 
 
-def send_after_commit(email_id: int) -> None:
-    """Queue the send task when the caller's transaction commits: nothing goes out for a rollback."""
-    # A lambda, not functools.partial: a robust on_commit logs a failing callback by its __qualname__.
-    transaction.on_commit(lambda: send_now(email_id), robust=True)
+# One module-level function per lane: a robust on_commit logs a failing callback by its
+# __qualname__, and ``kick_after_commit`` finds a lane's callback already registered by identity.
+def _kick_mail() -> None:
+    kick_now(Lane.MAIL)
+
+
+def _kick_notices() -> None:
+    kick_now(Lane.NOTICES)
+
+
+_AFTER_COMMIT = {Lane.MAIL: _kick_mail, Lane.NOTICES: _kick_notices}
+
+
+def kick_after_commit(lane: Lane) -> None:
+    """Queue a sender run for ``lane`` when the caller's transaction commits: nothing for a rollback,
+    and one message per lane however many emails the transaction (or savepoint) wrote."""
+    hook = _AFTER_COMMIT[lane]
+    db = transaction.get_connection()
+    # Django keeps a transaction's callbacks as (savepoint ids when registered, callback, robust). One
+    # registered at this very nesting is ours to share; one from an enclosing block is not relied on,
+    # as a test's never-committed transaction keeps its fixtures' callbacks; a callback dropped with
+    # a rolled-back savepoint is gone from the list, so the next email registers it again.
+    here = set(db.savepoint_ids)
+    if db.in_atomic_block and any(entry[1] is hook and entry[0] == here for entry in db.run_on_commit):
+        return
+    transaction.on_commit(hook, robust=True)
+
+
+# By id, as before the batches: the row's lane is the caller's to say (customer mail by default).
+def send_now(email_id: int, lane: Lane = Lane.MAIL) -> None:
+    kick_now(lane)
+
+
+def send_after_commit(email_id: int, lane: Lane = Lane.MAIL) -> None:
+    kick_after_commit(lane)
 
 
 class SendResult(StrEnum):  # a str, so the send task's result reads as a word
@@ -150,8 +196,31 @@ def outbox_enqueue(
         email.status = OutboundEmail.Status.HELD
     email.save(force_insert=True)
     if not hold:
-        send_after_commit(email.pk)
+        kick_after_commit(lane_of(kind))
     return email
+
+
+@dataclass(frozen=True)
+class NoticeRef:
+    """What a notice's email needs: the notice, its person and their address, and its ticket."""
+
+    pk: int
+    user_id: int
+    ticket_id: int | None
+    email: str
+
+
+def _digest_row(user_notices: list[NoticeRef], now: datetime) -> OutboundEmail:
+    """One email listing several notices for one agent, keyed by the first: a second sweep that
+    raced to the same notices writes the same key, and the conflict keeps one."""
+    first = min(notice.pk for notice in user_notices)
+    return _new_row(
+        key=f"digest:{user_notices[0].user_id}:{first}",
+        kind=OutboundEmail.Kind.NOTICE,
+        to_email=user_notices[0].email,
+        now=now,
+        context={"notices": sorted(notice.pk for notice in user_notices)},
+    )
 
 
 def outbox_enqueue_notices(*, notices: Iterable[Notice], batch_size: int = 500) -> list[int]:
@@ -159,23 +228,31 @@ def outbox_enqueue_notices(*, notices: Iterable[Notice], batch_size: int = 500) 
 
     Keyed ``notice:<id>``: a notice already in the outbox is skipped, so calling this again for
     the same notices sends and queues nothing new. Must run inside the caller's transaction; the
-    send tasks go to the broker after commit (and the periodic re-queue catches any the broker
-    loses). Returns the ids of the rows this call wrote.
+    sender goes to the broker after commit (and the periodic re-queue catches any the broker
+    loses): one message for the lot. Returns the ids of the rows this call wrote.
     """
+    refs = [NoticeRef(pk=n.pk, user_id=n.user_id, ticket_id=n.ticket_id, email=n.user.email) for n in notices]
+    return outbox_enqueue_notice_refs(refs, batch_size=batch_size)
+
+
+def outbox_enqueue_notice_refs(notices: list[NoticeRef], *, batch_size: int = 500, digest: bool = False) -> list[int]:
+    """``outbox_enqueue_notices`` for notices known by id. With ``digest``, an agent with several of
+    the notices gets one email listing them all instead (``digest:<user>:<first notice>``; the
+    sweep, so a morning of due promises is one email per agent per batch, not hundreds)."""
     now = timezone.now()
-    rows = []
+    by_user: dict[int, list[NoticeRef]] = {}
     for notice in notices:
-        if not notice.user.email:
+        if notice.email:
+            by_user.setdefault(notice.user_id, []).append(notice)
+    rows = []
+    for user_notices in by_user.values():
+        if digest and len(user_notices) > 1:
+            rows.append(_digest_row(user_notices, now))
             continue
-        row = _new_row(
-            key=f"notice:{notice.pk}",
-            kind=OutboundEmail.Kind.NOTICE,
-            to_email=notice.user.email,
-            now=now,
-            notice=notice,
-        )
-        row.ticket_id = notice.ticket_id  # the id alone: no query per notice
-        rows.append(row)
+        for notice in user_notices:
+            row = _new_row(key=f"notice:{notice.pk}", kind=OutboundEmail.Kind.NOTICE, to_email=notice.email, now=now)
+            row.notice_id, row.ticket_id = notice.pk, notice.ticket_id  # the ids alone: no query per notice
+            rows.append(row)
     if not rows:
         return []
     OutboundEmail.objects.bulk_create(rows, batch_size=batch_size, ignore_conflicts=True)
@@ -186,8 +263,8 @@ def outbox_enqueue_notices(*, notices: Iterable[Notice], batch_size: int = 500) 
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    for pk in ids:
-        send_after_commit(pk)
+    if ids:
+        kick_after_commit(Lane.NOTICES)
     return ids
 
 
@@ -210,15 +287,20 @@ def outbox_claim_token() -> str:
     return (timezone.now() + lease).isoformat()
 
 
-def _claim(pk: int, until: datetime, earlier: list[datetime]) -> bool:
-    now = timezone.now()
-    claimable = Q(status=OutboundEmail.Status.PENDING, next_attempt_at__lte=now) | Q(
+def claimable(now: datetime, earlier: list[datetime]) -> Q:
+    """Rows a sender may take: pending and due, or claimed by a run whose lease ran out, or (a
+    retry's own) claimed under one of ``earlier``, lease ends this run's earlier tries chose."""
+    rows = Q(status=OutboundEmail.Status.PENDING, next_attempt_at__lte=now) | Q(
         status=OutboundEmail.Status.SENDING, claimed_until__lt=now
     )
     if earlier:  # our own earlier try's claim, committed although its answer was lost
-        claimable |= Q(status=OutboundEmail.Status.SENDING, claimed_until__in=earlier)
+        rows |= Q(status=OutboundEmail.Status.SENDING, claimed_until__in=earlier)
+    return rows
+
+
+def _claim(pk: int, until: datetime, earlier: list[datetime]) -> bool:
     return (
-        OutboundEmail.objects.filter(claimable, pk=pk).update(
+        OutboundEmail.objects.filter(claimable(timezone.now(), earlier), pk=pk).update(
             status=OutboundEmail.Status.SENDING, claimed_until=until, attempts=F("attempts") + 1
         )
         == 1
@@ -252,12 +334,12 @@ def outbox_send(*, email_id: int, claims: list[str] | None = None) -> tuple[Send
     except DATABASE_ERRORS:
         raise  # building the email read the database: the task retries, the SMTP server saw nothing
     except Exception as exc:
-        return _record_failure(email, exc)
-    _mark_sent(email.pk, until, subject=message.subject[:300], body_text=redact_links(str(message.body)))
+        return record_failure(email, exc)
+    mark_sent(email.pk, until, subject=message.subject[:300], body_text=redact_links(str(message.body)))
     return SendResult.SENT, 0
 
 
-def _mark_sent(pk: int, until: datetime, *, subject: str, body_text: str) -> None:
+def mark_sent(pk: int, until: datetime, *, subject: str, body_text: str) -> None:
     """The SMTP server said 250: record it, retrying a database error while the lease lasts.
 
     Giving up raises; the row then goes out again, with the same Message-ID, when the claim is
@@ -283,7 +365,7 @@ def _mark_sent(pk: int, until: datetime, *, subject: str, body_text: str) -> Non
             time.sleep(pause)
 
 
-def _record_failure(email: OutboundEmail, exc: Exception) -> tuple[SendResult, int]:
+def record_failure(email: OutboundEmail, exc: Exception) -> tuple[SendResult, int]:
     error = f"{type(exc).__name__}: {exc}"[:2000]
     if _is_permanent(exc) or email.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
         logger.error("Email %s to %s failed for good: %s", email.key, email.to_email, error)
@@ -303,12 +385,15 @@ def _record_failure(email: OutboundEmail, exc: Exception) -> tuple[SendResult, i
 
 
 def outbox_requeue_due() -> int:
-    """Queue a send task for each stuck row; claims keep this safe to run anywhere, any time."""
+    """A sender run for each lane with rows stuck or due (``outbox_due_ids``): rows whose message the
+    broker lost, claims of a dead worker, retries whose time has come. Claims keep this safe to run
+    anywhere, any time. Returns the number of rows found (at most a page of them)."""
     ids = outbox_due_ids()
-    for pk in ids:
+    kinds = set(OutboundEmail.objects.filter(pk__in=ids).values_list("kind", flat=True).distinct()) if ids else set()
+    for lane in sorted({lane_of(kind) for kind in kinds}):
         # Straight to the broker, never skipped for a recent failure: this is the repair path, and
         # a broker still away fails the periodic task, which beat runs again in a minute.
-        _publish(pk)
+        publish_lane(lane)
     return len(ids)
 
 
@@ -329,6 +414,6 @@ def outbox_retry(*, email_ids: list[int]) -> list[int]:
         OutboundEmail.objects.filter(pk__in=ids).update(
             status=OutboundEmail.Status.PENDING, next_attempt_at=timezone.now(), claimed_until=None
         )
-        for pk in ids:
-            send_after_commit(pk)
+        for lane in {lane_of(kind) for kind in OutboundEmail.objects.filter(pk__in=ids).values_list("kind", flat=True)}:
+            kick_after_commit(lane)
     return ids

@@ -9,17 +9,26 @@ time, twice at once (docs/reliability.md §3, C4 and C13):
 - notices are unique per (promise, kind, user) and inserted with ``ignore_conflicts``, and
   their emails are unique per notice (``notice:<id>``), so even two sweeps that raced past
   the claim write each notice and each email once;
-- everything a phase writes commits together; the emails go to the broker after commit.
+- everything a batch writes (both phases) commits together; after the commit one message
+  tells the notice sender there is mail (never one message per email).
 
-The work is done in bulk: the number of queries does not grow with the number of promises
-due (until the rows have to be written in chunks of ``CHUNK``), and the queries read only
-what is due, through the partial indexes ``promise_pending_due`` and ``promise_reminder_due``.
+The work is done in bulk: the number of queries per batch does not grow with the number of
+promises due (until the rows have to be written in chunks of ``CHUNK``), and the queries read
+only what is due, through the partial indexes ``promise_pending_due`` and ``promise_reminder_due``.
+The task runs batch after batch for about ``BUDGET_SECONDS`` and queues its next run at once
+while promises are still due, so a holiday morning's thousands are handled in seconds.
 A reminder whose due time has passed is never sent: the breach notice covers it.
+
+Who hears (docs/promises.md, "Who is told"): the assignee while still an agent, and for a breach
+the queue's team lead too. An unassigned ticket: the queue's agents on duty and the team lead;
+nobody on duty, the lead alone; no lead either, every agent of the queue. Each notice is its own
+row (the bell), but an agent with several in one batch gets one digest email listing them.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -29,11 +38,13 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from tickets.models import Notice, Promise, TicketEvent
-from tickets.models.agent import agents_on_duty_by_queue, is_agent
-from tickets.services.outbox import outbox_enqueue_notices
+from tickets.models.agent import agents, agents_by_queue, is_on_duty
+from tickets.services.outbox import NoticeRef, outbox_enqueue_notice_refs
 
 logger = logging.getLogger(__name__)
 CHUNK = 500  # rows per INSERT, well under PostgreSQL's and SQLite's parameter limits
+BATCH = 2000  # promises per phase in one transaction
+BUDGET_SECONDS = 20.0  # one task's batches: the soft time limit is 30 s
 
 
 @dataclass(frozen=True)
@@ -42,30 +53,65 @@ class SweepResult:
     breaches: int
 
 
-def promise_sweep(*, now: datetime | None = None, batch: int = 1000) -> SweepResult:
-    """Send the breach notices, then the reminders, that are due at ``now`` (at most ``batch`` each)."""
-    now = now or timezone.now()
-    breaches = _sweep_breaches(now=now, batch=batch)
-    reminders = _sweep_reminders(now=now, batch=batch)
+def promise_sweep(*, now: datetime | None = None, batch: int | None = None) -> SweepResult:
+    """One batch: the breach notices, then the reminders, due at ``now`` (at most ``batch`` each),
+    in one transaction, so each agent's notices of the batch make one digest email."""
+    now, batch = now or timezone.now(), batch or BATCH
+    with transaction.atomic():
+        breaches = _sweep_breaches(now=now, batch=batch)
+        reminders = _sweep_reminders(now=now, batch=batch)
+        if breaches is None or reminders is None:  # another sweep took some of the claims
+            transaction.set_rollback(True)
+            return SweepResult(reminders=0, breaches=0)
+        _notify([*breaches, *reminders], now=now)
     if breaches or reminders:
-        logger.info("Promise sweep at %s: %d breach(es), %d reminder(s)", now.isoformat(), breaches, reminders)
-    return SweepResult(reminders=reminders, breaches=breaches)
+        logger.info(
+            "Promise sweep at %s: %d breach(es), %d reminder(s)", now.isoformat(), len(breaches), len(reminders)
+        )
+    return SweepResult(reminders=len(reminders), breaches=len(breaches))
 
 
-def _claim(due: QuerySet[Promise], batch: int) -> list[Promise]:
+def promise_sweep_for(*, budget_seconds: float, batch: int | None = None) -> tuple[SweepResult, bool]:
+    """Batch after batch until nothing is due or ``budget_seconds`` have passed. Returns the
+    totals and whether promises may still be due (the task then queues its next run)."""
+    started, batch = time.monotonic(), batch or BATCH
+    reminders = breaches = 0
+    while True:
+        result = promise_sweep(batch=batch)
+        reminders, breaches = reminders + result.reminders, breaches + result.breaches
+        full = batch in (result.reminders, result.breaches)
+        if not full or time.monotonic() - started > budget_seconds:
+            return SweepResult(reminders=reminders, breaches=breaches), full
+
+
+@dataclass(frozen=True)
+class Due:
+    """A claimed promise, as plain ids: what the notices need, without loading five models a row."""
+
+    pk: int
+    ticket_id: int
+    assignee_id: int | None
+    queue_id: int
+    lead_id: int | None
+
+
+DUE_FIELDS = ("pk", "ticket_id", "ticket__assignee_id", "ticket__queue_id", "ticket__queue__team_lead_id")
+
+
+def due_rows(promises: QuerySet[Promise], batch: int) -> list[Due]:
+    return [Due(*row) for row in promises.values_list(*DUE_FIELDS)[:batch]]
+
+
+def _claim(due: QuerySet[Promise], batch: int) -> list[Due]:
     """Lock up to ``batch`` due promises no other sweep holds, with what the notices need."""
-    return list(
-        due.select_for_update(skip_locked=True, of=("self",)).select_related(
-            "ticket__assignee", "ticket__queue__team_lead"
-        )[:batch]
-    )
+    return due_rows(due.select_for_update(skip_locked=True, of=("self",)), batch)
 
 
-def _all_marked(updated: int, promises: list[Promise], what: str) -> bool:
-    """The conditional UPDATE changed every claimed row, or this run backs off entirely.
+def _all_marked(updated: int, promises: list[Due], what: str) -> bool:
+    """The conditional UPDATE changed every claimed row, or this batch backs off entirely.
 
     With row locks (PostgreSQL) it always does. Where the database cannot lock rows, another
-    sweep got some of them first: roll this phase back and leave them all to that sweep (the
+    sweep got some of them first: roll the batch back and leave them all to that sweep (the
     next run picks up anything left), rather than guess which rows were ours.
     """
     if updated == len(promises):
@@ -76,90 +122,96 @@ def _all_marked(updated: int, promises: list[Promise], what: str) -> bool:
         len(promises),
         what,
     )
-    transaction.set_rollback(True)
     return False
 
 
-def _sweep_breaches(*, now: datetime, batch: int) -> int:
+Claimed = list[tuple[Due, str]]  # a promise and the notice it is due
+
+
+def _sweep_breaches(*, now: datetime, batch: int) -> Claimed | None:
     # Served by the partial index promise_pending_due (due_at WHERE state = 'pending').
     due = Promise.objects.filter(state=Promise.State.PENDING, due_at__lte=now).order_by("due_at", "id")
-    with transaction.atomic():
-        promises = _claim(due, batch)
-        if not promises:
-            return 0
-        claimed = Promise.objects.filter(pk__in=[p.pk for p in promises], state=Promise.State.PENDING)
-        updated = claimed.update(state=Promise.State.BROKEN, settled_at=F("due_at"), breach_notified_at=now)
-        if not _all_marked(updated, promises, "breach"):
-            return 0
-        # The ticket keeps its next_due_at: it stays overdue at the top of the queue until an agent replies.
-        TicketEvent.objects.bulk_create(
-            [
-                TicketEvent(ticket_id=p.ticket_id, kind=TicketEvent.Kind.PROMISE_BROKEN, created_at=now)
-                for p in promises
-            ],
-            batch_size=CHUNK,
-        )
-        _notify(promises, kind=Notice.Kind.BREACH, now=now)
-    return len(promises)
+    promises = _claim(due, batch)
+    if not promises:
+        return []
+    claimed = Promise.objects.filter(pk__in=[p.pk for p in promises], state=Promise.State.PENDING)
+    updated = claimed.update(state=Promise.State.BROKEN, settled_at=F("due_at"), breach_notified_at=now)
+    if not _all_marked(updated, promises, "breach"):
+        return None
+    # The ticket keeps its next_due_at: it stays overdue at the top of the queue until an agent replies.
+    TicketEvent.objects.bulk_create(
+        [TicketEvent(ticket_id=p.ticket_id, kind=TicketEvent.Kind.PROMISE_BROKEN, created_at=now) for p in promises],
+        batch_size=CHUNK,
+    )
+    return [(promise, Notice.Kind.BREACH) for promise in promises]
 
 
-def _sweep_reminders(*, now: datetime, batch: int) -> int:
+def _sweep_reminders(*, now: datetime, batch: int) -> Claimed | None:
     # Served by the partial index promise_reminder_due (remind_at WHERE pending AND not reminded).
     # ``due_at > now``: a reminder that comes too late is never sent; the breach notice covers it.
     due = Promise.objects.filter(
         state=Promise.State.PENDING, reminder_sent_at__isnull=True, remind_at__lte=now, due_at__gt=now
     ).order_by("remind_at", "id")
-    with transaction.atomic():
-        promises = _claim(due, batch)
-        if not promises:
-            return 0
-        claimed = Promise.objects.filter(
-            pk__in=[p.pk for p in promises], state=Promise.State.PENDING, reminder_sent_at__isnull=True
-        )
-        if not _all_marked(claimed.update(reminder_sent_at=now), promises, "reminder"):
-            return 0
-        _notify(promises, kind=Notice.Kind.REMINDER, now=now)
-    return len(promises)
+    promises = _claim(due, batch)
+    if not promises:
+        return []
+    claimed = Promise.objects.filter(
+        pk__in=[p.pk for p in promises], state=Promise.State.PENDING, reminder_sent_at__isnull=True
+    )
+    if not _all_marked(claimed.update(reminder_sent_at=now), promises, "reminder"):
+        return None
+    return [(promise, Notice.Kind.REMINDER) for promise in promises]
 
 
-def _agent(user: User | None) -> User | None:
-    """``user`` if still an agent (the one rule, tickets.models.agent): a deactivated or demoted
-    assignee or lead can no longer open the desk, so the notice goes to whoever can."""
-    return user if user is not None and is_agent(user) else None
-
-
-def _recipients(promises: list[Promise], *, kind: str, at: datetime) -> dict[int, list[User]]:
-    """Who hears of each promise: the assignee, or the queue's agents on duty when there is none
-    (or the assignee is no longer an agent); for a breach, the queue's team lead as well."""
-    unassigned = {p.ticket.queue_id for p in promises if _agent(p.ticket.assignee) is None}
-    queue_agents = agents_on_duty_by_queue(unassigned, at=at)
-    recipients: dict[int, list[User]] = {}
-    for promise in promises:
-        ticket = promise.ticket
-        assignee = _agent(ticket.assignee)
-        users = [assignee] if assignee is not None else list(queue_agents.get(ticket.queue_id, []))
-        lead = _agent(ticket.queue.team_lead)
-        if kind == Notice.Kind.BREACH and lead is not None:
-            users.append(lead)
-        recipients[promise.pk] = list({user.pk: user for user in users}.values())  # a lead who is also the assignee
+def _recipients(claimed: Claimed, *, at: datetime) -> dict[tuple[int, str], list[int]]:
+    """Who hears of each promise (the rule in the module's docstring), as user ids, in two queries
+    however many: which assignees and leads are still agents (the one rule, tickets.models.agent:
+    a deactivated or demoted one can no longer open the desk, so the notice goes to whoever can),
+    and the agents of the unassigned tickets' queues."""
+    people = {user for due, _ in claimed for user in (due.assignee_id, due.lead_id) if user is not None}
+    still_agents = set(agents().filter(pk__in=people).values_list("pk", flat=True)) if people else set()
+    unassigned = {due.queue_id for due, _ in claimed if due.assignee_id not in still_agents}
+    members = agents_by_queue(unassigned)
+    on_duty = {queue: [user.pk for user in users if is_on_duty(user, at)] for queue, users in members.items()}
+    recipients: dict[tuple[int, str], list[int]] = {}
+    for due, kind in claimed:
+        lead = due.lead_id if due.lead_id in still_agents else None
+        if due.assignee_id in still_agents:
+            users = [due.assignee_id, lead] if kind == Notice.Kind.BREACH and lead is not None else [due.assignee_id]
+        else:
+            users = list(on_duty.get(due.queue_id, []))
+            if lead is not None:
+                users.append(lead)
+            elif not users:
+                users = [user.pk for user in members.get(due.queue_id, [])]
+        recipients[(due.pk, kind)] = list(dict.fromkeys(users))  # a lead also on duty: once
     return recipients
 
 
-def _notify(promises: list[Promise], *, kind: str, now: datetime) -> None:
-    """Notices for the claimed promises, and an email for each new one, in a constant number of queries."""
-    if not promises:
+def _notify(claimed: Claimed, *, now: datetime) -> None:
+    """Notices for the claimed promises, and the emails for the new ones (one per agent: a digest
+    when an agent has several), in a constant number of queries."""
+    if not claimed:
         return
-    recipients = _recipients(promises, kind=kind, at=now)
+    recipients = _recipients(claimed, at=now)
     Notice.objects.bulk_create(
         [
-            Notice(promise_id=p.pk, ticket_id=p.ticket_id, user=user, kind=kind, created_at=now)
-            for p in promises
-            for user in recipients[p.pk]
+            Notice(promise_id=due.pk, ticket_id=due.ticket_id, user_id=user, kind=kind, created_at=now)
+            for due, kind in claimed
+            for user in recipients[(due.pk, kind)]
         ],
         batch_size=CHUNK,
         ignore_conflicts=True,  # the unique (promise, kind, user): once, even if two sweeps got here
     )
-    notices = (
-        Notice.objects.filter(promise_id__in=[p.pk for p in promises], kind=kind).select_related("user").order_by("pk")
+    wanted = {(due.pk, kind) for due, kind in claimed}
+    rows = (
+        Notice.objects.filter(promise_id__in=[due.pk for due, _ in claimed], kind__in={kind for _, kind in claimed})
+        .order_by("pk")
+        .values_list("pk", "promise_id", "kind", "user_id", "ticket_id")
     )
-    outbox_enqueue_notices(notices=notices, batch_size=CHUNK)
+    notices = [(pk, user, ticket) for pk, promise, kind, user, ticket in rows if (promise, kind) in wanted]
+    addresses = dict(User.objects.filter(pk__in={user for _, user, _ in notices}).values_list("pk", "email"))
+    refs = [
+        NoticeRef(pk=pk, user_id=user, ticket_id=ticket, email=addresses.get(user, "")) for pk, user, ticket in notices
+    ]
+    outbox_enqueue_notice_refs(refs, batch_size=CHUNK, digest=True)

@@ -4,7 +4,9 @@ Seeds N tickets straight into the tables with SQL (fast, repeatable), about 1 % 
 promise falling due in the next hour and a half, and three messages each with realistic text
 (tickets.management.bench_search), then times what production runs every minute (one sweep),
 what agents load all day (the queue page sorted by due next, the sidebar's counts of 10 saved
-views, the search page) and a bulk close of 10,000 tickets as the worker runs it. Prints JSON.
+views, the search page), a bulk close of 10,000 tickets as the worker runs it, 50,000 promises
+falling due at once and the outbox's sending rate to a local SMTP server
+(tickets.management.bench_scale). Prints JSON.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from tickets.management.bench_scale import time_burst, time_drain
 from tickets.management.bench_search import seed_conversations, time_search
 from tickets.models import Message, Promise, Queue, SavedView, Ticket
 from tickets.selectors_views import count_label, saved_view_counts
@@ -84,6 +87,8 @@ class Command(BaseCommand):
         parser.add_argument("--reseed", action="store_true", help="Drop earlier bench tickets first.")
         parser.add_argument("--bulk", type=int, default=10_000, help="Tickets the bulk close changes (0: skip).")
         parser.add_argument("--search-repeat", type=int, default=5, help="Timed loads of each search query.")
+        parser.add_argument("--burst", type=int, default=50_000, help="Promises due at once for the sweep (0: skip).")
+        parser.add_argument("--drain", type=int, default=5_000, help="Emails sent to a local SMTP server (0: skip).")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if connection.vendor != "postgresql":
@@ -103,6 +108,8 @@ class Command(BaseCommand):
             "view_counts": self._time_view_counts(options["repeat"]),
             "bulk_close": self._time_bulk(options["bulk"]),
             "search_page": time_search(options["search_repeat"]),
+            "sweep_burst": time_burst(options["burst"], self._log),
+            "outbox_drain": time_drain(options["drain"], self._log),
         }
         self.stdout.write(json.dumps(result, indent=2))
 
