@@ -171,6 +171,12 @@ def test_days_are_the_desks_and_durations_are_business_time(seeded):
     assert friday.first_response_day == date(2026, 3, 9)
     # 02:30 UTC on 10 March is 22:30 on 9 March in New York (after its clocks moved on the 8th).
     assert TicketFact.objects.get(ticket=seeded.late_evening).created_day == date(2026, 3, 9)
+    # Its survey and praise, also at 02:30 UTC, count on 9 March too.
+    place = {"queue": seeded.late_evening.queue, "kind": "complaint", "channel": "phone"}
+    assert list(DailySatisfaction.objects.filter(**place).values_list("day", "sent", "rated", "good")) == [
+        (date(2026, 3, 9), 1, 1, 1)
+    ]
+    assert list(DailyPraise.objects.filter(**place).values_list("day", "praise")) == [(date(2026, 3, 9), 1)]
 
 
 def snapshot() -> list[tuple]:
