@@ -121,3 +121,85 @@ class RollupCursor(models.Model):
 
     def __str__(self) -> str:
         return self.source
+
+
+class DailySatisfaction(models.Model):
+    """Surveys sent per report day of sending x queue and agent at the solve x the ticket's kind and
+    channel: how many were sent, rated, and rated good (docs/reports.md, "Satisfaction and care")."""
+
+    day = models.DateField()
+    queue = models.ForeignKey("tickets.Queue", on_delete=models.CASCADE, related_name="+")
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(max_length=16)
+    channel = models.CharField(max_length=16)
+    sent = models.PositiveIntegerField(default=0)
+    rated = models.PositiveIntegerField(default=0)
+    good = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["day"], name="daily_satisfaction_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} queue {self.queue_id}"
+
+
+class DailyComplaint(models.Model):
+    """Complaint resolutions per report day recorded x the ticket's place x root cause."""
+
+    day = models.DateField()
+    queue = models.ForeignKey("tickets.Queue", on_delete=models.CASCADE, related_name="+")
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(max_length=16)
+    channel = models.CharField(max_length=16)
+    root_cause = models.ForeignKey("tickets.RootCause", on_delete=models.CASCADE, related_name="+")
+    resolved = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["day"], name="daily_complaint_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} queue {self.queue_id}"
+
+
+class DailyGesture(models.Model):
+    """Promised goodwill gestures per report day requested x the ticket's place x type and currency:
+    how many, and their amounts summed (gestures without an amount count, and add nothing)."""
+
+    day = models.DateField()
+    queue = models.ForeignKey("tickets.Queue", on_delete=models.CASCADE, related_name="+")
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(max_length=16)
+    channel = models.CharField(max_length=16)
+    type = models.CharField(max_length=16)
+    currency = models.CharField(max_length=3, blank=True)
+    given = models.PositiveIntegerField(default=0)
+    amount = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["day"], name="daily_gesture_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} queue {self.queue_id}"
+
+
+class DailyPraise(models.Model):
+    """Praise per report day marked x the credited agent x the ticket's queue, kind and channel."""
+
+    day = models.DateField()
+    queue = models.ForeignKey("tickets.Queue", on_delete=models.CASCADE, related_name="+")
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16)
+    channel = models.CharField(max_length=16)
+    praise = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["day"], name="daily_praise_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} agent {self.agent_id}"

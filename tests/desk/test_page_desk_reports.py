@@ -8,6 +8,7 @@ import html
 import io
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 import time_machine
@@ -16,12 +17,16 @@ from django.test import Client
 from reporting.services.rollup import rollup_backfill
 from reporting.sources import SOURCES
 from tests.factories import QueueFactory, TicketFactory, UserFactory
-from tests.reporting.seed import NOW, ZONE, seed
+from tests.reporting.seed import NOW, ZONE, care_for, seed
+from tickets.models import ComplaintResolution, RootCause
 
 URL = "/desk/reports/"
 # session, user, unread notices, the viewer's queues, the agents for the filter, the day rows,
-# the agents' names, the backlog, the suggestions.
-REPORT_QUERIES = 10
+# the agents' names, the backlog, the suggestions; the ratings and their agents' names, the root
+# causes, the gestures, the praise and its agents' names.
+REPORT_QUERIES = 16
+
+CARE_FIGURES = ("csat-queue", "csat-agent", "csat-kind", "complaints-causes", "complaints-gestures", "praise-agent")
 
 pytestmark = pytest.mark.django_db
 
@@ -89,10 +94,11 @@ def test_every_figure_has_a_chart_its_table_and_a_csv_link(alice, seeded):
         "promises-queue",
         "promises-agent",
         "deflection-kb",
+        *CARE_FIGURES,
     ):
         assert f'data-figure="{figure}"' in content
         assert f'href="/desk/reports/{figure}.csv?' in content
-    assert content.count('<svg class="report-chart"') == 8
+    assert content.count('<svg class="report-chart"') == 8 + len(CARE_FIGURES)
     assert 'role="img" aria-labelledby="chart-volume-kind-title" aria-describedby="chart-volume-kind-desc"' in content
 
 
@@ -100,6 +106,9 @@ def test_alice_sees_her_queue_and_her_own_figures_only(alice, bob, seeded, desk)
     content = page(alice)
     assert [r[0] for r in table(content, "promises-queue")[1:-1]] == ["Billing"]
     assert [r[0] for r in table(content, "promises-agent")[1:-1]] == ["Alice Agent"]
+    for figure in ("csat-agent", "praise-agent"):
+        assert [r[0] for r in table(content, figure)[1:-1]] == ["Alice Agent"], figure
+    assert [r[0] for r in table(content, "csat-queue")[1:-1]] == ["Billing"]
     assert "Technical" not in content and "Bob Builder" not in content
     assert [r[0] for r in table(page(bob), "promises-queue")[1:-1]] == ["Technical"]
 
@@ -109,6 +118,7 @@ def test_a_team_lead_sees_everyones_figures_in_their_queues(alice, seeded, desk)
     desk.queue_a.save()
     content = page(alice)
     assert [r[0] for r in table(content, "promises-agent")[1:-1]] == ["Alice Agent", "Bob Builder"]
+    assert [r[0] for r in table(content, "praise-agent")[1:-1]] == ["Alice Agent", "Bob Builder"]
     assert "Technical" not in content
 
 
@@ -148,7 +158,14 @@ def test_an_agent_cannot_pick_someone_elses_figures(alice, seeded, desk):
 def test_each_csv_matches_its_table(alice, admin_client_, seeded):
     for client in (alice, admin_client_):
         content = page(client, start="2026-02-20", end="2026-03-10")
-        for figure in ("volume-kind", "backlog-age", "times-resolution", "promises-agent", "deflection-kb"):
+        for figure in (
+            "volume-kind",
+            "backlog-age",
+            "times-resolution",
+            "promises-agent",
+            "deflection-kb",
+            *CARE_FIGURES,
+        ):
             assert download(client, figure, start="2026-02-20", end="2026-03-10") == table(content, figure)
 
 
@@ -168,13 +185,31 @@ def test_formula_cells_are_neutralised_in_the_csv(admin_client_, seeded):
     assert "'-2+3" in names
 
 
+def test_a_root_cause_named_like_a_formula_is_neutralised_in_the_csv(admin_client_, seeded, desk):
+    cause = RootCause.objects.create(name="=1+2")
+    ticket = TicketFactory(queue=desk.queue_a, kind="complaint", created_at=NOW)
+    ComplaintResolution.objects.create(ticket=ticket, note="x", root_cause=cause, recorded_at=NOW)
+    rollup_backfill(SOURCES)
+    rows = download(admin_client_, "complaints-causes")
+    assert ["'=1+2", "1"] in rows
+    assert ["=1+2", "1"] in table(page(admin_client_), "complaints-causes")
+
+
 def build(desk, *, queues: int, tickets: int) -> None:
+    causes = [RootCause.objects.create(name=f"Cause {n}") for n in range(3)]
     for n in range(queues):
         queue = QueueFactory(name=f"Load {n}", slug=f"load-{n}")
         agent = UserFactory(username=f"load-agent-{n}")
         queue.agents.add(agent)
         for m in range(tickets):
-            TicketFactory(queue=queue, assignee=agent, kind=("info", "problem")[m % 2], created_at=NOW)
+            ticket = TicketFactory(
+                queue=queue,
+                assignee=agent,
+                kind=("info", "complaint")[m % 2],
+                created_at=NOW - timedelta(hours=2),
+                resolved_at=NOW - timedelta(hours=1),
+            )
+            care_for(ticket, m, causes, agent)
     rollup_backfill(SOURCES)
 
 
@@ -187,6 +222,10 @@ def test_query_count_does_not_grow(admin_client_, desk, settings, django_assert_
             content = page(admin_client_, start="2026-01-01", end="2026-03-10")
         with django_assert_max_num_queries(REPORT_QUERIES):
             admin_client_.get("/desk/reports/promises-agent.csv")
+        with django_assert_max_num_queries(REPORT_QUERIES):
+            admin_client_.get("/desk/reports/csat-agent.csv")
+    assert row(content, "praise-agent", "Total")[0] == str(queues * len(range(0, tickets, 4)))
+    assert row(content, "csat-agent", "Total")[0] == str(queues * sum(1 for m in range(tickets) if m % 5))
     assert row(content, "volume-kind", "Total")[-1] == str(queues * tickets)
 
 

@@ -5,6 +5,7 @@ worker's incremental runs."""
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from collections.abc import Iterator
 from datetime import date, timedelta
 
@@ -13,16 +14,29 @@ import time_machine
 from django.db import connection, transaction
 
 from knowledgebase.models import DeflectionEvent
-from reporting.models import DailyDeflection, DailyTicketStats, RollupCursor, TicketFact
+from reporting.days import day_span
+from reporting.models import (
+    DailyComplaint,
+    DailyDeflection,
+    DailyGesture,
+    DailyPraise,
+    DailySatisfaction,
+    DailyTicketStats,
+    RollupCursor,
+    TicketFact,
+)
 from reporting.report import Figure, ReportContext, ReportQuery, Scope, report_scope
 from reporting.sections import SECTIONS
 from reporting.services.rollup import rollup_backfill, rollup_run
 from reporting.sources import SOURCES
+from satisfaction.models import Survey
+from satisfaction.selectors import csat_figures
 from tests.factories import TicketFactory
-from tests.reporting import recount
+from tests.reporting import recount, recount_care
 from tests.reporting.seed import NOW, ZONE, Seeded, seed
 from tests.services import require_postgres
-from tickets.models import Promise, Ticket, TicketEvent
+from tickets.models import ComplaintResolution, Gesture, Praise, Promise, RootCause, Ticket, TicketEvent
+from tickets.selectors_care import gestures_summary, praise_by_agent, resolutions_by_root_cause
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 3, 10)
@@ -65,11 +79,63 @@ def assert_equals_recount(scope: Scope, query: ReportQuery) -> None:
         user = scope.user.__class__.objects.get(pk=pk)
         assert agent_rows[user.get_full_name()] == recount.promise_row(user.get_full_name(), *by_agent[pk])
     assert found["deflection-kb"].rows == recount.deflection(query, ZONE)
+    assert_care_equals_recount(found, scope, query)
+
+
+def visible_names(scope: Scope, ids: object) -> dict[int, str]:
+    users = scope.user.__class__.objects.filter(pk__in=[pk for pk in ids if pk is not None])  # type: ignore[attr-defined]
+    return {u.pk: u.get_full_name() for u in users if scope.all_agents or u.pk == scope.user.pk}
+
+
+def assert_care_equals_recount(found: dict[str, Figure], scope: Scope, query: ReportQuery) -> None:
+    queues = {queue.pk: queue.name for queue in scope.queues if query.queue_id in (None, queue.pk)}
+    by_queue = recount_care.csat(scope, query, ZONE, "queue")
+    assert found["csat-queue"].rows == [
+        recount_care.csat_row(n, by_queue.get(pk, Counter())) for pk, n in queues.items()
+    ]
+    by_kind = recount_care.csat(scope, query, ZONE, "kind")
+    kinds = [(k, label) for k, label in Ticket.Kind.choices if query.kind in (None, k)]
+    assert found["csat-kind"].rows == [recount_care.csat_row(label, by_kind.get(k, Counter())) for k, label in kinds]
+    by_agent = recount_care.csat(scope, query, ZONE, "agent")
+    names = visible_names(scope, by_agent)
+    assert sorted(found["csat-agent"].rows) == sorted(recount_care.csat_row(names[pk], by_agent[pk]) for pk in names)
+    assert found["complaints-causes"].rows == recount_care.causes(scope, query, ZONE)
+    assert found["complaints-gestures"].rows == recount_care.gestures(scope, query, ZONE)
+    praise = recount_care.praise(scope, query, ZONE)
+    names = visible_names(scope, praise)
+    assert sorted(found["praise-agent"].rows) == sorted([names[pk], praise[pk]] for pk in names)
+    if scope.user.is_superuser and query == ReportQuery(query.start, query.end):
+        assert_agrees_with_the_domain_selectors(found, query)
+
+
+def assert_agrees_with_the_domain_selectors(found: dict[str, Figure], query: ReportQuery) -> None:
+    """Over the desk's days, the figures the satisfaction and care apps give for the same period."""
+    start, end = day_span(query.start, query.end)
+    by_queue = csat_figures(start=start, end=end, by="queue")
+    sent = sum(f.sent for f in by_queue.values())
+    rated, good = sum(f.rated for f in by_queue.values()), sum(f.good for f in by_queue.values())
+    assert found["csat-queue"].footer[1:4] == [sent, rated, good]
+    assert found["complaints-causes"].rows == [list(r) for r in resolutions_by_root_cause(start=start, end=end)]
+    summary = [[f.type_label, f.currency or "—", f.count] for f in gestures_summary(start=start, end=end)]
+    assert sorted(row[:3] for row in found["complaints-gestures"].rows) == sorted(summary)
+    assert found["praise-agent"].footer[1] == sum(praise_by_agent(start=start, end=end).values())
 
 
 def test_the_seed_has_something_in_every_figure(seeded, desk):
     found = figures(report_scope(desk.admin), ReportQuery(*recount.last_days(30, TODAY)))
-    for key in ("volume-kind", "times-first-response", "times-resolution", "promises-queue", "deflection-kb"):
+    for key in (
+        "volume-kind",
+        "times-first-response",
+        "times-resolution",
+        "promises-queue",
+        "deflection-kb",
+        "csat-queue",
+        "csat-agent",
+        "csat-kind",
+        "complaints-causes",
+        "complaints-gestures",
+        "praise-agent",
+    ):
         assert found[key].footer and any(isinstance(c, int) and c for c in found[key].footer[1:]), key
     assert found["backlog-age"].footer[-1] > 0
 
@@ -105,13 +171,23 @@ def test_days_are_the_desks_and_durations_are_business_time(seeded):
     assert friday.first_response_day == date(2026, 3, 9)
     # 02:30 UTC on 10 March is 22:30 on 9 March in New York (after its clocks moved on the 8th).
     assert TicketFact.objects.get(ticket=seeded.late_evening).created_day == date(2026, 3, 9)
+    # Its survey and praise, also at 02:30 UTC, count on 9 March too.
+    place = {"queue": seeded.late_evening.queue, "kind": "complaint", "channel": "phone"}
+    assert list(DailySatisfaction.objects.filter(**place).values_list("day", "sent", "rated", "good")) == [
+        (date(2026, 3, 9), 1, 1, 1)
+    ]
+    assert list(DailyPraise.objects.filter(**place).values_list("day", "praise")) == [(date(2026, 3, 9), 1)]
 
 
 def snapshot() -> list[tuple]:
     rows = DailyTicketStats.objects.order_by("day", "queue", "agent", "kind", "channel")
     fields = [f.name for f in DailyTicketStats._meta.get_fields() if f.name != "id"]
     deflection = DailyDeflection.objects.order_by("day").values_list("day", "shown", "opened", "not_submitted")
-    return [*rows.values_list(*fields), *deflection]
+    care = []
+    for model in (DailySatisfaction, DailyComplaint, DailyGesture, DailyPraise):
+        columns = [f.attname for f in model._meta.concrete_fields if f.name != "id"]
+        care.append(sorted(tuple(str(v) for v in row) for row in model.objects.values_list(*columns)))
+    return [*rows.values_list(*fields), *deflection, *care]
 
 
 def test_the_worker_run_catches_up_with_changes_and_a_second_run_changes_nothing(seeded, desk):
@@ -129,6 +205,17 @@ def test_the_worker_run_catches_up_with_changes_and_a_second_run_changes_nothing
         # A new ticket, and a form whose opened suggestion is now submitted after all.
         TicketFactory(queue=desk.queue_a, kind="info", channel="api", created_at=later)
         DeflectionEvent.objects.create(form_id="form-2", kind="submitted", created_at=later)
+        # A survey sent days ago rated now, a gesture approved now, a resolution and praise recorded now.
+        waiting = Survey.objects.filter(status="sent", rated_at__isnull=True).order_by("created_at").first()
+        Survey.objects.filter(pk=waiting.pk).update(rating=waiting.scale, rated_at=later)
+        assert Gesture.objects.filter(status="awaiting").update(
+            status="promised", decided_by=desk.admin, decided_at=later
+        )
+        complaint = Ticket.objects.filter(kind="complaint", resolution__isnull=True).first()
+        ComplaintResolution.objects.create(
+            ticket=complaint, note="Late", root_cause=RootCause.objects.get(name="Wrong charge"), recorded_at=later
+        )
+        Praise.objects.create(ticket=complaint, text="Kind", agent=desk.agent_a, created_at=later)
         results = rollup_run(SOURCES)
         assert all(result.days for result in results)
         assert_equals_recount(report_scope(desk.admin), ReportQuery(*recount.last_days(30, TODAY)))
