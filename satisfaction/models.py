@@ -100,6 +100,9 @@ class Survey(models.Model):
             models.Index(fields=["agent", "rated_at"], name="survey_agent_rated"),
             models.Index(fields=["queue", "created_at"], name="survey_queue_created"),
             models.Index(fields=["agent", "created_at"], name="survey_agent_created"),
+            # The reports' roll-up: surveys sent or rated since its last run (a bitmap OR of the two).
+            models.Index(fields=["created_at"], name="survey_created"),
+            models.Index(fields=["rated_at"], name="survey_rated"),
             # Bad ratings still to follow up, newest first.
             models.Index(
                 fields=["queue", "-rated_at"],
