@@ -14,7 +14,7 @@ import time_machine
 from django.db import connection, transaction
 
 from knowledgebase.models import DeflectionEvent
-from reporting.days import day_span
+from reporting.days import day_of, day_span
 from reporting.models import (
     DailyComplaint,
     DailyDeflection,
@@ -37,6 +37,7 @@ from tests.reporting.seed import NOW, ZONE, Seeded, seed
 from tests.services import require_postgres
 from tickets.models import ComplaintResolution, Gesture, Praise, Promise, RootCause, Ticket, TicketEvent
 from tickets.selectors_care import gestures_summary, praise_by_agent, resolutions_by_root_cause
+from tickets.services.resolutions import resolution_record
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 3, 10)
@@ -265,3 +266,21 @@ def test_a_second_worker_skips_a_source_another_run_holds(transactional_db, desk
         release.set()
         worker.join()
     assert not any(result.skipped for result in rollup_run(SOURCES))
+
+
+def test_a_resolution_recorded_again_later_counts_once_on_its_first_day(desk, settings):
+    settings.TIME_ZONE = ZONE
+    complaint = TicketFactory(queue=desk.queue_a, kind="complaint", created_at=NOW - timedelta(days=3))
+    charge = RootCause.objects.get_or_create(name="Wrong charge")[0]
+    courier = RootCause.objects.get_or_create(name="Courier")[0]
+    first_day = NOW - timedelta(days=2)
+    with time_machine.travel(first_day, tick=False):
+        resolution_record(ticket=complaint, agent=desk.agent_a, note="Charged twice.", root_cause_id=charge.pk)
+    with time_machine.travel(NOW, tick=False):
+        rollup_backfill(SOURCES)
+    with time_machine.travel(NOW + timedelta(days=1), tick=False):  # a closer look, a day later
+        resolution_record(ticket=complaint, agent=desk.agent_a, note="The courier lost it.", root_cause_id=courier.pk)
+    with time_machine.travel(NOW + timedelta(days=1, hours=1), tick=False):
+        rollup_run(SOURCES)
+    counted = DailyComplaint.objects.filter(resolved__gt=0).values_list("day", "root_cause__name", "resolved")
+    assert list(counted) == [(day_of(first_day), "Courier", 1)]

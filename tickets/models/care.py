@@ -109,7 +109,7 @@ class ComplaintResolution(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    recorded_at = models.DateTimeField(db_index=True)
+    recorded_at = models.DateTimeField(db_index=True, help_text="When it was first recorded.")
 
     def __str__(self) -> str:
         return f"Resolution of ticket {self.ticket_id}"

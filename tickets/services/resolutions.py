@@ -50,7 +50,10 @@ def resolution_record(*, ticket: Ticket, agent: User, note: str, root_cause_id: 
         Ticket.objects.select_for_update(no_key=True).filter(pk=ticket.pk).values_list("pk").first()
         resolution, _ = ComplaintResolution.objects.update_or_create(
             ticket=ticket,
-            defaults={"note": note, "root_cause": cause, "recorded_by": agent, "recorded_at": now},
+            defaults={"note": note, "root_cause": cause, "recorded_by": agent},
+            # The complaint's resolution counts on the day it was first recorded (the reports);
+            # each later change is in the history with its own time.
+            create_defaults={"note": note, "root_cause": cause, "recorded_by": agent, "recorded_at": now},
         )
         event_record(ticket=ticket, kind=TicketEvent.Kind.RESOLUTION_RECORDED, at=now, actor=agent, new=cause.name)
         ticket.updated_at = now
