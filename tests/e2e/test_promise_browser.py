@@ -108,8 +108,8 @@ def test_a_picked_time_is_the_same_instant_in_the_email_the_page_the_sidebar_and
     agent.get_by_label("Your time zone").select_option("Asia/Tokyo")
     for day in ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"):
         agent.get_by_label(day, exact=True).check()
-    agent.get_by_label("From").fill("00:00")
-    agent.get_by_label("Until").fill("23:59")
+    agent.get_by_label("From", exact=True).fill("00:00")
+    agent.get_by_label("Until", exact=True).fill("23:59")
     screenshot(agent, "promise-02-my-settings")
     agent.get_by_role("button", name="Save").click()
     expect(agent.get_by_text("Saved.")).to_be_visible()
