@@ -20,7 +20,7 @@ import time
 import uuid
 from typing import Any
 
-from locust import HttpUser, between, constant_throughput, task
+from locust import HttpUser, LoadTestShape, between, constant_throughput, events, task
 
 from loadtest.pages import CSRF, REFERENCE, SEEN, TICKET_LINK
 
@@ -73,35 +73,79 @@ class Customer(_Browser):
             reference = REFERENCE.search(response.text)
             if reference is None:
                 response.failure(f"no reference on the page after the form ({response.status_code})")
-                return
+        row = {"reference": reference.group(0) if reference else "", "sent_at": sent_at, "took": time.time() - sent_at}
         with open(SUBMITS, "a", encoding="utf-8") as out:
-            out.write(json.dumps({"reference": reference.group(0), "sent_at": sent_at}) + "\n")
+            out.write(json.dumps(row) + "\n")
 
 
 class Agent(_Browser):
+    """A person working the queue: reads the queue, opens a ticket, reads it, sometimes replies.
+    Each agent takes its own share of the queue's top tickets, as a team splits its work; when a
+    colleague's reply got there first the desk answers 409 ("the conversation changed") and the
+    agent rereads the ticket and sends again, as the page asks a person to."""
+
     fixed_count = int(os.environ.get("LOADTEST_AGENTS", "20"))
-    wait_time = between(1, 3)
+    wait_time = between(5, 15)  # reading time between two actions
 
     def on_start(self) -> None:
         super().on_start()
-        self.username = f"agent{next(_agent_numbers) % self.fixed_count}"
+        self.number = next(_agent_numbers) % self.fixed_count
         login = self.client.get("/desk/login/", name="desk login")
-        self._form_post("/desk/login/", login.text, {"username": self.username, "password": PASSWORD}, "desk login")
+        data = {"username": f"agent{self.number}", "password": PASSWORD}
+        self._form_post("/desk/login/", login.text, data, "desk login")
 
     @task
     def work(self) -> None:
         queue = self.client.get("/desk/", name="desk queue")
-        links = TICKET_LINK.findall(queue.text)
-        if not links:
+        links = list(dict.fromkeys(TICKET_LINK.findall(queue.text)))
+        mine = links[self.number :: self.fixed_count] or links
+        if not mine:
             return
-        path = random.choice(links[:25])
+        path = random.choice(mine)
         page = self.client.get(path, name="desk ticket")
         if random.random() < 1 / 3:
-            seen = SEEN.search(page.text)
-            data = {
-                "visibility": "public",
-                "body": "Thanks for waiting: I've checked with the courier and it's on its way.",
-                "next_update": "2bh",
-                "seen": seen.group(1) if seen else "",
-            }
-            self._form_post(f"{path}reply/", page.text, data, "desk reply")
+            self._reply(path, page.text)
+
+    def _reply(self, path: str, page: str) -> None:
+        seen = SEEN.search(page)
+        data = {
+            "visibility": "public",
+            "body": "Thanks for waiting: I've checked with the courier and it's on its way.",
+            "next_update": "2bh",
+            "seen": seen.group(1) if seen else "",
+        }
+        with self._form_post(f"{path}reply/", page, data, "desk reply", catch_response=True) as response:
+            if response.status_code != 409:
+                return
+            response.success()  # the desk kept two replies from crossing: reread, then send
+        reread = self.client.get(path, name="desk ticket (reread after 409)")
+        seen = SEEN.search(reread.text)
+        data["seen"] = seen.group(1) if seen else ""
+        self._form_post(f"{path}reply/", reread.text, data, "desk reply (after reread)")
+
+
+@events.test_start.add_listener
+def _started(**_: Any) -> None:
+    """When the run (and the shape's clock) starts: the harness cuts the steps from it."""
+    with open(os.environ.get("LOADTEST_STARTED", "started.txt"), "w", encoding="utf-8") as out:
+        out.write(str(time.time()))
+
+
+class Steps(LoadTestShape):
+    """The agents sign in and settle during ``LOADTEST_WARMUP_SECONDS``; then the customers come at
+    each rate of ``LOADTEST_RATES`` in turn (``rate x PACE`` customers), ``LOADTEST_STEP_SECONDS``
+    each, while the same agents keep working: one run, so no step pays for the agents' sign-in."""
+
+    warmup = int(os.environ.get("LOADTEST_WARMUP_SECONDS", "20"))
+    rates = [int(rate) for rate in os.environ.get("LOADTEST_RATES", "2,4,6,8,12").split(",")]
+    seconds = int(os.environ.get("LOADTEST_STEP_SECONDS", "30"))
+    pace = float(os.environ.get("LOADTEST_CUSTOMER_PACE", "4"))
+
+    def tick(self) -> tuple[int, float] | None:
+        now = self.get_run_time()
+        if now < self.warmup:
+            return Agent.fixed_count, Agent.fixed_count
+        step = int((now - self.warmup) // self.seconds)
+        if step >= len(self.rates):
+            return None
+        return Agent.fixed_count + int(self.rates[step] * self.pace), 200

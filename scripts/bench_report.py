@@ -2,7 +2,7 @@
 
 Each bench command writes its JSON to var/bench/<part>.json. Every object in them that has a
 ``p50_ms`` is one operation (its p50, p95 and query counts); every other number whose name says it
-is a duration or a rate (``*_ms``, ``*_s``, ``seconds``, ``*_per_second``) is listed as a figure.
+is a duration or a rate (``ms``, ``*_ms``, ``*_s``, ``seconds``, ``*_per_second``) is listed as a figure.
 The machine (cores, load average before and after, PostgreSQL's version) goes in the report too,
 since the figures mean little without it.
 
@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 RATE_OR_TIME = ("_ms", "_s", "seconds", "_per_second")
+PLAIN_TIMES = ("ms", "seconds")
 
 
 def operations(part: str, data: Any, path: str = "") -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -46,7 +47,7 @@ def operations(part: str, data: Any, path: str = "") -> tuple[list[dict[str, Any
                 key not in ("p50_ms", "p95_ms")
                 and isinstance(value, int | float)
                 and not isinstance(value, bool)
-                and key.endswith(RATE_OR_TIME)
+                and (key in PLAIN_TIMES or key.endswith(RATE_OR_TIME))
             ):
                 figures.append({"figure": f"{part}: {where}", "value": value})
     elif isinstance(data, list):
