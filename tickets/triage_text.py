@@ -38,6 +38,17 @@ _SENTENCES: dict[str, str] = {
     Kind.UNLINKED: "unlinked this ticket from {new}",
     Kind.MERGED_INTO: "merged this ticket into {new}",
     Kind.MERGED_FROM: "merged {new} into this ticket",
+    # After "solved" (the satisfaction app and complaints handled with care): said in words too.
+    Kind.CUSTOMER_CONFIRMED: "said this solved it",
+    Kind.CUSTOMER_REOPENED: "said they still need help",
+    Kind.RATED: "rated the help “{new}”",
+    Kind.CHECK_IN_SENT: "follow-up “{new}” sent",
+    Kind.CHECK_IN_CANCELLED: "follow-up cancelled ({new})",
+    Kind.GESTURE_RECORDED: "recorded a goodwill gesture: {new}",
+    Kind.GESTURE_APPROVED: "approved the goodwill gesture: {new}",
+    Kind.GESTURE_DECLINED: "declined the goodwill gesture: {new}",
+    Kind.RESOLUTION_RECORDED: "recorded the complaint's resolution (root cause: {new})",
+    Kind.PRAISE_MARKED: "marked praise for {new}",
 }
 
 

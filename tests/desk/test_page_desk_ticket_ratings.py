@@ -121,6 +121,8 @@ def test_a_kind_comment_is_marked_as_praise_once_and_shows_on_the_agents_page(de
     assert bob.post(praise_url).status_code == 404  # Bob works another queue
     page = text(alice.post(praise_url, follow=True))
     assert "Marked as praise for Alice Agent." in page and "Mark as praise" not in page
+    # The history says both in words: the customer's rating, and who marked the praise for whom.
+    assert "rated the help “Good”" in page and "Alice Agent: marked praise for Alice Agent" in page
     again = text(alice.post(praise_url, follow=True))
     assert "This comment is already marked as praise." in again
     assert Praise.objects.get().text == "Alice sorted it in minutes, thank you!"

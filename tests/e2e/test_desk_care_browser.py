@@ -137,7 +137,8 @@ def test_an_agent_records_a_complaints_resolution_then_closes_it(
     open_ticket(alice, live_site, ticket)
     expect(alice.locator("header .status-badge")).to_have_text("Closed")
     expect(alice.get_by_role("region", name="Follow-ups")).to_contain_text("After your complaint · due")
-    expect(alice.get_by_role("list", name="Timeline")).to_contain_text("complaint resolution recorded Our mistake")
+    timeline = alice.get_by_role("list", name="Timeline")
+    expect(timeline).to_contain_text("recorded the complaint's resolution (root cause: Our mistake)")
     screenshot(alice, "care-complaint-closed")
     assert ScheduledCheckIn.objects.get(ticket=ticket).rule.name == "After your complaint"
 
@@ -182,7 +183,7 @@ def test_a_follow_up_goes_out_once_and_the_emailed_answer_lands_on_the_ticket_as
     sign_in(alice, live_site, "alice")
     open_ticket(alice, live_site, ticket)
     timeline = alice.get_by_role("list", name="Timeline")
-    expect(timeline).to_contain_text("follow-up sent Still working?")
+    expect(timeline).to_contain_text("follow-up “Still working?” sent")
     expect(timeline).to_contain_text("Yes, all good now. Thank you!")
     expect(alice.get_by_role("region", name="Follow-ups")).to_contain_text("Still working? · sent")
     screenshot(alice, "care-follow-up-answered")
