@@ -67,7 +67,11 @@ def main() -> None:
     for file in sorted(folder.glob("*.json")):
         if file.name == "report.json":
             continue
-        data = json.loads(file.read_text())
+        try:
+            data = json.loads(file.read_text())
+        except ValueError:  # a part that failed before printing its figures: said, and left out
+            print(f"{file.name}: no figures (the command failed; see its output above)")
+            continue
         for key in ("tickets", "messages", "articles"):
             if isinstance(data.get(key), int):
                 sizes[key] = max(sizes.get(key, 0), data[key])

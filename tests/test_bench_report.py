@@ -19,6 +19,7 @@ def test_the_report_gathers_every_operation_and_figure(tmp_path):
         "outbox_drain": {"emails_per_second": 270.3},
     }))  # fmt: skip
     (tmp_path / "api.json").write_text(json.dumps({"create": {"p50_ms": 25.0, "p95_ms": 48.1, "queries": [33, 38]}}))
+    (tmp_path / "kb.json").write_text("")  # a part that failed before printing
     table = subprocess.run(
         [sys.executable, "scripts/bench_report.py", str(tmp_path), "--load-before", "0.50 0.60 0.70"],
         cwd=ROOT, check=True, capture_output=True, text=True,
@@ -35,3 +36,4 @@ def test_the_report_gathers_every_operation_and_figure(tmp_path):
         "bench: outbox_drain.emails_per_second": 270.3,
     }
     assert "api: create" in table and "33/38" in table
+    assert "kb.json: no figures" in table

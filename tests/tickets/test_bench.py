@@ -54,6 +54,10 @@ def test_the_benchmark_runs_end_to_end_at_a_tiny_size(transactional_db, settings
     assert Ticket.objects.filter(subject="My parcel has not arrived").count() == 3  # warm-up and two timed
     for name in ("public_submission", "ticket_page", "staff_reply"):
         assert len(paths[name]["queries"]) == 1, name  # the same count each time
+    # A small desk whose open problems the bulk close took: one is made to answer.
+    Ticket.objects.filter(kind="problem").update(status="closed")
+    call_command("bench_paths", repeat=1, stdout=StringIO())
+    assert Ticket.objects.filter(subject="Bench: a problem to answer", queue__slug__startswith="bench-").exists()
 
     # The reports' part (reporting/management/commands/reports_bench.py): backfill, a day of changes, the page.
     out = StringIO()
