@@ -9,8 +9,6 @@ the view, the serializer) with Django's test client, as the queue page's timing 
 from __future__ import annotations
 
 import json
-import statistics
-import time
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -19,31 +17,17 @@ from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from api.models import ApiToken
 from api.services import token_create
+from helpdesk.lib.bench import timed
 from tickets.models import OutboundEmail, Ticket
 
 DEEP_PAGES = 200  # pages followed to reach "deep in the cursor" (10,000 tickets at 50 a page)
 
 
 def _timed(call: Callable[[], Any], repeat: int) -> dict[str, Any]:
-    timings, queries = [], set()
-    for _ in range(repeat):
-        with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
-            response = call()
-            timings.append((time.perf_counter() - started) * 1000)
-        if response.status_code >= 300:
-            raise CommandError(f"The API answered {response.status_code}: {response.content[:300]!r}")
-        queries.add(len(captured))
-    ordered = sorted(timings)
-    return {
-        "p50_ms": round(statistics.median(timings), 1),
-        "p95_ms": round(ordered[max(int(len(ordered) * 0.95) - 1, 0)], 1),
-        "queries": sorted(queries),
-    }
+    return timed(call, repeat, ok=lambda status: status < 300)
 
 
 class Command(BaseCommand):
