@@ -9,6 +9,7 @@ twice gives the same rows, so runs are idempotent. ``rebuild_all`` recounts ever
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Collection, Iterable
 from datetime import date, datetime, timedelta
 from typing import Any, ClassVar
@@ -29,18 +30,18 @@ def tickets_written_since(since: datetime) -> Any:
     return Ticket.objects.filter(updated_at__gte=since).values("pk")
 
 
-class DayRecountSource:
+class DayRecountSource(ABC):
     name: str
     table: ClassVar[type[models.Model]]
     amounts: ClassVar[tuple[str, ...]]
 
+    @abstractmethod
     def changed_moments(self, since: datetime) -> Iterable[datetime]:
         """The moments that place raw rows changed since ``since`` on their report days."""
-        raise NotImplementedError
 
+    @abstractmethod
     def raw(self, span: Span) -> Iterable[Raw]:
         """Every raw row whose moment is in ``span``, as (moment, group fields, amounts)."""
-        raise NotImplementedError
 
     def start(self, cursor: RollupCursor, now: datetime) -> None:
         cursor.watermark = now
