@@ -33,6 +33,8 @@ def test_the_benchmark_runs_end_to_end_at_a_tiny_size(transactional_db, settings
     closed = Ticket.objects.filter(pk__in=job.items.values("ticket_id"), status="closed")
     assert job.state == "done" and closed.count() == 40
     assert result["search_page"]["queries"] and result["queue_page"]["queries"]
+    sweep = result["sweep"]  # ten sweeps, two minutes apart: the first finds the earliest due
+    assert sweep["due_per_sweep"]["first"] > 0 and sweep["queries"] and sweep["p50_ms"] <= sweep["max_ms"]
     burst = result["sweep_burst"]
     # 30 breaches: 24 assigned (the assignee and the lead), 6 not (two agents on duty and the lead).
     assert (burst["breaches"], burst["left_due"], burst["notices"]) == (30, 0, 24 * 2 + 6 * 3)

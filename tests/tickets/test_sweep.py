@@ -16,6 +16,7 @@ from tests.factories import TicketFactory, UserFactory
 from tickets import services
 from tickets.models import AgentProfile, Notice, OutboundEmail, Promise, Ticket, TicketEvent
 from tickets.services import sweep
+from tickets.services.outbox import outbox_enqueue_notices
 from tickets.services.sweep import SweepResult, promise_sweep
 
 pytestmark = pytest.mark.django_db
@@ -24,10 +25,10 @@ MADE = datetime(2025, 3, 4, 12, 0, tzinfo=UTC)
 DUE = datetime(2025, 3, 4, 14, 0, tzinfo=UTC)
 REMIND = DUE - timedelta(minutes=30)
 # One batch, both phases in one transaction: claim (lock and load) and mark per phase (4), breach
-# events, which assignees and leads are agents, queue agents, insert notices, read them back, their
-# addresses, insert emails, their ids (8). Plus the batch's SAVEPOINT and RELEASE inside a test
-# (tests/tickets/test_sweep_batches.py checks the rest).
-SWEEP_QUERIES = 12 + 2
+# events, which assignees and leads are agents, queue agents, insert notices (their ids come back
+# from the insert), their addresses, insert emails, their ids (7). Plus the batch's SAVEPOINT and
+# RELEASE inside a test (tests/tickets/test_sweep_batches.py checks the rest).
+SWEEP_QUERIES = 11 + 2
 
 
 @pytest.fixture
@@ -102,6 +103,26 @@ def test_a_broken_promise_notifies_assignee_and_team_lead_once(desk, ticket, lea
     assert Notice.objects.count() == 2
     assert len(notice_emails()) == 2
     assert ticket.events.filter(kind=TicketEvent.Kind.PROMISE_BROKEN).count() == 1
+
+
+def test_a_notice_another_sweep_already_wrote_is_kept_as_it_is_and_emailed_once(desk, ticket, lead):
+    # A sweep that raced past the claim (or a promise noticed before) finds the notice written:
+    # the sweep goes on, the agent's notice keeps its read mark, and its email is owed once.
+    ticket.assignee = desk.agent_a
+    ticket.save(update_fields=["assignee"])
+    promise = promised(ticket)
+    read_at = DUE - timedelta(minutes=5)
+    earlier = Notice.objects.create(
+        promise=promise, ticket=ticket, user=desk.agent_a, kind=Notice.Kind.BREACH, created_at=DUE, read_at=read_at
+    )
+    outbox_enqueue_notices(notices=[earlier])
+
+    assert sweep_at(DUE + timedelta(minutes=1)) == SweepResult(reminders=0, breaches=1)
+
+    assert notices() == {("alice", "breach"), ("lena", "breach")}
+    earlier.refresh_from_db()
+    assert (earlier.created_at, earlier.read_at) == (DUE, read_at)
+    assert sorted(e.to_email for e in notice_emails()) == ["alice@desk.example", "lena@desk.example"]
 
 
 def test_the_ticket_stays_overdue_after_a_breach(desk, ticket, lead):
@@ -244,6 +265,7 @@ def test_a_sweep_that_lost_some_of_its_claims_backs_off_whole(desk, ticket, lead
     mine = promised(ticket)
     taken = promised(TicketFactory(queue=desk.queue_a), state=Promise.State.BROKEN)
     both = sweep.due_rows(Promise.objects.filter(pk__in=[mine.pk, taken.pk]), 2)
+    monkeypatch.setattr(sweep, "_in_one_statement", lambda: False)  # PostgreSQL too: the read, then the update
     monkeypatch.setattr(sweep, "_claim", lambda due, batch: both)
 
     assert sweep_at(DUE) == SweepResult(reminders=0, breaches=0)
