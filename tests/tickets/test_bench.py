@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from tests.services import require_postgres
-from tickets.models import BulkJob, Ticket
+from tickets.models import BulkJob, Message, Ticket
 
 pytestmark = pytest.mark.postgres
 
@@ -54,6 +54,9 @@ def test_the_benchmark_runs_end_to_end_at_a_tiny_size(transactional_db, settings
     call_command("bench_paths", repeat=2, stdout=out)
     paths = json.loads(out.getvalue())
     assert Ticket.objects.filter(subject="My parcel has not arrived").count() == 3  # warm-up and two timed
+    # Each reply went to a ticket of its own, none to the page's: no conversation grows run by run.
+    replies = Message.objects.filter(body="Thanks: the courier has it, we'll update you.")
+    assert replies.count() == 3 and replies.values("ticket_id").distinct().count() == 3
     for name in ("public_submission", "ticket_page", "staff_reply"):
         assert len(paths[name]["queries"]) == 1, name  # the same count each time
     # A small desk whose open problems the bulk close took: one is made to answer.

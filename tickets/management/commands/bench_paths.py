@@ -46,8 +46,12 @@ class Command(BaseCommand):
         repeat = options["repeat"]
         desk, customer = Client(HTTP_HOST="localhost"), Client(HTTP_HOST="localhost")
         desk.force_login(agent)
-        ticket = _open_problem(agent)
-        page = f"/desk/t/{ticket.reference}/"
+        # The page is timed on a ticket the bench never answers, and each timed reply goes to a
+        # ticket of its own: both keep the seed's shape however often the bench runs, so the
+        # figures follow the desk's size, not the length of one conversation the bench made.
+        tickets = _open_problems(agent, repeat + 2)
+        page = f"/desk/t/{tickets[0].reference}/"
+        answer = iter(tickets[1:])
         reply = {"visibility": "public", "body": "Thanks: the courier has it, we'll update you.", "next_update": "2bh"}
 
         def time(call: Callable[[], Any], status: int) -> dict[str, Any]:
@@ -59,27 +63,31 @@ class Command(BaseCommand):
                 "tickets": Ticket.objects.count(),
                 "public_submission": time(lambda: customer.post("/support/new/", _submission()), 302),
                 "ticket_page": time(lambda: desk.get(page), 200),
-                "staff_reply": time(lambda: desk.post(f"{page}reply/", reply), 302),
+                "staff_reply": time(lambda: desk.post(f"/desk/t/{next(answer).reference}/reply/", reply), 302),
             }
         self.stdout.write(json.dumps(result, indent=2))
 
 
-def _open_problem(agent: User) -> Ticket:
-    """An open problem in the bench's queues to view and reply to; on a small desk the bench's bulk
-    close may have closed them all, so one is made (through the intake) and moved there."""
-    bench_tickets = Ticket.objects.filter(queue__slug__startswith="bench-", kind=Ticket.Kind.PROBLEM)
-    ticket = bench_tickets.open().order_by("pk").first()
-    if ticket is not None:
-        return ticket
+def _open_problems(agent: User, count: int) -> list[Ticket]:
+    """``count`` open problems in the bench's queues: the newest first (the one to view), then the
+    oldest ones (to answer). On a small desk the bench's bulk close may have closed them, so the
+    missing ones are made (through the intake) and moved there."""
+    open_problems = Ticket.objects.filter(queue__slug__startswith="bench-", kind=Ticket.Kind.PROBLEM).open()
+    newest = open_problems.order_by("-pk").first()
+    tickets = [newest, *open_problems.exclude(pk=newest.pk).order_by("pk")[: count - 1]] if newest else []
+    if len(tickets) == count:
+        return tickets
     queue = Queue.objects.filter(slug__startswith="bench-", agents=agent).order_by("slug").first()
     if queue is None:
         raise CommandError("No benchmark desk: run manage.py bench first.")
-    made = ticket_submit(
-        name="Bench Customer", email="bench-paths@example.com", kind=Ticket.Kind.PROBLEM,
-        subject="Bench: a problem to answer", description="I ordered last week and nothing came.",
-    ).ticket  # fmt: skip
-    Ticket.objects.filter(pk=made.pk).update(queue=queue)
-    return Ticket.objects.get(pk=made.pk)
+    for _ in range(count - len(tickets)):
+        made = ticket_submit(
+            name="Bench Customer", email="bench-paths@example.com", kind=Ticket.Kind.PROBLEM,
+            subject="Bench: a problem to answer", description="I ordered last week and nothing came.",
+        ).ticket  # fmt: skip
+        Ticket.objects.filter(pk=made.pk).update(queue=queue)
+        tickets.append(Ticket.objects.get(pk=made.pk))
+    return tickets
 
 
 def _submission() -> dict[str, str]:
