@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Lower
 from django.http import Http404
 from django.utils import timezone
@@ -255,18 +255,26 @@ class DeskAgent:
         return zone_label(self.zone)
 
 
+UNREAD_COUNTED = 100  # the bell shows "99+" beyond 99
+
+
 def desk_agent_for(user: User, at: datetime | None = None) -> DeskAgent:
     """The top bar and the zone desk pages are shown in: unread notices, the switch, on duty, zone."""
     at = at or timezone.now()
+    # Counted no further than the bell shows ("99+"): an index-only look at most UNREAD_COUNTED rows
+    # of notice_user_unread, where counting them all grew with the agent's backlog (an agent sent
+    # every notice of a million-ticket desk made each desk page 70 ms slower).
+    first_unread = Notice.objects.filter(user=OuterRef(OuterRef("pk")), read_at__isnull=True).order_by().values("pk")
+    unread = Notice.objects.filter(pk__in=first_unread[:UNREAD_COUNTED]).order_by().values("user")
     row = (
         User.objects.filter(pk=user.pk)
         .select_related("agent_profile")
-        .annotate(unread=Count("helpdesk_notices", filter=Q(helpdesk_notices__read_at__isnull=True)))
+        .annotate(unread=Subquery(unread.annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField()))
         .first()
     )
     profile = profile_of(row) if row is not None else None
     return DeskAgent(
-        unread=row.unread if row is not None else 0,
+        unread=(row.unread or 0) if row is not None else 0,
         switch_on=profile is None or profile.on_duty,
         on_duty=profile is None or profile.on_duty_at(at),
         zone=profile.zone if profile is not None else ZoneInfo(settings.TIME_ZONE),

@@ -57,6 +57,26 @@ def test_the_bell_shows_the_agents_unread_count_on_desk_pages(desk, ticket, alic
         assert '<span class="badge rounded-pill desk-bell-count" aria-hidden="true">3</span>' in content
 
 
+@pytest.mark.parametrize(("unread", "badge", "label", "heading"), [
+    (99, ">99</span>", "99 unread notices", "99 unread"),
+    (150, ">99+</span>", "More than 99 unread notices", "99+ unread"),
+])  # fmt: skip
+def test_past_99_unread_the_bell_and_the_list_say_so_without_counting_them_all(
+    desk, alice, unread, badge, label, heading
+):
+    """The count stops at 100 (an index-only look at the first hundred), so an agent with a
+    backlog of thousands pays no more on every desk page than one with a hundred."""
+    ticket, now = TicketFactory(queue=desk.queue_a), timezone.now()
+    Notice.objects.bulk_create(
+        Notice(ticket=ticket, user=desk.agent_a, kind=Notice.Kind.APPROVAL, created_at=now) for _ in range(unread)
+    )
+
+    content = text(alice.get("/desk/"))
+    assert f'aria-label="{label}"' in content
+    assert f'<span class="badge rounded-pill desk-bell-count" aria-hidden="true"{badge}' in content
+    assert f"{heading}</span></h1>" in text(alice.get(URL))
+
+
 def test_the_bell_says_when_nothing_is_unread(desk, alice):
     content = text(alice.get("/desk/"))
 

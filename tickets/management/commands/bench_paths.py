@@ -69,14 +69,15 @@ class Command(BaseCommand):
 
 
 def _open_problems(agent: User, count: int) -> list[Ticket]:
-    """``count`` open problems in the bench's queues: the newest first (the one to view), then the
-    oldest ones (to answer). On a small desk the bench's bulk close may have closed them, so the
-    missing ones are made (through the intake) and moved there."""
+    """``count`` open problems of the seed in the bench's queues: the one to view, then the ones to
+    answer (the oldest, so every run answers the same ones and views the same one). On a small desk
+    the bench's bulk close may have closed them, so the missing ones are made (through the intake)
+    and moved there."""
     open_problems = Ticket.objects.filter(queue__slug__startswith="bench-", kind=Ticket.Kind.PROBLEM).open()
-    newest = open_problems.order_by("-pk").first()
-    tickets = [newest, *open_problems.exclude(pk=newest.pk).order_by("pk")[: count - 1]] if newest else []
-    if len(tickets) == count:
-        return tickets
+    oldest = list(open_problems.order_by("pk")[:count])
+    if len(oldest) == count:
+        return [oldest[-1], *oldest[:-1]]
+    tickets = oldest
     queue = Queue.objects.filter(slug__startswith="bench-", agents=agent).order_by("slug").first()
     if queue is None:
         raise CommandError("No benchmark desk: run manage.py bench first.")
