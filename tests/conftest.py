@@ -45,16 +45,12 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """The end-to-end tests run in two groups, each one test after another on one pytest-xdist
-    worker, while the other tests fill the gaps on both: the browser tests ("browser": Chromium
-    waits for each page, so it tolerates a busy machine) and the rest ("stack": real workers, mail
-    and IMAP servers, whose timing windows would not tolerate a second stack of their own kind
-    beside them). Each worker has its own test database, Redis database and ports. One group
-    alone was the whole run's long pole: 15 minutes on a slow two-core machine."""
+    """The end-to-end tests (browsers, worker processes, servers) run one after another on one
+    pytest-xdist worker, while the others share out the rest: two stacks at once on a small
+    machine would make their timing windows flaky."""
     for item in items:
         if "e2e" in item.path.parts:
-            group = "browser" if "browser" in getattr(item, "fixturenames", ()) else "stack"
-            item.add_marker(pytest.mark.xdist_group(group))
+            item.add_marker(pytest.mark.xdist_group("stack"))
 
 
 @pytest.fixture(autouse=True)
