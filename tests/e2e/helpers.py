@@ -29,6 +29,17 @@ def sign_in(page: Page, site: str, username: str) -> None:
     page.wait_for_load_state("load")  # the scripts too: a key pressed next finds its shortcut listening
 
 
+def fill_subject(page: Page, subject: str) -> None:
+    """Type a request's subject and wait for the help-article lookup it starts to finish.
+
+    The articles that match are listed under the subject, which moves everything below it
+    down the page: a click aimed at the send button while the list is still on its way can
+    land where the button was.
+    """
+    with page.expect_request_finished(lambda request: "/kb/suggest/" in request.url):
+        page.get_by_label("Subject").fill(subject)
+
+
 def admin_sign_in(page: Page, site: str, username: str = "admin") -> None:
     """Sign in through the admin's own login page (a superuser)."""
     page.goto(f"{site}/admin/login/?next=/admin/")

@@ -14,7 +14,7 @@ import pytest
 from django.db import connections
 from playwright.sync_api import Browser, expect
 
-from tests.e2e.helpers import Screenshot, sign_in
+from tests.e2e.helpers import Screenshot, fill_subject, sign_in
 from tests.e2e.stack import database_unreachable
 from tickets.models import Ticket
 
@@ -42,7 +42,7 @@ def test_a_database_outage_shows_our_503_page_keeps_the_text_and_the_form_sends_
     customer.get_by_label("Your name").fill("Grace Hopper")
     customer.get_by_label("Your email address").fill("grace@example.com")
     customer.get_by_label("Something isn't working").check()
-    customer.get_by_label("Subject").fill("Invoice PDF opens blank")
+    fill_subject(customer, "Invoice PDF opens blank")
     customer.get_by_label("Tell us more").fill(TEXT)
 
     with database_unreachable():

@@ -20,6 +20,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import Mailbox, Worker
+from tests.e2e.helpers import fill_subject
 from tickets.models import AgentProfile, Promise, SlaPolicy, Ticket
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres, pytest.mark.redis]
@@ -57,7 +58,7 @@ def customer_submits(page: Page, site: str, subject: str) -> None:
     page.get_by_label("Your name").fill("Dana Scully")
     page.get_by_label("Your email address").fill("dana@example.com")
     page.get_by_label("Something isn't working").check()
-    page.get_by_label("Subject").fill(subject)
+    fill_subject(page, subject)
     page.get_by_label("Tell us more").fill("The export stops halfway.")
     page.get_by_role("button", name="Send my request").click()
     expect(page.get_by_role("heading", name="We've got your request")).to_be_visible()
