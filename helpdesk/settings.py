@@ -248,8 +248,12 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_SOFT_TIME_LIMIT = 30
-CELERY_TASK_TIME_LIMIT = 60
+# A task is interrupted at the soft limit (it can clean up) and killed at the hard one; the claim
+# leases below must outlast the hard limit. Tasks that need longer set their own (mail polling).
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 60)
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", CELERY_TASK_TIME_LIMIT // 2)
+if not 0 < CELERY_TASK_SOFT_TIME_LIMIT < CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured("CELERY_TASK_SOFT_TIME_LIMIT must be at least 1 and less than CELERY_TASK_TIME_LIMIT.")
 CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT = 30
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
@@ -275,7 +279,9 @@ OUTBOX_BATCH_SIZE = env_int("OUTBOX_BATCH_SIZE", 100)
 # time limit, so a slow send is never claimed twice; after it, the row is queued again.
 OUTBOX_CLAIM_SECONDS = env_int("OUTBOX_CLAIM_SECONDS", 120)
 if OUTBOX_CLAIM_SECONDS <= CELERY_TASK_TIME_LIMIT:
-    raise ImproperlyConfigured("OUTBOX_CLAIM_SECONDS must be longer than the send task's time limit (60 s).")
+    raise ImproperlyConfigured(
+        f"OUTBOX_CLAIM_SECONDS must be longer than the send task's time limit ({CELERY_TASK_TIME_LIMIT} s)."
+    )
 
 # Webhooks (webhooks/, README "Webhooks"). Private, loopback and other non-public addresses are
 # refused unless WEBHOOKS_ALLOW_PRIVATE (tests, a receiver on the same network); plain http only
@@ -294,7 +300,9 @@ WEBHOOKS_LOG_RETENTION_DAYS = env_int("WEBHOOKS_LOG_RETENTION_DAYS", 30)
 # How long a sender holds its claim on a delivery: longer than the send task's hard time limit.
 WEBHOOKS_CLAIM_SECONDS = env_int("WEBHOOKS_CLAIM_SECONDS", 120)
 if WEBHOOKS_CLAIM_SECONDS <= CELERY_TASK_TIME_LIMIT:
-    raise ImproperlyConfigured("WEBHOOKS_CLAIM_SECONDS must be longer than the send task's time limit (60 s).")
+    raise ImproperlyConfigured(
+        f"WEBHOOKS_CLAIM_SECONDS must be longer than the send task's time limit ({CELERY_TASK_TIME_LIMIT} s)."
+    )
 
 # Rate limits: (requests, seconds) per client address.
 RATELIMIT_PUBLIC_FORM = (env_int("RATELIMIT_PUBLIC_FORM", 10), 3600)

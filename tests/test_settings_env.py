@@ -136,3 +136,9 @@ def test_an_imap_ca_file_that_is_not_there_refuses_to_start(tmp_path):
     assert "IMAP_CA_FILE" in result.stderr and "is not a file" in result.stderr
     (tmp_path / "ca.pem").write_text("")
     assert manage(tmp_path, "check", IMAP_CA_FILE=str(tmp_path / "ca.pem")).returncode == 0
+
+
+def test_a_claim_lease_no_longer_than_the_tasks_time_limit_refuses_to_start(tmp_path):
+    result = manage(tmp_path, "check", CELERY_TASK_TIME_LIMIT="20", OUTBOX_CLAIM_SECONDS="20")
+    assert result.returncode != 0
+    assert "OUTBOX_CLAIM_SECONDS must be longer than the send task's time limit (20 s)" in result.stderr

@@ -8,8 +8,9 @@ one window no system closes (the server's 250 sent, "mark as sent" not yet writt
 holds its answer to one message's DATA once a few hundred are in: the worker has marked every
 earlier message sent and waits. It is killed there, with that row and the rest of its batch
 claimed; the held message is then refused (the client is gone, so nothing was delivered). The
-dead run's claims hold until their lease ends (``OUTBOX_CLAIM_SECONDS``, 61 s here, the least
-allowed), then the periodic re-queue hands them to the new worker.
+dead run's claims hold until their lease ends (``OUTBOX_CLAIM_SECONDS``), then the periodic
+re-queue hands them to the new worker. The workers here have a 20 s hard time limit instead of
+60 s, so the lease can be 21 s, the least allowed, and the test waits that long rather than 61 s.
 """
 
 from __future__ import annotations
@@ -39,7 +40,8 @@ pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
 COUNT = 1000
 KILL_AFTER = 300  # messages accepted before the server holds one and the worker is killed
-LEASE_SECONDS = 61  # must be longer than the tasks' hard time limit (60 s)
+TIME_LIMIT_SECONDS = 20  # the workers' hard limit (a batch of 100 takes a second or two)
+LEASE_SECONDS = TIME_LIMIT_SECONDS + 1  # must be longer than the tasks' hard time limit
 QUIET_SECONDS = 2.0
 
 
@@ -109,7 +111,7 @@ def test_a_worker_killed_mid_batch_loses_and_duplicates_nothing_and_refusals_are
     require_postgres()
     owe_emails(COUNT)
     env = stack_env(redis_url=private_redis.url, smtp_port=refusing_server.port, var_dir=tmp_path)
-    env["OUTBOX_CLAIM_SECONDS"] = str(LEASE_SECONDS)
+    env |= {"CELERY_TASK_TIME_LIMIT": str(TIME_LIMIT_SECONDS), "OUTBOX_CLAIM_SECONDS": str(LEASE_SECONDS)}
 
     with publishing_to(app, private_redis.url):
         with celery_worker(env, tmp_path / "worker-1.log") as first:
