@@ -8,6 +8,7 @@ always bounded by a timeout, never a guess at how long something takes.
 from __future__ import annotations
 
 import email
+import os
 import socket
 import threading
 import time
@@ -167,8 +168,12 @@ def _keep_test_logging(**kwargs: Any) -> None:
     """A ``setup_logging`` receiver: its presence stops Celery from replacing pytest's handlers."""
 
 
+def _wake() -> None:
+    """A no-op timer: the worker's event loop waits no longer than its interval."""
+
+
 @pytest.fixture
-def celery_worker_process(transactional_db: None) -> Iterator[Worker]:
+def celery_worker_process(transactional_db: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[Worker]:
     """A real Celery worker consuming from Redis, in a thread of this process.
 
     It shares the test database settings; ``transactional_db`` makes the data the test
@@ -180,11 +185,17 @@ def celery_worker_process(transactional_db: None) -> Iterator[Worker]:
 
     app.control.purge()  # leftovers of an earlier run would send mail for rows that don't exist
     worker = Worker(app)
+    # The worker notices it should stop between two waits: one for Redis (BRPOP, 1 s by default)
+    # and one in its event loop (1 s unless a timer is due sooner). Both at 0.1 s, it stops in a
+    # tenth of a second instead of a second or two, at the end of every test that uses it.
+    options = {**app.conf.broker_transport_options, "polling_interval": 0.1}
+    monkeypatch.setitem(app.conf, "broker_transport_options", options)
     signals.task_postrun.connect(worker.on_postrun, weak=False)
     signals.setup_logging.connect(_keep_test_logging, weak=False)
     try:
-        with start_worker(app, pool="solo", concurrency=1, perform_ping_check=False, shutdown_timeout=30):
+        with start_worker(app, pool="solo", concurrency=1, perform_ping_check=False, shutdown_timeout=30) as started:
             signals.setup_logging.disconnect(_keep_test_logging)
+            started.hub.call_repeatedly(0.1, _wake)
             yield worker
     finally:
         signals.setup_logging.disconnect(_keep_test_logging)
@@ -219,25 +230,70 @@ def live_site(live_server: Any, settings: Any) -> str:
     return str(live_server.url)
 
 
-@pytest.fixture
-def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    """Headless Chromium driven by Playwright's sync API."""
-    require_chromium()
-    # Playwright's sync API runs an event loop in this thread; the ORM calls the test
-    # makes between browser steps are still plain synchronous code.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
+class SharedChromium:
+    """One headless Chromium, driven by Playwright's sync API, for a run of end-to-end tests.
 
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    Starting Playwright's driver and Chromium costs about a second; the browser tests run one
+    after another on one worker (``tests/conftest.py``), so they share one Chromium and each gets
+    fresh contexts (cookies, storage), closed after it. It stops once the next test is not an
+    end-to-end one, or at the end.
+    """
+
+    def __init__(self) -> None:
+        self._playwright: Any = None
+        self._chromium: Any = None
+
+    def get(self) -> Any:
+        if self._chromium is not None and not self._chromium.is_connected():
+            self.stop()  # a test crashed it: the next one gets a new one
+        if self._chromium is None:
+            require_chromium()
+            # Playwright's sync API runs an event loop in this thread; the ORM calls a test makes
+            # between browser steps are still plain synchronous code.
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+            from playwright.sync_api import sync_playwright
+
+            self._playwright = sync_playwright().start()
+            self._chromium = self._playwright.chromium.launch(
+                executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+            )
+        return self._chromium
+
+    def stop(self) -> None:
+        if self._playwright is None:
+            return
         try:
-            yield chromium
+            if self._chromium is not None and self._chromium.is_connected():
+                self._chromium.close()
         finally:
-            chromium.close()
             # While Playwright's loop counts as running, Django keeps this thread's connections
-            # in a separate, context-local slot (asgiref): close the ones the test opened there,
-            # or the test database can't be dropped at the end of the session.
+            # in a separate, context-local slot (asgiref): close the ones opened there, or the
+            # test database can't be dropped at the end of the session.
             connections.close_all()
+            self._playwright.stop()
+            self._playwright = self._chromium = None
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+SHARED_CHROMIUM = SharedChromium()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    if nextitem is None or "e2e" not in nextitem.path.parts:
+        SHARED_CHROMIUM.stop()
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    """Headless Chromium (shared with the other browser tests); what the test opens is closed after it."""
+    chromium = SHARED_CHROMIUM.get()
+    try:
+        yield chromium
+    finally:
+        if chromium.is_connected():
+            for context in chromium.contexts:
+                context.close()
 
 
 @pytest.fixture
