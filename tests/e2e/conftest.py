@@ -271,6 +271,9 @@ class SharedChromium:
             # test database can't be dropped at the end of the session.
             connections.close_all()
             self._playwright.stop()
+            # Then the thread's own connections, idle all the while: an outage test may have cut
+            # them, and the tests that follow would find them dead.
+            connections.close_all()
             self._playwright = self._chromium = None
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
