@@ -253,6 +253,7 @@ class SharedChromium:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
             from playwright.sync_api import sync_playwright
 
+            _expect_patiently()
             self._playwright = sync_playwright().start()
             self._chromium = self._playwright.chromium.launch(
                 executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
@@ -279,6 +280,16 @@ class SharedChromium:
 
 
 SHARED_CHROMIUM = SharedChromium()
+# An expectation waits up to this long for the page to get there (Playwright's default is 5 s): on
+# a loaded two-core machine one request behind the browser, the worker and the unit tests beside
+# them has taken longer. A passing check returns as soon as it holds, so this costs nothing there.
+EXPECT_TIMEOUT_MS = 15_000
+
+
+def _expect_patiently() -> None:
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
 
 
 @pytest.hookimpl(trylast=True)
