@@ -7,6 +7,7 @@ scripts, event attributes, styles and ``javascript:``/``data:`` links never surv
 from __future__ import annotations
 
 import re
+import threading
 import xml.etree.ElementTree as etree
 from collections.abc import Collection
 
@@ -67,16 +68,33 @@ class _Mentions(Extension):  # type: ignore[misc]
         md.inlinePatterns.register(_MentionProcessor(self.names), "mention", 105)
 
 
+_converters = threading.local()  # a Markdown converter is not thread-safe: one per thread
+
+
+def _markdown(mentions: Collection[str]) -> markdown.Markdown:
+    """This thread's converter, reset. Building one (its extensions, parsers and patterns) costs
+    as much as converting a message, so it is built once per thread and reused."""
+    key = "with_mentions" if mentions else "plain"
+    md = getattr(_converters, key, None)
+    if md is None:
+        extensions = [_NoRawHtml(), "fenced_code", "tables", "nl2br", "sane_lists"]
+        if mentions:
+            extensions.append(_Mentions(()))
+        md = markdown.Markdown(extensions=extensions)
+        setattr(_converters, key, md)
+    if mentions:
+        md.inlinePatterns["mention"].names = mentions
+    md.reset()  # link references and stashed blocks of the last text are forgotten
+    return md
+
+
 def render_user_text(text: str, *, mentions: Collection[str] = ()) -> SafeString:
     """Markdown to safe HTML. Raw HTML in the input is escaped, never interpreted.
 
     ``mentions``: lowercased names whose ``@name`` is highlighted (internal notes on the desk).
     The only markup this adds is a ``span`` whose one allowed class is ``mention``.
     """
-    extensions = [_NoRawHtml(), "fenced_code", "tables", "nl2br", "sane_lists"]
-    if mentions:
-        extensions.append(_Mentions(mentions))
-    html = markdown.markdown(text, extensions=extensions)
+    html = _markdown(mentions).convert(text)
     cleaned = nh3.clean(
         html,
         tags=ALLOWED_TAGS | {"span"} if mentions else ALLOWED_TAGS,

@@ -1,3 +1,4 @@
+from concurrent.futures import ThreadPoolExecutor
 from html.parser import HTMLParser
 
 import pytest
@@ -84,3 +85,21 @@ def test_a_typed_span_is_text_and_a_mention_brings_nothing_else(text):
 
 def test_without_mentions_no_span_is_made():
     assert "<span" not in render_user_text("@bob")
+
+
+def test_one_text_leaves_nothing_behind_for_the_next():
+    """The converter is reused: a link reference or a mention list of one text is not the next one's."""
+    first = render_user_text("See [the guide][g].\n\n[g]: https://example.com/guide")
+    assert '<a href="https://example.com/guide"' in first
+    assert "[the guide]" in render_user_text("See [the guide][g].")  # no reference here: stays text
+    assert '<span class="mention">@bob</span>' in render_user_text("@bob", mentions={"bob"})
+    assert '<span class="mention">' not in render_user_text("@bob", mentions={"carl"})
+
+
+def test_each_thread_converts_on_its_own():
+    texts = [f"**{n}** and [link {n}][r]\n\n[r]: https://example.com/{n}" for n in range(40)]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(render_user_text, texts * 5))
+    for n, html in enumerate(results):
+        n %= 40
+        assert f"<strong>{n}</strong>" in html and f'href="https://example.com/{n}"' in html
