@@ -27,6 +27,7 @@ from tickets.downloads import attachment_response
 from tickets.links import link_path
 from tickets.models import Ticket
 from tickets.promise_text import customer_promise_text, customer_zone, intake_promise_text
+from tickets.selectors_timeline import Cursor, ticket_conversation_for_customer
 from tickets.selectors_triage import ticket_continued_in
 from tickets.services.portal import SUBJECT_MAX
 
@@ -165,6 +166,18 @@ def _written(request: HttpRequest, ticket: Ticket, written: services.Written) ->
     return redirect(link_path(follow_up))
 
 
+def _conversation_context(request: HttpRequest, ticket: Ticket, token: str) -> dict[str, object]:
+    """The conversation's page (the latest messages, or those before ``?before=``) and its links."""
+    page = ticket_conversation_for_customer(ticket, before=Cursor.parse(request.GET.get("before")))
+    here = reverse("portal:ticket", kwargs={"reference": ticket.reference, "token": token})
+    return {
+        "conversation": [entry.message for entry in page.entries],
+        "conversation_page": page,
+        "conversation_earlier_url": f"{here}?before={page.earlier}#conversation" if page.earlier else "",
+        "conversation_latest_url": f"{here}#conversation",
+    }
+
+
 def _ticket_page(
     request: HttpRequest, ticket: Ticket, token: str, *, form: CustomerReplyForm, status: int = 200, **extra: object
 ) -> HttpResponse:
@@ -178,7 +191,7 @@ def _ticket_page(
         "promise_due": promise_due,
         "promise_waits": promise_waits,
         "now": timezone.now(),
-        "conversation": selectors.ticket_conversation_for_customer(ticket),
+        **_conversation_context(request, ticket, token),
         "takes_replies": services.takes_replies(ticket, timezone.now()),
         "reopen_days": settings.REOPEN_WITHIN_DAYS,
         "form": form,

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from tickets.links import link_hash_for_salt, new_link_secret
-from tickets.models import Customer, Message, Queue, Ticket
+from tickets.models import Customer, Message, Queue, Ticket, TicketEvent
 from tickets.services.search_index import search_refresh
 
 
@@ -90,3 +92,30 @@ class MessageFactory(factory.django.DjangoModelFactory):
     def search_document(obj: Message, create: bool, extracted: object, **kwargs: object) -> None:
         if create:
             search_refresh([obj.ticket_id])
+
+
+def timeline_written(ticket: Ticket, messages: int, events: int, *, notes_every: int = 0) -> list[tuple]:
+    """Messages two to a second and events three to a second, so many instants hold several
+    entries of both kinds; returns every entry's place, oldest first."""
+    start = timezone.now() - timedelta(days=1)
+    rows = Message.objects.bulk_create(
+        Message(
+            ticket=ticket,
+            body=f"Message {n}",
+            author_kind=Message.Author.CUSTOMER,
+            visibility=Message.Visibility.NOTE if notes_every and n % notes_every == 0 else Message.Visibility.PUBLIC,
+            created_at=start + timedelta(seconds=n // 2),
+        )
+        for n in range(messages)
+    )
+    changes = TicketEvent.objects.bulk_create(
+        TicketEvent(
+            ticket=ticket,
+            kind=TicketEvent.Kind.PRIORITY_CHANGED,
+            new_value=str(n),
+            created_at=start + timedelta(seconds=n // 3),
+        )
+        for n in range(events)
+    )
+    places = [(m.created_at, False, m.pk) for m in rows] + [(e.created_at, True, e.pk) for e in changes]
+    return sorted(places)

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Lower
 from django.http import Http404
 from django.utils import timezone
@@ -136,32 +136,6 @@ def agents_for_ticket(ticket: Ticket) -> QuerySet[User]:
 
 
 @dataclass(frozen=True)
-class TimelineEntry:
-    at: datetime
-    message: Message | None = None
-    event: TicketEvent | None = None
-
-
-def _messages(ticket: Ticket, *, public_only: bool) -> QuerySet[Message]:
-    messages = ticket.messages.select_related("author_user").prefetch_related(
-        Prefetch("attachments", queryset=Attachment.objects.order_by("id"))
-    )
-    if public_only:
-        messages = messages.filter(visibility=Message.Visibility.PUBLIC)
-    return messages.order_by("created_at", "id")
-
-
-def ticket_timeline_for_agent(ticket: Ticket) -> list[TimelineEntry]:
-    """Messages, notes and events in time order; a message's own event is folded into it."""
-    entries = [TimelineEntry(at=m.created_at, message=m) for m in _messages(ticket, public_only=False)]
-    folded = {TicketEvent.Kind.CUSTOMER_REPLIED, TicketEvent.Kind.AGENT_REPLIED, TicketEvent.Kind.NOTE_ADDED}
-    events = ticket.events.select_related("actor").exclude(kind__in=folded).order_by("created_at", "id")
-    entries += [TimelineEntry(at=e.created_at, event=e) for e in events]
-    entries.sort(key=lambda entry: (entry.at, entry.event is not None))
-    return entries
-
-
-@dataclass(frozen=True)
 class FollowUps:
     follows: Ticket | None  # the earlier ticket this one continues
     followed_up_in: list[Ticket]  # later tickets that continue this one, oldest first
@@ -186,11 +160,6 @@ def ticket_copies(ticket: Ticket) -> list[CopiedAddress]:
 def ticket_ack_held(ticket: Ticket) -> bool:
     """Whether the ticket's acknowledgement was held by the per-recipient cap (never sent)."""
     return ticket.events.filter(kind=TicketEvent.Kind.ACK_HELD).exists()
-
-
-def ticket_conversation_for_customer(ticket: Ticket) -> list[Message]:
-    """Only what the customer may read: public messages, never internal notes."""
-    return list(_messages(ticket, public_only=True))
 
 
 def attachment_get_for_agent(*, user: AnyUser, reference: str, attachment_id: int) -> Attachment:

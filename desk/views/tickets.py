@@ -33,7 +33,21 @@ from tickets.customers import customer_facts
 from tickets.downloads import attachment_response
 from tickets.models import Ticket
 from tickets.promise_text import agent_waiting_note, pauses_when_waiting
+from tickets.selectors_timeline import Cursor, ticket_timeline_for_agent
 from tickets.time_text import weekday_clock
+
+
+def _timeline_context(request: AgentRequest, ticket: Ticket) -> dict[str, Any]:
+    """The timeline's page (the latest, or the one before ``?before=``) and the links between pages."""
+    page = ticket_timeline_for_agent(ticket, before=Cursor.parse(request.GET.get("before")))
+    here = workspace.ticket_back_url(request, ticket)
+    joiner = "&" if "?" in here else "?"
+    return {
+        "timeline": page.entries,
+        "timeline_page": page,
+        "timeline_earlier_url": f"{here}{joiner}before={page.earlier}#timeline" if page.earlier else "",
+        "timeline_latest_url": f"{here}#timeline",
+    }
 
 
 def ticket_page(
@@ -63,7 +77,7 @@ def ticket_page(
         "follow_ups": selectors.ticket_follow_ups_for_agent(user=request.user, ticket=ticket),
         "copies": copies,
         "now": timezone.now(),
-        "timeline": selectors.ticket_timeline_for_agent(ticket),
+        **_timeline_context(request, ticket),
         "customer_facts": customer_facts(user=request.user, customer=ticket.customer, ticket=ticket),  # two queries
         "reply_form": reply_form,
         "update_form": update_form,
