@@ -94,6 +94,8 @@ def test_a_lead_approves_a_gesture_an_agent_may_not_promise_alone(
     bob.goto(f"{live_site}/desk/me/")
     approvals = bob.get_by_role("region", name="Gestures waiting for your approval")
     approvals.get_by_role("link", name=ticket.reference).click()
+    expect(bob.get_by_role("heading", level=1)).to_have_text("Charged twice in March")
+    bob.wait_for_load_state("load")  # a click while the page is still loading can be lost
     bob.get_by_role("region", name="Goodwill").get_by_role("button", name="Approve").click()
     expect(bob.get_by_text("Approved: it can be promised now.")).to_be_visible()
     screenshot(bob, "care-gesture-approved")
