@@ -89,7 +89,7 @@ def _mention_notice_context(notice: Notice) -> dict[str, Any]:
     author = notice.message.author_name if notice.message is not None else "An agent"
     context.update(author=author, reason=f"{author} mentioned you in an internal note")
     if notice.message_id is not None:  # straight to the note on the ticket page
-        context["ticket_url"] += f"#message-{notice.message_id}"
+        context["ticket_url"] += f"?message={notice.message_id}#message-{notice.message_id}"
     return context
 
 

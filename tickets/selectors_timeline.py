@@ -61,6 +61,11 @@ class Cursor:
             return None
         return cls(at=at, is_event=kind == "e", pk=int(pk))
 
+    @classmethod
+    def through_message(cls, pk: int, at: datetime) -> Cursor:
+        """Just after the message ``pk`` written ``at``: the page it opens ends with that message."""
+        return cls(at=at, is_event=False, pk=pk + 1)
+
 
 @dataclass(frozen=True)
 class TimelinePage:
@@ -118,3 +123,16 @@ def ticket_conversation_for_customer(ticket: Ticket, *, before: Cursor | None = 
     """Only what the customer may read: public messages, never internal notes or events."""
     messages = _latest(messages_for_timeline(ticket, public_only=True), before, is_event=False)
     return _page([TimelineEntry(at=m.created_at, message=m) for m in messages], before)
+
+
+def ticket_timeline_showing(ticket: Ticket, *, message_id: int) -> TimelinePage:
+    """The page a link to one message opens (a mention's email, a notice): the latest page when
+    the message is on it, else the page that ends with it; the latest for a message not on this
+    ticket. Three queries, or seven when the message is further back."""
+    page = ticket_timeline_for_agent(ticket)
+    if not page.earlier or any(entry.message and entry.message.pk == message_id for entry in page.entries):
+        return page
+    written_at = ticket.messages.filter(pk=message_id).values_list("created_at", flat=True).first()
+    if written_at is None:
+        return page
+    return ticket_timeline_for_agent(ticket, before=Cursor.through_message(message_id, written_at))

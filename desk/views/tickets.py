@@ -33,13 +33,19 @@ from tickets.customers import customer_facts
 from tickets.downloads import attachment_response
 from tickets.models import Ticket
 from tickets.promise_text import agent_waiting_note, pauses_when_waiting
-from tickets.selectors_timeline import Cursor, ticket_timeline_for_agent
+from tickets.selectors_timeline import Cursor, ticket_timeline_for_agent, ticket_timeline_showing
 from tickets.time_text import weekday_clock
 
 
 def _timeline_context(request: AgentRequest, ticket: Ticket) -> dict[str, Any]:
-    """The timeline's page (the latest, or the one before ``?before=``) and the links between pages."""
-    page = ticket_timeline_for_agent(ticket, before=Cursor.parse(request.GET.get("before")))
+    """The timeline's page (the latest, the one before ``?before=``, or the one showing
+    ``?message=``) and the links between pages."""
+    before = Cursor.parse(request.GET.get("before"))
+    message_id = request.GET.get("message", "")
+    if before is None and message_id.isdigit() and len(message_id) < 19:
+        page = ticket_timeline_showing(ticket, message_id=int(message_id))
+    else:
+        page = ticket_timeline_for_agent(ticket, before=before)
     here = workspace.ticket_back_url(request, ticket)
     joiner = "&" if "?" in here else "?"
     return {

@@ -8,7 +8,7 @@ import re
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.factories import timeline_written
+from tests.factories import TicketFactory, timeline_written
 from tickets.models import Ticket
 from tickets.selectors_timeline import TIMELINE_PAGE
 from tickets.sla_config import sla_config
@@ -63,3 +63,33 @@ def test_a_cursor_that_means_nothing_shows_the_latest_page(desk, ticket: Ticket,
     text = page(alice, f"/desk/t/{ticket.reference}/?before=m1.99999999999999999999")
     assert shown_messages(text) == [pk for _, is_event, pk in places if not is_event]
     assert "Back to the latest" not in text
+
+
+def test_a_link_to_an_early_message_opens_the_page_that_ends_with_it(desk, ticket: Ticket, alice):
+    places = timeline_written(ticket, messages=150, events=30)  # two messages, then an event, share instants
+    messages = [place for place in places if not place[1]]
+    target = messages[20][2]  # far behind the latest page
+    text = page(alice, f"/desk/t/{ticket.reference}/?message={target}")
+    shown = shown_messages(text)
+    assert shown[-1] == target  # the message, with the entries before it
+    entries_through = places[: places.index(messages[20]) + 1]
+    assert shown == [pk for _, is_event, pk in entries_through[-TIMELINE_PAGE:] if not is_event]
+    assert link(text, "Back to the latest") == f"/desk/t/{ticket.reference}/#timeline"
+
+
+def test_a_link_to_a_recent_message_opens_the_latest_page(desk, ticket: Ticket, alice):
+    places = timeline_written(ticket, messages=150, events=0)
+    recent = places[-5][2]
+    text = page(alice, f"/desk/t/{ticket.reference}/?message={recent}")
+    assert shown_messages(text) == [pk for _, _, pk in places[-TIMELINE_PAGE:]]
+    assert "Back to the latest" not in text
+
+
+def test_a_link_to_another_tickets_message_opens_the_latest_page(desk, ticket: Ticket, alice):
+    other = TicketFactory(queue=ticket.queue)
+    [foreign] = timeline_written(other, messages=1, events=0)
+    places = timeline_written(ticket, messages=120, events=0)
+    for raw in (str(foreign[2]), "9" * 30, "abc"):
+        text = page(alice, f"/desk/t/{ticket.reference}/?message={raw}")
+        assert shown_messages(text) == [pk for _, _, pk in places[-TIMELINE_PAGE:]]
+        assert f'id="message-{foreign[2]}"' not in text

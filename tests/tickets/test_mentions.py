@@ -128,7 +128,8 @@ def test_the_email_names_the_author_and_quotes_the_note_in_both_parts(desk, tick
     assert built.subject == f"Alice Agent mentioned you: {ticket.reference} {ticket.subject}"
     assert "Alice Agent mentioned you in an internal note on" in built.body
     assert "the customer says the **toner** is new." in built.body
-    assert f"/desk/t/{ticket.reference}/#message-{email.notice.message_id}" in built.body  # the note itself
+    note_id = email.notice.message_id  # the note itself, on whichever page of the timeline it is
+    assert f"/desk/t/{ticket.reference}/?message={note_id}#message-{note_id}" in built.body
     html = built.alternatives[0][0]
     assert "<strong>toner</strong>" in html
     assert "Alice Agent mentioned you in an internal note" in html  # the footer's reason

@@ -12,6 +12,7 @@ from tickets.selectors_timeline import (
     TimelinePage,
     ticket_conversation_for_customer,
     ticket_timeline_for_agent,
+    ticket_timeline_showing,
 )
 
 
@@ -59,3 +60,19 @@ def test_the_customers_pages_hold_only_public_messages(db, ticket):
 @pytest.mark.parametrize("raw", ["", "x", "m1", "q1.100", "m1.-5", "m1.99999999999999999999", "m1.9999999999999999999"])
 def test_a_cursor_that_is_not_one_means_the_latest_page(raw):
     assert Cursor.parse(raw) is None
+
+
+def test_a_link_to_any_message_opens_a_page_that_shows_it(db, ticket, django_assert_num_queries):
+    places = written(ticket, messages=150, events=60)  # instants shared by messages and events
+    latest = [entry.key for entry in ticket_timeline_for_agent(ticket).entries]
+    for place in places:
+        if place[1]:
+            continue
+        with django_assert_num_queries(3 if place in latest else 7):
+            page = ticket_timeline_showing(ticket, message_id=place[2])
+        keys = [entry.key for entry in page.entries]
+        if place in latest:
+            assert keys == latest and page.is_latest
+        else:  # the page ends with it, and walks on as any other
+            assert keys == places[: places.index(place) + 1][-TIMELINE_PAGE:]
+            assert not page.is_latest
