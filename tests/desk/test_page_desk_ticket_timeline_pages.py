@@ -93,3 +93,18 @@ def test_a_link_to_another_tickets_message_opens_the_latest_page(desk, ticket: T
         text = page(alice, f"/desk/t/{ticket.reference}/?message={raw}")
         assert shown_messages(text) == [pk for _, _, pk in places[-TIMELINE_PAGE:]]
         assert f'id="message-{foreign[2]}"' not in text
+
+
+def test_a_reply_to_a_long_ticket_costs_what_a_reply_to_a_short_one_does(desk, alice):
+    def reply_queries(ticket: Ticket) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            response = alice.post(f"/desk/t/{ticket.reference}/reply/", {"visibility": "public", "body": "On it."})
+        assert response.status_code == 302
+        return len(queries)
+
+    short, long = TicketFactory(queue=desk.queue_a), TicketFactory(queue=desk.queue_a)
+    timeline_written(short, messages=3, events=2)
+    timeline_written(long, messages=600, events=200)
+    reply_queries(TicketFactory(queue=desk.queue_a))  # the process's first request builds its caches
+    assert reply_queries(long) == reply_queries(short)
+    assert long.messages.filter(body="On it.").exists()
