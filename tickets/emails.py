@@ -16,7 +16,7 @@ from django.utils import timezone
 from knowledgebase.selectors import articles_for_ack
 from tickets.emails_digest import DIGEST_TEMPLATE, digest_context, is_digest
 from tickets.links import link_token, link_url
-from tickets.models import Notice, OutboundEmail, Ticket
+from tickets.models import Gesture, Notice, OutboundEmail, Ticket
 from tickets.models.agent import profile_of
 from tickets.models.ticket import CUSTOMER_STATUS_LABELS
 from tickets.promise_text import customer_promise_text, intake_sentence
@@ -93,6 +93,19 @@ def _mention_notice_context(notice: Notice) -> dict[str, Any]:
     return context
 
 
+def _approval_notice_context(notice: Notice) -> dict[str, Any]:
+    """A lead asked to approve goodwill on a complaint: what waits (as it stands when the email is
+    built: a gesture decided in the meantime is no longer listed) and the ticket's Goodwill card."""
+    context = _reply_notice_context(notice)
+    awaiting = Gesture.objects.filter(ticket=notice.ticket, status=Gesture.Status.AWAITING)
+    context.update(
+        gestures=list(awaiting.select_related("requested_by").order_by("requested_at", "pk")),
+        reason=f"you lead the {notice.ticket.queue.name} queue",
+    )
+    context["ticket_url"] += "#goodwill-heading"
+    return context
+
+
 def _reader_zone(notice: Notice) -> ZoneInfo:
     """The notified agent's own zone (set on /desk/me/), else the desk's."""
     profile = profile_of(notice.user) if notice.user is not None else None
@@ -112,6 +125,8 @@ def _notice_context(email: OutboundEmail, now: datetime) -> dict[str, Any]:
         context = _reply_notice_context(notice)
         context["reason"] = f"you lead the {notice.ticket.queue.name} queue"
         return context
+    if notice.kind == Notice.Kind.APPROVAL:
+        return _approval_notice_context(notice)
     ticket, promise = notice.ticket, notice.promise
     if promise is None:
         raise ValueError(f"Notice email {email.key} has no promise")
@@ -260,6 +275,7 @@ NOTICE_TEMPLATES = {
     Notice.Kind.CUSTOMER_REPLY: "emails/customer_replied",
     Notice.Kind.MENTION: "emails/mention",
     Notice.Kind.BAD_RATING: "emails/bad_rating",
+    Notice.Kind.APPROVAL: "emails/gesture_approval",
 }
 
 

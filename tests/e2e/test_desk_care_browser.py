@@ -3,7 +3,7 @@ PostgreSQL, a Celery worker on Redis, an SMTP server):
 
 - a complaint lands in the complaints queue, its acknowledgement apologises and names the lead;
   Alice asks for a refund above her limit, the page tells her not to promise it yet, and Bob, the
-  lead, finds it on his page and approves it on the ticket;
+  lead, is emailed, finds it on his page too, and approves it on the ticket the email links to;
 - Alice cannot close a complaint before recording its resolution; she records it and closes it,
   and its follow-up is scheduled;
 - a solved problem's follow-up email goes out (once) from the ticket's signed address, the
@@ -14,6 +14,7 @@ Screenshots land in test-artifacts/.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from email.message import EmailMessage
 from typing import Any
@@ -89,13 +90,20 @@ def test_a_lead_approves_a_gesture_an_agent_may_not_promise_alone(
     expect(goodwill.get_by_role("button", name="Approve")).to_have_count(0)
     screenshot(alice, "care-gesture-awaiting")
 
+    [_, asked] = smtp_server.wait_for(2)  # the lead is emailed too
+    assert (str(asked["To"]), str(asked["Subject"])) == (
+        care.agent_b.email,
+        f"Approve a goodwill gesture: {ticket.reference} Charged twice in March",
+    )
+    assert "- Refund 120.00 EUR\n  asked by Alice Agent" in text_body(asked)
+    [link] = re.findall(r"http://\S+#goodwill-heading", text_body(asked))
+
     bob = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
     sign_in(bob, live_site, "bob")
     bob.goto(f"{live_site}/desk/me/")
     approvals = bob.get_by_role("region", name="Gestures waiting for your approval")
-    approvals.get_by_role("link", name=ticket.reference).click()
-    expect(bob.get_by_role("heading", level=1)).to_have_text("Charged twice in March")
-    bob.wait_for_load_state("load")  # a click while the page is still loading can be lost
+    expect(approvals.get_by_role("link", name=ticket.reference)).to_be_visible()
+    bob.goto(link)  # the email's "Approve or decline"
     bob.get_by_role("region", name="Goodwill").get_by_role("button", name="Approve").click()
     expect(bob.get_by_text("Approved: it can be promised now.")).to_be_visible()
     screenshot(bob, "care-gesture-approved")

@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from tests.factories import TicketFactory
-from tickets.models import Gesture, GoodwillLimit, Notice, Ticket, TicketEvent
+from tickets.models import Gesture, GoodwillLimit, Notice, OutboundEmail, Ticket, TicketEvent
 from tickets.services.gestures import gesture_decide, gesture_record
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +42,35 @@ def test_an_agent_cannot_promise_more_than_the_limit_without_the_lead(desk, comp
         gesture_decide(gesture_id=gesture.pk, ticket=complaint, lead=desk.agent_a, approve=True)
     gesture.refresh_from_db()
     assert gesture.status == Gesture.Status.AWAITING
+
+
+def test_the_lead_is_emailed_what_waits_for_approval(desk, complaint):
+    from django.core import mail
+
+    from tickets.emails import build_email
+    from tickets.services.outbox import outbox_send
+
+    gesture_record(ticket=complaint, agent=desk.agent_a, type="refund", amount="120", currency="EUR", details="March")
+    email = OutboundEmail.objects.get(notice__kind=Notice.Kind.APPROVAL)
+    assert email.to_email == desk.agent_b.email
+    outbox_send(email_id=email.pk)
+    sent = mail.outbox[-1]
+    assert sent.subject == f"Approve a goodwill gesture: {complaint.reference} {complaint.subject}"
+    assert "- Refund 120.00 EUR: March\n  asked by Alice Agent" in sent.body
+    assert f"/desk/t/{complaint.reference}/#goodwill-heading" in sent.body
+    assert f"you lead the {desk.queue_a.name} queue" in sent.body
+    assert "Refund 120.00 EUR</strong>: March" in sent.alternatives[0][0]
+
+    gesture_decide(gesture_id=Gesture.objects.get().pk, ticket=complaint, lead=desk.agent_b, approve=True)
+    late = build_email(email)  # built after the lead decided: it says so rather than asking
+    assert "it was decided before this email went out" in late.body and "Refund" not in late.body
+
+
+def test_no_email_when_the_queue_has_no_lead(desk, complaint):
+    complaint.queue.team_lead = None
+    complaint.queue.save()
+    gesture_record(ticket=complaint, agent=desk.agent_a, type="refund", amount="120", currency="EUR")
+    assert not Notice.objects.exists() and not OutboundEmail.objects.exists()
 
 
 def test_the_lead_approves_and_only_then_it_is_promised(desk, complaint):

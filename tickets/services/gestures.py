@@ -2,7 +2,8 @@
 
 A gesture within the currency's ``GoodwillLimit`` (or with no amount: an apology, an upgrade) is
 promised on the spot. Above it, or in a currency with no limit, it waits for the queue's team lead:
-a notice under the lead's bell, and the lead approves or declines it on the ticket's desk page.
+a notice under the lead's bell and by email, and the lead approves or declines it on the ticket's
+desk page.
 Only a promised gesture counts as promised to the customer. Every way in records gestures through
 ``gesture_record``, so none can promise more than the limit without a lead. The queue's lead, or
 a superuser, records a gesture of any amount as promised at once (they are the approver).
@@ -19,6 +20,7 @@ from django.utils import timezone
 
 from tickets.models import Gesture, GoodwillLimit, Notice, Ticket, TicketEvent
 from tickets.services.events import event_record
+from tickets.services.outbox import outbox_enqueue_notices
 
 NEEDS_AMOUNT = (Gesture.Type.REFUND, Gesture.Type.CREDIT)
 AMOUNT_MAX = Decimal("99999999.99")
@@ -92,7 +94,8 @@ def gesture_record(
         event_record(ticket=ticket, kind=TicketEvent.Kind.GESTURE_RECORDED, at=now, actor=agent, new=label)
         lead = ticket.queue.team_lead
         if waits and lead is not None and lead.is_active:
-            Notice.objects.create(ticket=ticket, user=lead, kind=Notice.Kind.APPROVAL, created_at=now)
+            notice = Notice.objects.create(ticket=ticket, user=lead, kind=Notice.Kind.APPROVAL, created_at=now)
+            outbox_enqueue_notices(notices=[notice])
     return gesture
 
 
