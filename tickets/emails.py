@@ -100,8 +100,12 @@ def _approval_notice_context(notice: Notice) -> dict[str, Any]:
     awaiting = Gesture.objects.filter(ticket=notice.ticket, status=Gesture.Status.AWAITING)
     context.update(
         gestures=list(awaiting.select_related("requested_by").order_by("requested_at", "pk")),
-        reason=f"you lead the {notice.ticket.queue.name} queue",
     )
+    queue = notice.ticket.queue
+    if notice.user_id != queue.team_lead_id:  # the admins, asked when the queue has no lead
+        context["reason"] = f"you are an admin and the {queue.name} queue has no team lead to approve it"
+    else:
+        context["reason"] = f"you lead the {queue.name} queue"
     context["ticket_url"] += "#goodwill-heading"
     return context
 

@@ -45,8 +45,9 @@ def gesture_record(request: AgentRequest, reference: str) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             if gesture.status == Gesture.Status.AWAITING:
+                who = "the team lead" if ticket.queue.team_lead_id else "an admin"
                 messages.success(
-                    request, "Recorded. It's above your limit, so the team lead must approve it before you promise it."
+                    request, f"Recorded. It's above your limit, so {who} must approve it before you promise it."
                 )
             else:
                 messages.success(request, "Recorded: you can promise it to the customer.")

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from tests.factories import TicketFactory
+from tests.factories import TicketFactory, UserFactory
 from tickets.models import Gesture, GoodwillLimit, Notice, OutboundEmail, Ticket, TicketEvent
 from tickets.services.gestures import gesture_decide, gesture_record
 
@@ -66,11 +66,23 @@ def test_the_lead_is_emailed_what_waits_for_approval(desk, complaint):
     assert "it was decided before this email went out" in late.body and "Refund" not in late.body
 
 
-def test_no_email_when_the_queue_has_no_lead(desk, complaint):
-    complaint.queue.team_lead = None
-    complaint.queue.save()
+@pytest.mark.parametrize("lead", ["none", "switched off"])
+def test_without_a_lead_the_admins_are_asked(desk, complaint, lead):
+    from tickets.emails import build_email
+
+    if lead == "none":
+        complaint.queue.team_lead = None
+        complaint.queue.save()
+    else:
+        desk.agent_b.is_active = False
+        desk.agent_b.save()
+    UserFactory(username="former", is_superuser=True, is_active=False)
     gesture_record(ticket=complaint, agent=desk.agent_a, type="refund", amount="120", currency="EUR")
-    assert not Notice.objects.exists() and not OutboundEmail.objects.exists()
+    notice = Notice.objects.get()
+    assert (notice.user, notice.kind) == (desk.admin, Notice.Kind.APPROVAL)
+    built = build_email(OutboundEmail.objects.get(notice=notice))
+    assert built.to == [desk.admin.email]
+    assert f"you are an admin and the {desk.queue_a.name} queue has no team lead to approve it" in built.body
 
 
 def test_the_lead_approves_and_only_then_it_is_promised(desk, complaint):

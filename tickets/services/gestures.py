@@ -2,8 +2,8 @@
 
 A gesture within the currency's ``GoodwillLimit`` (or with no amount: an apology, an upgrade) is
 promised on the spot. Above it, or in a currency with no limit, it waits for the queue's team lead:
-a notice under the lead's bell and by email, and the lead approves or declines it on the ticket's
-desk page.
+a notice under the lead's bell and by email (the admins', when the queue has no lead), and the
+lead approves or declines it on the ticket's desk page.
 Only a promised gesture counts as promised to the customer. Every way in records gestures through
 ``gesture_record``, so none can promise more than the limit without a lead. The queue's lead, or
 a superuser, records a gesture of any amount as promised at once (they are the approver).
@@ -24,6 +24,7 @@ from tickets.services.outbox import outbox_enqueue_notices
 
 NEEDS_AMOUNT = (Gesture.Type.REFUND, Gesture.Type.CREDIT)
 AMOUNT_MAX = Decimal("99999999.99")
+APPROVERS_MAX = 20  # admins asked when a queue has no lead: a desk has a handful
 
 
 def may_approve(user: User, ticket: Ticket) -> bool:
@@ -92,11 +93,22 @@ def gesture_record(
         )
         label = _label(gesture)
         event_record(ticket=ticket, kind=TicketEvent.Kind.GESTURE_RECORDED, at=now, actor=agent, new=label)
-        lead = ticket.queue.team_lead
-        if waits and lead is not None and lead.is_active:
-            notice = Notice.objects.create(ticket=ticket, user=lead, kind=Notice.Kind.APPROVAL, created_at=now)
-            outbox_enqueue_notices(notices=[notice])
+        if waits:
+            notices = [
+                Notice(ticket=ticket, user=user, kind=Notice.Kind.APPROVAL, created_at=now)
+                for user in gesture_approvers(ticket)
+            ]
+            outbox_enqueue_notices(notices=Notice.objects.bulk_create(notices))
     return gesture
+
+
+def gesture_approvers(ticket: Ticket) -> list[User]:
+    """Who is asked to approve a gesture on ``ticket``: the queue's team lead; the admins
+    (superusers) when the queue has no lead, or the lead's account is switched off."""
+    lead = ticket.queue.team_lead
+    if lead is not None and lead.is_active:
+        return [lead]
+    return list(User.objects.filter(is_superuser=True, is_active=True).order_by("pk")[:APPROVERS_MAX])
 
 
 def _label(gesture: Gesture) -> str:
@@ -111,7 +123,7 @@ def _label(gesture: Gesture) -> str:
 def gesture_decide(*, gesture_id: int, ticket: Ticket, lead: User, approve: bool) -> Gesture:
     """The lead approves (it is now promised) or declines a gesture awaiting approval."""
     if not may_approve(lead, ticket):
-        raise ValidationError("Only the queue's team lead can approve or decline a gesture.")
+        raise ValidationError("Only the queue's team lead or an admin can approve or decline a gesture.")
     with transaction.atomic():
         gesture = Gesture.objects.select_for_update().filter(pk=gesture_id, ticket=ticket).first()
         if gesture is None:
