@@ -98,9 +98,7 @@ def _approval_notice_context(notice: Notice) -> dict[str, Any]:
     built: a gesture decided in the meantime is no longer listed) and the ticket's Goodwill card."""
     context = _reply_notice_context(notice)
     awaiting = Gesture.objects.filter(ticket=notice.ticket, status=Gesture.Status.AWAITING)
-    context.update(
-        gestures=list(awaiting.select_related("requested_by").order_by("requested_at", "pk")),
-    )
+    context["gestures"] = list(awaiting.select_related("requested_by").order_by("requested_at", "pk"))
     queue = notice.ticket.queue
     if notice.user_id != queue.team_lead_id:  # the admins, asked when the queue has no lead
         context["reason"] = f"you are an admin and the {queue.name} queue has no team lead to approve it"
