@@ -106,5 +106,5 @@ def test_a_reply_to_a_long_ticket_costs_what_a_reply_to_a_short_one_does(desk, a
     timeline_written(short, messages=3, events=2)
     timeline_written(long, messages=600, events=200)
     reply_queries(TicketFactory(queue=desk.queue_a))  # the process's first request builds its caches
-    assert reply_queries(long) == reply_queries(short)
+    assert reply_queries(long) == reply_queries(short) <= 25  # 27 before the promise bookkeeping was trimmed
     assert long.messages.filter(body="On it.").exists()

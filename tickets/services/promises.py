@@ -45,11 +45,15 @@ def promise_make(
     policy: SlaPolicy | None,
     agent: User | None = None,
     source: str | None = None,
+    supersede: bool = True,
 ) -> Promise:
     """Record a new pending promise; any pending one is superseded first.
 
-    ``source``: who set the time; by default the agent when one is given, else the policy."""
-    previous = promise_pending(ticket)
+    ``source``: who set the time; by default the agent when one is given, else the policy.
+    ``supersede=False``: the caller knows none is pending (a ticket just created, or its pending
+    one just settled under the ticket's row lock), which saves looking. Were it wrong, the
+    one-pending-promise constraint refuses the insert: nothing is written twice."""
+    previous = promise_pending(ticket) if supersede else None
     if previous is not None:
         _settle(previous, Promise.State.SUPERSEDED, at)
         event_record(ticket=ticket, kind=TicketEvent.Kind.PROMISE_SUPERSEDED, at=at, actor=agent)
@@ -118,7 +122,9 @@ def promise_at_intake(*, ticket: Ticket, at: datetime) -> Intake:
     factor = busy_factor(ticket, at)
     minutes = policy.first_response_minutes * factor
     due_at = add_business_minutes(schedule_for(ticket, policy), at, minutes)
-    promise = promise_make(ticket=ticket, kind=Promise.Kind.FIRST_RESPONSE, due_at=due_at, at=at, policy=policy)
+    promise = promise_make(
+        ticket=ticket, kind=Promise.Kind.FIRST_RESPONSE, due_at=due_at, at=at, policy=policy, supersede=False
+    )
     return Intake(promise=promise, busy=factor > 1.0)
 
 
@@ -157,27 +163,31 @@ def promise_on_public_reply(
     if current is not None:
         on_time = current.due_at is None or at <= current.due_at
         if on_time:
-            current.fulfilled_at = at
-            current.save(update_fields=["fulfilled_at"])
-            _settle(current, Promise.State.KEPT, at)
+            current.state, current.settled_at, current.fulfilled_at = Promise.State.KEPT, at, at
+            current.save(update_fields=["state", "settled_at", "fulfilled_at"])
             event_record(ticket=ticket, kind=TicketEvent.Kind.PROMISE_KEPT, at=at, actor=agent)
         else:  # the sweep hasn't marked it yet
             _mark_broken(current, at)
             event_record(ticket=ticket, kind=TicketEvent.Kind.PROMISE_BROKEN, at=at)
     ticket.promises.filter(state=Promise.State.BROKEN, fulfilled_at__isnull=True).update(fulfilled_at=at)
-    _due_sync(ticket, None)
-    if status_after in (Ticket.Status.RESOLVED, Ticket.Status.CLOSED):
+    settled = status_after in (Ticket.Status.RESOLVED, Ticket.Status.CLOSED)
+    if waiting_pauses and policy is not None:
+        _promise_make_paused(ticket=ticket, at=at, policy=policy, agent=agent)  # clears the due time itself
         return
-    if waiting_pauses:
-        if policy is not None:
-            _promise_make_paused(ticket=ticket, at=at, policy=policy, agent=agent)
-        return
-    if next_due_at is None and policy is not None:
+    if next_due_at is None and policy is not None and not (settled or waiting_pauses):
         next_due_at = add_business_minutes(schedule_for(ticket, policy), at, policy.next_update_minutes)
-    if next_due_at is not None:
-        promise_make(
-            ticket=ticket, kind=Promise.Kind.NEXT_UPDATE, due_at=next_due_at, at=at, policy=policy, agent=agent
-        )
+    if settled or waiting_pauses or next_due_at is None:
+        _due_sync(ticket, None)  # nothing more is promised
+        return
+    promise_make(  # the pending one, if any, was settled above under the ticket's lock
+        ticket=ticket,
+        kind=Promise.Kind.NEXT_UPDATE,
+        due_at=next_due_at,
+        at=at,
+        policy=policy,
+        agent=agent,
+        supersede=False,
+    )
 
 
 def _mark_broken(promise: Promise, at: datetime) -> None:
