@@ -11,11 +11,11 @@ from django.contrib.auth.models import User
 from desk.forms_care import GestureForm, ResolutionForm
 from tickets.models import GoodwillLimit, Ticket
 from tickets.selectors_care import ticket_care
-from tickets.services.gestures import may_approve
+from tickets.services.gestures import deciding_lead, may_approve
 
 
 def page_context(*, user: User, ticket: Ticket, forms: dict[str, Any]) -> dict[str, Any]:
-    """Five queries for a complaint (three for another ticket), plus one for a fresh gesture form."""
+    """Six queries for a complaint (three for another ticket), plus one for a fresh gesture form."""
     care = ticket_care(ticket)
     context: dict[str, Any] = {"care": care}
     if ticket.kind != Ticket.Kind.COMPLAINT:
@@ -30,5 +30,6 @@ def page_context(*, user: User, ticket: Ticket, forms: dict[str, Any]) -> dict[s
         gesture_form=gesture_form,
         resolution_form=forms.get("resolution_form") or ResolutionForm(causes=care.root_causes, initial=initial),
         can_approve=may_approve(user, ticket),
+        lead_decides=deciding_lead(ticket) is not None,
     )
     return context

@@ -45,7 +45,7 @@ def gesture_record(request: AgentRequest, reference: str) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             if gesture.status == Gesture.Status.AWAITING:
-                who = "the team lead" if ticket.queue.team_lead_id else "an admin"
+                who = "the team lead" if gestures.deciding_lead(ticket) else "an admin"
                 messages.success(
                     request, f"Recorded. It's above your limit, so {who} must approve it before you promise it."
                 )

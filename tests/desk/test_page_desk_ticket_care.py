@@ -96,13 +96,23 @@ def test_in_a_queue_without_a_lead_an_admin_is_asked_and_approves(desk, complain
     alice.post(url(complaint, "gestures"), {"type": "refund", "amount": "120", "currency": "EUR"})
     page = words(alice.get(url(complaint)))
     assert "an admin must approve it before you promise it" in page
-    assert "Don't promise it yet: an admin decides, as this queue has no team lead." in page
+    assert "Don't promise it yet: an admin decides, as this queue has no active team lead." in page
     assert Notice.objects.get().user == desk.admin
     assert "Gestures waiting for your approval" in words(admin_client_.get("/desk/me/"))
     gesture = Gesture.objects.get()
     admin_client_.post(url(complaint, f"gestures/{gesture.pk}/decide"), {"decision": "approve"})
     gesture.refresh_from_db()
     assert (gesture.status, gesture.decided_by) == (Gesture.Status.PROMISED, desk.admin)
+
+
+def test_a_lead_whose_account_is_switched_off_leaves_it_to_an_admin(desk, complaint, alice):
+    desk.agent_b.is_active = False
+    desk.agent_b.save()
+    alice.post(url(complaint, "gestures"), {"type": "refund", "amount": "120", "currency": "EUR"})
+    page = words(alice.get(url(complaint)))
+    assert "an admin must approve it before you promise it" in page
+    assert "Don't promise it yet: an admin decides, as this queue has no active team lead." in page
+    assert Notice.objects.get().user == desk.admin
 
 
 def test_above_the_limit_the_agent_cannot_promise_it_until_the_lead_approves(desk, complaint, alice, bob_lead):

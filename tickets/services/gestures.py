@@ -102,11 +102,18 @@ def gesture_record(
     return gesture
 
 
-def gesture_approvers(ticket: Ticket) -> list[User]:
-    """Who is asked to approve a gesture on ``ticket``: the queue's team lead; the admins
-    (superusers) when the queue has no lead, or the lead's account is switched off."""
+def deciding_lead(ticket: Ticket) -> User | None:
+    """The queue's team lead, who decides gestures on ``ticket``; None when the admins do (the
+    queue has no lead, or the lead's account is switched off)."""
     lead = ticket.queue.team_lead
-    if lead is not None and lead.is_active:
+    return lead if lead is not None and lead.is_active else None
+
+
+def gesture_approvers(ticket: Ticket) -> list[User]:
+    """Who is asked to approve a gesture on ``ticket``: the queue's team lead, else the admins
+    (superusers)."""
+    lead = deciding_lead(ticket)
+    if lead is not None:
         return [lead]
     return list(User.objects.filter(is_superuser=True, is_active=True).order_by("pk")[:APPROVERS_MAX])
 
