@@ -24,9 +24,8 @@ from canned_responses.models import (
     CannedResponse,
     CannedResponseUse,
 )
-from tickets import selectors as ticket_selectors
 from tickets.models import Message, Promise, Queue, Ticket
-from tickets.services import CopyChoice, agent_reply_post
+from tickets.services import CopyChoice, agent_reply_write
 
 SHORTCUT = re.compile(r"/[a-z0-9][a-z0-9_-]{0,30}")
 KINDS = {kind.value for kind in Ticket.Kind}
@@ -214,8 +213,9 @@ def canned_reply_post(
     canned response the body came from (``canned_id``; ignored if this agent may not use it
     on this ticket). Returns the new pending promise, so the page can say what was promised.
     Raises ``ConversationChanged`` (nothing written) when the ticket changed since ``seen_event_id``."""
-    with transaction.atomic():
-        message = agent_reply_post(
+
+    def reply() -> ReplyPosted:
+        replied = agent_reply_write(
             ticket=ticket,
             agent=agent,
             body=body,
@@ -226,13 +226,17 @@ def canned_reply_post(
             copies=copies,
             seen_event_id=seen_event_id,
         )
-        use = None
-        if canned_id:
-            try:
-                response = selectors.canned_get_for_ticket(user=agent, ticket=ticket, pk=canned_id)
-            except Http404:
-                response = None
-            if response is not None:
-                use = canned_response_use_record(response=response, agent=agent, ticket=ticket, at=timezone.now())
-        promise = ticket_selectors.promise_pending(ticket)
-    return ReplyPosted(message=message, promise=promise, canned_use=use)
+        return ReplyPosted(message=replied.message, promise=replied.promise, canned_use=None)
+
+    if not canned_id:  # nothing else to write: the reply's own transaction is the whole of it
+        return reply()
+    with transaction.atomic():
+        posted = reply()
+        try:
+            response = selectors.canned_get_for_ticket(user=agent, ticket=ticket, pk=canned_id)
+        except Http404:
+            response = None
+        if response is None:
+            return posted
+        use = canned_response_use_record(response=response, agent=agent, ticket=ticket, at=timezone.now())
+    return ReplyPosted(message=posted.message, promise=posted.promise, canned_use=use)

@@ -4,6 +4,7 @@ from tickets.services.bounces import customer_bounce_clear, email_bounce_record
 from tickets.services.copies import CopyChoice, reply_copies_send, ticket_copies_add
 from tickets.services.desk import (
     agent_reply_post,
+    agent_reply_write,
     ticket_assign,
     ticket_priority_change,
     ticket_status_change,
@@ -19,6 +20,7 @@ __all__ = [
     "Written",
     "agent_due_choice",
     "agent_reply_post",
+    "agent_reply_write",
     "customer_bounce_clear",
     "customer_reply_post",
     "customer_write",

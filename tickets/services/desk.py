@@ -6,6 +6,7 @@ function re-reads it under a row lock so two agents acting at once don't lose a 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
@@ -16,11 +17,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from tickets.conversation import conversation_check
-from tickets.models import Message, OutboundEmail, Ticket, TicketEvent
+from tickets.models import Message, OutboundEmail, Promise, Ticket, TicketEvent
 from tickets.models.agent import agents
+from tickets.selectors import promise_pending
 from tickets.services.common import attachments_save, person_label, text_required, ticket_save
 from tickets.services.copies import CopyChoice, reply_copies_send
-from tickets.services.events import event_record
+from tickets.services.events import event_record, events_deferred
 from tickets.services.mentions import note_mentions_notify
 from tickets.services.outbox import outbox_enqueue
 from tickets.services.portal import BODY_MAX
@@ -32,6 +34,12 @@ from tickets.services.status import STATUS_FIELDS, status_apply, status_apply_ma
 def _locked(ticket: Ticket) -> Ticket:
     # NO KEY UPDATE: rows that merely reference the ticket (the sweep's events and notices) don't wait on it.
     return Ticket.objects.select_for_update(no_key=True, of=("self",)).select_related("customer").get(pk=ticket.pk)
+
+
+@dataclass(frozen=True)
+class Replied:
+    message: Message
+    promise: Promise | None  # the ticket's pending promise after the reply (None: none pending)
 
 
 def agent_reply_post(
@@ -59,8 +67,38 @@ def agent_reply_post(
     (tickets/conversation.py). A note notifies the agents it @mentions (tickets/mentions.py).
     A public reply to an unassigned ticket also assigns it to the agent (``_assign_on_reply``).
     """
+    return agent_reply_write(
+        ticket=ticket,
+        agent=agent,
+        body=body,
+        internal=internal,
+        status_after=status_after,
+        files=files,
+        next_due_at=next_due_at,
+        copies=copies,
+        seen_event_id=seen_event_id,
+    ).message
+
+
+def agent_reply_write(
+    *,
+    ticket: Ticket,
+    agent: User,
+    body: str,
+    internal: bool = False,
+    status_after: str | None = None,
+    files: list[UploadedFile[bytes]] | None = None,
+    next_due_at: datetime | None = None,
+    copies: CopyChoice | None = None,
+    seen_event_id: int | None = None,
+) -> Replied:
+    """``agent_reply_post``, also returning the promise pending after it (the desk says what was promised).
+
+    Its events are written in one INSERT, and the ticket's row in one UPDATE at the end (the new
+    promise's due time included)."""
     body = text_required(body, "body", "a reply" if not internal else "a note", BODY_MAX)
-    with transaction.atomic():
+    promise: Promise | None = None
+    with transaction.atomic(), events_deferred():
         ticket = _locked(ticket)
         if seen_event_id is not None:
             conversation_check(ticket=ticket, seen_event_id=seen_event_id, viewer=agent)
@@ -86,8 +124,13 @@ def agent_reply_post(
             if ticket.first_response_at is None:
                 ticket.first_response_at = now
             target = status_after or (Ticket.Status.OPEN if ticket.status == Ticket.Status.NEW else None)
-            promise_on_public_reply(
-                ticket=ticket, agent=agent, at=now, next_due_at=next_due_at, status_after=target or ticket.status
+            promise = promise_on_public_reply(
+                ticket=ticket,
+                agent=agent,
+                at=now,
+                next_due_at=next_due_at,
+                status_after=target or ticket.status,
+                write_due=False,  # saved with the rest of the row below
             )
             if target:
                 status_apply(ticket=ticket, status=target, at=now, actor=agent)
@@ -102,8 +145,10 @@ def agent_reply_post(
         if internal and status_after:
             status_apply(ticket=ticket, status=status_after, at=now, actor=agent)
         ticket.updated_at = now
-        ticket_save(ticket, "first_response_at", "assignee", *STATUS_FIELDS)
-    return message
+        ticket_save(ticket, "first_response_at", "assignee", "next_due_at", *STATUS_FIELDS)
+        if internal:
+            promise = promise_pending(ticket)
+    return Replied(message=message, promise=promise)
 
 
 def _assign_on_reply(ticket: Ticket, agent: User, at: datetime) -> None:

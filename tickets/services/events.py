@@ -18,6 +18,7 @@ from django.contrib.auth.models import User
 from tickets.models import Ticket, TicketEvent
 
 _VIA: ContextVar[tuple[str, str]] = ContextVar("event_via", default=("", ""))
+_DEFERRED: ContextVar[list[TicketEvent] | None] = ContextVar("events_deferred", default=None)
 
 
 @contextmanager
@@ -28,6 +29,25 @@ def events_via(*, via: str, label: str = "") -> Iterator[None]:
         yield
     finally:
         _VIA.reset(reset)
+
+
+@contextmanager
+def events_deferred() -> Iterator[None]:
+    """Inside the block ``event_record`` only collects its events; they are written in one INSERT,
+    in the order they were recorded, when the block ends without an exception (a block inside
+    another joins the outer one). For a service that records several events in one transaction:
+    one statement instead of one per event. Use it inside the transaction, so the events commit
+    with the rest; their ids are set when they are written, not when recorded."""
+    if _DEFERRED.get() is not None:
+        yield
+        return
+    pending: list[TicketEvent] = []
+    reset = _DEFERRED.set(pending)
+    try:
+        yield
+    finally:
+        _DEFERRED.reset(reset)
+    events_record(pending)  # not reached when the block raised: the transaction rolls back anyway
 
 
 def event_build(
@@ -66,10 +86,19 @@ def event_record(
     new: str = "",
 ) -> TicketEvent:
     event = event_build(ticket=ticket, kind=kind, at=at, actor=actor, by_customer=by_customer, old=old, new=new)
-    event.save()
+    deferred = _DEFERRED.get()
+    if deferred is not None:
+        deferred.append(event)  # written when the ``events_deferred`` block ends
+    else:
+        event.save()
     return event
 
 
 def events_record(events: list[TicketEvent]) -> None:
-    """Write ``events`` (from ``event_build``) in one INSERT, in list order."""
-    TicketEvent.objects.bulk_create(events)
+    """Write ``events`` (from ``event_build``) in one INSERT, in list order (inside an
+    ``events_deferred`` block: with the block's others, keeping the order they were recorded in)."""
+    deferred = _DEFERRED.get()
+    if deferred is not None:
+        deferred.extend(events)
+    else:
+        TicketEvent.objects.bulk_create(events)

@@ -2,8 +2,11 @@
 
 Every function here runs inside the caller's transaction with the ticket row locked, and keeps
 ``Ticket.next_due_at`` (the queue's sort key) equal to the pending promise's due time, writing
-it to the row itself through ``_due_sync``: no caller has to remember to save it. The rules
-are in docs/promises.md.
+it to the row itself through ``_due_sync``: no caller has to remember to save it. The one
+exception is asked for by name: ``write_due=False`` leaves the new value on the caller's ticket
+in memory, for a service that writes the ticket's row at the end anyway (an agent's reply saves
+``next_due_at`` with its status and assignee: one UPDATE instead of two). The rules are in
+docs/promises.md.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.db.models import Case, F, Q, Value, When
 
 from tickets.business_hours import Schedule, add_business_minutes, business_minutes_between, is_open
 from tickets.models import Promise, SlaPolicy, Ticket, TicketEvent
@@ -25,10 +29,12 @@ from tickets.time_text import business_duration
 MAX_PROMISE_AHEAD = timedelta(days=365)
 
 
-def _due_sync(ticket: Ticket, due_at: datetime | None) -> None:
-    """Set the ticket's ``next_due_at`` in memory and in its row (one UPDATE of that column)."""
+def _due_sync(ticket: Ticket, due_at: datetime | None, *, write: bool = True) -> None:
+    """Set the ticket's ``next_due_at`` in memory and, unless the caller saves the row itself
+    (``write=False``), in its row (one UPDATE of that column)."""
     ticket.next_due_at = due_at
-    Ticket.objects.filter(pk=ticket.pk).update(next_due_at=due_at)
+    if write:
+        Ticket.objects.filter(pk=ticket.pk).update(next_due_at=due_at)
 
 
 def _remind_at(due_at: datetime, policy: SlaPolicy | None, at: datetime) -> datetime:
@@ -46,6 +52,7 @@ def promise_make(
     agent: User | None = None,
     source: str | None = None,
     supersede: bool = True,
+    write_due: bool = True,
 ) -> Promise:
     """Record a new pending promise; any pending one is superseded first.
 
@@ -67,7 +74,7 @@ def promise_make(
         remind_at=_remind_at(due_at, policy, at),
         created_at=at,
     )
-    _due_sync(ticket, due_at)
+    _due_sync(ticket, due_at, write=write_due)
     event_record(ticket=ticket, kind=TicketEvent.Kind.PROMISE_MADE, at=at, actor=agent, new=due_value(due_at))
     return promise
 
@@ -81,7 +88,9 @@ def _waiting_value(minutes: int) -> str:
     return f"clock paused until the customer answers, then an update within {business_duration(minutes)}"
 
 
-def _promise_make_paused(*, ticket: Ticket, at: datetime, policy: SlaPolicy, agent: User) -> Promise:
+def _promise_make_paused(
+    *, ticket: Ticket, at: datetime, policy: SlaPolicy, agent: User, write_due: bool = True
+) -> Promise:
     """A next-update promise that starts paused: no time is promised while we wait on the customer;
     their answer starts a whole next-update interval (``promise_resume``)."""
     promise = Promise.objects.create(
@@ -96,7 +105,7 @@ def _promise_make_paused(*, ticket: Ticket, at: datetime, policy: SlaPolicy, age
         remaining_seconds=policy.next_update_minutes * 60,
         created_at=at,
     )
-    _due_sync(ticket, None)
+    _due_sync(ticket, None, write=write_due)
     value = _waiting_value(policy.next_update_minutes)
     event_record(ticket=ticket, kind=TicketEvent.Kind.PROMISE_MADE, at=at, actor=agent, new=value)
     return promise
@@ -143,8 +152,14 @@ WAITING_REFUSAL = (
 
 
 def promise_on_public_reply(
-    *, ticket: Ticket, agent: User, at: datetime, next_due_at: datetime | None, status_after: str
-) -> None:
+    *,
+    ticket: Ticket,
+    agent: User,
+    at: datetime,
+    next_due_at: datetime | None,
+    status_after: str,
+    write_due: bool = True,
+) -> Promise | None:
     """A public reply keeps (or belatedly fulfils) the outstanding promise and makes the next one.
 
     The rule (docs/promises.md, "Waiting on the customer"): when the reply leaves the ticket waiting on the customer
@@ -152,6 +167,7 @@ def promise_on_public_reply(
     paused and the customer's answer starts a whole next-update interval. A time the agent
     picked would be told to nobody, so that combination is refused. When the policy doesn't
     pause, the agent's time (or the policy's default) is kept and shown everywhere.
+    Returns the promise now pending (running or paused; None when nothing more is promised).
     """
     policy = policy_for(ticket)
     waiting_pauses = status_after == Ticket.Status.WAITING and pauses_when_waiting(policy)
@@ -159,27 +175,16 @@ def promise_on_public_reply(
         if waiting_pauses:
             raise ValidationError({"next_update_at": WAITING_REFUSAL.format(name=ticket.customer.first_name)})
         validate_agent_due(next_due_at, at)
-    current = promise_pending(ticket)
-    if current is not None:
-        on_time = current.due_at is None or at <= current.due_at
-        if on_time:
-            current.state, current.settled_at, current.fulfilled_at = Promise.State.KEPT, at, at
-            current.save(update_fields=["state", "settled_at", "fulfilled_at"])
-            event_record(ticket=ticket, kind=TicketEvent.Kind.PROMISE_KEPT, at=at, actor=agent)
-        else:  # the sweep hasn't marked it yet
-            _mark_broken(current, at)
-            event_record(ticket=ticket, kind=TicketEvent.Kind.PROMISE_BROKEN, at=at)
-    ticket.promises.filter(state=Promise.State.BROKEN, fulfilled_at__isnull=True).update(fulfilled_at=at)
+    _promises_answered(ticket=ticket, current=promise_pending(ticket), agent=agent, at=at)
     settled = status_after in (Ticket.Status.RESOLVED, Ticket.Status.CLOSED)
-    if waiting_pauses and policy is not None:
-        _promise_make_paused(ticket=ticket, at=at, policy=policy, agent=agent)  # clears the due time itself
-        return
+    if waiting_pauses and policy is not None:  # clears the due time itself
+        return _promise_make_paused(ticket=ticket, at=at, policy=policy, agent=agent, write_due=write_due)
     if next_due_at is None and policy is not None and not (settled or waiting_pauses):
         next_due_at = add_business_minutes(schedule_for(ticket, policy), at, policy.next_update_minutes)
     if settled or waiting_pauses or next_due_at is None:
-        _due_sync(ticket, None)  # nothing more is promised
-        return
-    promise_make(  # the pending one, if any, was settled above under the ticket's lock
+        _due_sync(ticket, None, write=write_due)  # nothing more is promised
+        return None
+    return promise_make(  # the pending one, if any, was settled above under the ticket's lock
         ticket=ticket,
         kind=Promise.Kind.NEXT_UPDATE,
         due_at=next_due_at,
@@ -187,7 +192,32 @@ def promise_on_public_reply(
         policy=policy,
         agent=agent,
         supersede=False,
+        write_due=write_due,
     )
+
+
+def _promises_answered(*, ticket: Ticket, current: Promise | None, agent: User, at: datetime) -> None:
+    """The reply settles the pending promise (``current``): kept when on time, else broken (the
+    sweep hasn't marked it yet); either way it is fulfilled now, as is every broken promise still
+    owed an update. One UPDATE for all of them."""
+    owed = Q(ticket=ticket, state=Promise.State.BROKEN, fulfilled_at__isnull=True)
+    if current is None:
+        Promise.objects.filter(owed).update(fulfilled_at=at)
+        return
+    on_time = current.due_at is None or at <= current.due_at
+    state = Promise.State.KEPT if on_time else Promise.State.BROKEN
+    settled_at = at if on_time else (current.due_at or at)
+    this = Q(pk=current.pk)
+    Promise.objects.filter(this | owed).update(
+        state=Case(When(this, then=Value(state)), default=F("state")),
+        settled_at=Case(When(this, then=Value(settled_at)), default=F("settled_at")),
+        fulfilled_at=at,
+    )
+    current.state, current.settled_at, current.fulfilled_at = state, settled_at, at
+    if on_time:
+        event_record(ticket=ticket, kind=TicketEvent.Kind.PROMISE_KEPT, at=at, actor=agent)
+    else:
+        event_record(ticket=ticket, kind=TicketEvent.Kind.PROMISE_BROKEN, at=at)
 
 
 def _mark_broken(promise: Promise, at: datetime) -> None:
