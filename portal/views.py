@@ -31,7 +31,11 @@ from tickets.selectors_timeline import Cursor, ticket_conversation_for_customer
 from tickets.selectors_triage import ticket_continued_in
 from tickets.services.portal import SUBJECT_MAX
 
-SESSION_SUBMITTED = "portal_submitted"
+# Which ticket the success page shows: a signed cookie, not the session, so a submission writes
+# no session row (a read, an update and a commit fewer per submission). It holds the ticket's id
+# only, never the link, and is signed with the site's key: no other ticket can be put in it.
+SUBMITTED_SALT = "portal.submitted"
+SUBMITTED_MAX_AGE = 24 * 3600
 RATELIMIT_REVOKE = (5, 3600)  # per client address and ticket: each one sends an email
 
 
@@ -47,6 +51,31 @@ def _private(response: HttpResponse) -> HttpResponse:
     """
     response["Referrer-Policy"] = "same-origin"
     return response
+
+
+def _submitted_cookie() -> str:
+    # Like the session cookie: ``__Host-`` (secure, whole site, this host only) wherever that one is.
+    return "__Host-submitted" if settings.SESSION_COOKIE_SECURE else "portal_submitted"
+
+
+def _submitted_remember(response: HttpResponse, pk: int) -> HttpResponse:
+    response.set_signed_cookie(
+        _submitted_cookie(),
+        str(pk),
+        salt=SUBMITTED_SALT,
+        max_age=SUBMITTED_MAX_AGE,
+        path="/",
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+def _submitted_recall(request: HttpRequest) -> int | None:
+    """The ticket this browser submitted last (within a day), from the signed cookie; None if none or forged."""
+    value = request.get_signed_cookie(_submitted_cookie(), default=None, salt=SUBMITTED_SALT, max_age=SUBMITTED_MAX_AGE)
+    return int(value) if value is not None and value.isdigit() else None
 
 
 @require_safe
@@ -78,8 +107,6 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                # Only the id: the link is rebuilt from the ticket, so no token sits in the session store.
-                request.session[SESSION_SUBMITTED] = submitted.ticket.pk
                 # The submission key doubles as the form id of knowledge-base suggestions: "submitted anyway".
                 after_commit_step(  # the ticket is saved: nothing after this may show an error page
                     "deflection record",
@@ -87,7 +114,7 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
                     form_id=data["submission_key"],
                     kind=DeflectionEvent.Kind.SUBMITTED,
                 )
-                return redirect("portal:submitted")
+                return _submitted_remember(redirect("portal:submitted"), submitted.ticket.pk)
         return render(request, "portal/new.html", {"form": form}, status=400)
     # "Ask our team about this" on a help article prefills the subject (and names the article).
     initial = {"submission_key": uuid.uuid4().hex, "subject": request.GET.get("subject", "")[:SUBJECT_MAX]}
@@ -101,8 +128,8 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_safe
 def ticket_submitted(request: HttpRequest) -> HttpResponse:
-    pk = request.session.get(SESSION_SUBMITTED)
-    ticket = selectors.ticket_get_by_id(pk) if isinstance(pk, int) else None
+    pk = _submitted_recall(request)
+    ticket = selectors.ticket_get_by_id(pk) if pk is not None else None
     if ticket is None:
         return redirect("portal:new")
     context = {

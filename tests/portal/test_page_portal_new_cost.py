@@ -42,5 +42,8 @@ def test_a_submission_costs_the_same_queries_with_200_tickets_waiting(desk, clie
     swamped = (submit_queries(client, "newer@example.com"), submit_queries(client, "Grace@EXAMPLE.com"))
 
     assert swamped == quiet  # a new customer, then a returning one in other capitals
-    assert max(swamped) <= 25  # the SLA policy, calendar, hours and holidays come from the process's cache
+    # The SLA policy, calendar, hours and holidays come from the process's cache; the customer's
+    # lookup takes its lock; the events go in one INSERT; the success page's ticket is in a signed
+    # cookie, not a session row (25 before all that).
+    assert max(swamped) <= 17
     assert Ticket.objects.filter(customer__email="grace@example.com").count() == 2

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 from zoneinfo import available_timezones
 
 from django.conf import settings
@@ -20,7 +21,7 @@ from tickets.selectors import outbox_acks_recent
 from tickets.services.check_ins import check_in_answer_open
 from tickets.services.common import attachments_save, text_required, ticket_save
 from tickets.services.complaints import complaint_to_lead, complaints_queue
-from tickets.services.events import event_record
+from tickets.services.events import event_record, events_deferred
 from tickets.services.notices import customer_reply_notify
 from tickets.services.outbox import outbox_enqueue
 from tickets.services.promises import promise_at_intake
@@ -43,15 +44,26 @@ class Submitted:
 def _customer_for(*, email: str, name: str) -> Customer:
     """The customer ``email`` belongs to (the one it was merged into, for a merged address), its row
     locked: a rename or a merge of that customer finishes first, or waits for this ticket
-    (tickets.services.customers), so the ticket's search document holds the current name."""
-    found = Customer.objects.with_email(email).first()
+    (tickets.services.customers), so the ticket's search document holds the current name.
+
+    The lookup takes the lock itself, and reads the row as the merge or rename it waited for
+    left it. A customer made here needs no lock: no other transaction sees the row before ours
+    commits."""
+    locked = Customer.objects.select_for_update(no_key=True)
+    found = locked.with_email(email).first()
     if found is None:
         try:
             with transaction.atomic():
-                found = Customer.objects.create(email=email, name=name, created_at=timezone.now())
+                return Customer.objects.create(email=email, name=name, created_at=timezone.now())
         except IntegrityError:  # the same address, written a moment ago by another request
-            found = Customer.objects.with_email(email).get()
-    return Customer.objects.select_for_update(no_key=True).get(pk=found.kept_id)
+            found = locked.with_email(email).get()
+    return found if found.merged_into_id is None else locked.get(pk=found.merged_into_id)
+
+
+@cache
+def _zone_names() -> frozenset[str]:
+    """The IANA zone names, read from the zone database's files once per process."""
+    return frozenset(available_timezones())
 
 
 def _default_queue() -> Queue:
@@ -101,12 +113,8 @@ def ticket_submit(
     subject = text_required(subject, "subject", "a subject", SUBJECT_MAX)
     description = text_required(description, "description", "what happened", BODY_MAX)
     full_description = _full_text(full_description, description)
-    if submission_key:
-        existing = Ticket.objects.filter(submission_key=submission_key).first()
-        if existing is not None:
-            return Submitted(ticket=existing, token=link_token(existing), duplicate=True)
     try:
-        with transaction.atomic():
+        with transaction.atomic(), events_deferred():
             return _ticket_create(
                 name=name,
                 email=email,
@@ -123,7 +131,9 @@ def ticket_submit(
                 full_description=full_description,
             )
     except IntegrityError:
-        # Another request with the same key won the race: answer with its ticket.
+        # The key's ticket exists (a double click, or another request with it won the race): the
+        # ticket's unique key refused this one and everything rolled back; answer with the first.
+        # Not looked up beforehand: that would cost every submission a query, for the rare repeat.
         existing = Ticket.objects.filter(submission_key=submission_key).first() if submission_key else None
         if existing is None:
             raise
@@ -148,7 +158,7 @@ def _ticket_create(
 ) -> Submitted:
     now = timezone.now()
     customer = _customer_for(email=email, name=name)
-    if timezone_name and timezone_name in available_timezones() and customer.timezone != timezone_name:
+    if timezone_name and timezone_name in _zone_names() and customer.timezone != timezone_name:
         customer.timezone = timezone_name
         customer.save(update_fields=["timezone"])
     salt, link_hash = new_link_secret()
@@ -210,14 +220,14 @@ def ack_cap_reached(*, customer: Customer, at: datetime) -> bool:
     cache, so it holds across processes and when Redis is down. Held rows don't count: at most
     the cap goes out in any hour, and sending resumes an hour after the earliest one.
 
-    Race safety: the caller's transaction locks the customer row (one row per address, whatever
-    its case) before counting, so two submissions to one address count one after the other.
+    Race safety: the caller's transaction holds the customer row locked (one row per address,
+    whatever its case; ``_customer_for`` takes the lock) while counting, so two submissions to one
+    address count one after the other.
 
     A held acknowledgement stays held and is never sent, since sending it later would still
     flood; the ticket, its promise and its private link are made as usual, the desk shows
     "Acknowledgement held" on the ticket, and the agent's first reply reaches the customer.
     """
-    Customer.objects.select_for_update(no_key=True).filter(pk=customer.pk).values_list("pk").first()
     since = at - timedelta(hours=1)
     return outbox_acks_recent(to_email=customer.email, since=since) >= settings.ACK_PER_RECIPIENT_PER_HOUR
 
