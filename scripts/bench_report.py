@@ -3,8 +3,11 @@
 Each bench command writes its JSON to var/bench/<part>.json. Every object in them that has a
 ``p50_ms`` is one operation (its p50, p95 and query counts); every other number whose name says it
 is a duration or a rate (``ms``, ``*_ms``, ``*_s``, ``seconds``, ``*_per_second``) is listed as a figure.
-The machine (cores, load average before and after, PostgreSQL's version) goes in the report too,
-since the figures mean little without it.
+The machine (cores, load average before and after, Python's version, and a yardstick: the time
+a fixed pure-Python task takes here) goes in the report too, since the figures mean little without
+it. Most of a request's time is Python (the database answers these queries in a fraction of a
+millisecond), so the yardstick says how two machines' figures compare: twice the yardstick, about
+twice the milliseconds for the same code.
 
     python scripts/bench_report.py var/bench [--load-before "0.52 0.61 0.70"]
 """
@@ -15,6 +18,7 @@ import json
 import os
 import platform
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +62,24 @@ def operations(part: str, data: Any, path: str = "") -> tuple[list[dict[str, Any
     return timed, figures
 
 
+def yardstick_ms() -> float:
+    """The best of five runs of a fixed task of the kind a request does (small dicts, strings, calls)."""
+
+    def task() -> int:
+        total = 0
+        for n in range(200_000):
+            row = {"id": n, "name": f"row {n}"}
+            total += len(row["name"]) + row["id"] % 7
+        return total
+
+    best = float("inf")
+    for _ in range(5):
+        started = time.perf_counter()
+        task()
+        best = min(best, time.perf_counter() - started)
+    return round(best * 1000, 1)
+
+
 def main() -> None:
     folder = Path(sys.argv[1] if len(sys.argv) > 1 else "var/bench")
     load_before = sys.argv[sys.argv.index("--load-before") + 1] if "--load-before" in sys.argv else ""
@@ -82,6 +104,7 @@ def main() -> None:
         "machine": {
             "cores": os.cpu_count(),
             "python": platform.python_version(),
+            "python_yardstick_ms": yardstick_ms(),
             "load_average_before": load_before,
             "load_average_after": " ".join(f"{value:.2f}" for value in os.getloadavg()),
         },
@@ -90,8 +113,9 @@ def main() -> None:
         "figures": figures,
     }
     (folder / "report.json").write_text(json.dumps(report, indent=2))
-    print(f"sizes: {sizes}; {report['machine']['cores']} cores; load before {load_before or '?'}, "
-          f"after {report['machine']['load_average_after']}")  # fmt: skip
+    machine = report["machine"]
+    print(f"sizes: {sizes}; {machine['cores']} cores; load before {load_before or '?'}, "
+          f"after {machine['load_average_after']}; Python yardstick {machine['python_yardstick_ms']} ms")  # fmt: skip
     width = max((len(row["operation"]) for row in timed), default=20)
     print(f"{'operation':<{width}} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
     for row in timed:

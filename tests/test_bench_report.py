@@ -27,6 +27,7 @@ def test_the_report_gathers_every_operation_and_figure(tmp_path):
     report = json.loads((tmp_path / "report.json").read_text())
     assert report["sizes"] == {"tickets": 1_000_000}
     assert report["machine"]["load_average_before"] == "0.50 0.60 0.70" and report["machine"]["cores"]
+    assert report["machine"]["python_yardstick_ms"] > 0  # to compare machines: same code, slower Python
     assert [(row["operation"], row["p50_ms"], row["queries"]) for row in report["operations"]] == [
         ("api: create", 25.0, [33, 38]),
         ("bench: queue_page", 31.5, 11),
@@ -35,5 +36,5 @@ def test_the_report_gathers_every_operation_and_figure(tmp_path):
         "bench: sweep.ms": 41.2,
         "bench: outbox_drain.emails_per_second": 270.3,
     }
-    assert "api: create" in table and "33/38" in table
+    assert "api: create" in table and "33/38" in table and "Python yardstick" in table
     assert "kb.json: no figures" in table
