@@ -308,6 +308,30 @@ def browser() -> Iterator[Any]:
         if chromium.is_connected():
             for context in chromium.contexts:
                 context.close()
+        _requests_finished()
+
+
+def _requests_finished(timeout: float = 5.0) -> None:
+    """Wait (at most ``timeout``) until no other session is busy in the test database.
+
+    Closing a page does not stop a request it had already sent (a desk page's presence beat, say):
+    the live server finishes it in its own thread. Were the test database flushed meanwhile, the
+    flush's TRUNCATE and that request's transaction could each wait for the other, and PostgreSQL
+    ends one of them: the flush, which then fails the test after this one."""
+    connection = connections["default"]
+    if connection.vendor != "postgresql":
+        return
+    busy = (
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+        "AND pid <> pg_backend_pid() AND state IS NOT NULL AND state <> 'idle'"
+    )
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            cursor.execute(busy)
+            if cursor.fetchone()[0] == 0:
+                return
+        time.sleep(0.05)
 
 
 @pytest.fixture
